@@ -15,3 +15,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         territories_load(everything=True)
+
+
+@pytest.fixture
+def reference_geography(transactional_db):
+    """For transactional tests: the flush after an earlier one empties the tables, so reload."""
+    from maillage.territory.models import Commune
+    from maillage.territory.services import territories_load
+
+    if not Commune.objects.filter(departement__region__code="28").exists():
+        territories_load(region_codes=["28"])

@@ -11,34 +11,36 @@ def _tile_origin() -> str:
         return ""
     parts = urlsplit(url.replace("{s}", "a"))
     host = parts.netloc
-    if "{s}" in url:
-        host = "*." + host.split(".", 1)[1] if "." in host else host
+    if "{s}" in url and "." in host:
+        host = "*." + host.split(".", 1)[1]
     return f"{parts.scheme}://{host}"
+
+
+def policy_for(tiles: str) -> str:
+    img_src = "'self' data:" + (f" {tiles}" if tiles else "")
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"img-src {img_src}",
+            "script-src 'self'",
+            "style-src 'self'",
+            "connect-src 'self'",
+            "font-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        tiles = _tile_origin()
-        img_src = "'self' data:" + (f" {tiles}" if tiles else "")
-        self.policy = "; ".join(
-            [
-                "default-src 'self'",
-                f"img-src {img_src}",
-                "script-src 'self'",
-                "style-src 'self'",
-                "connect-src 'self'",
-                "font-src 'self'",
-                "object-src 'none'",
-                "base-uri 'self'",
-                "form-action 'self'",
-                "frame-ancestors 'none'",
-            ]
-        )
 
     def __call__(self, request):
         response = self.get_response(request)
         # The OpenAPI explorer ships its own inline bootstrap; keep it usable under /api/docs.
         if not request.path.startswith("/api/docs"):
-            response.headers.setdefault("Content-Security-Policy", self.policy)
+            response.headers.setdefault("Content-Security-Policy", policy_for(_tile_origin()))
         return response

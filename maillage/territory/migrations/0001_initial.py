@@ -5,124 +5,253 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Departement',
+            name="Departement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=9, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('outline', models.TextField(blank=True, default='', verbose_name='contour simplifié (GeoJSON)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=9, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                (
+                    "outline",
+                    models.TextField(
+                        blank=True, default="", verbose_name="contour simplifié (GeoJSON)"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'département',
-                'verbose_name_plural': 'départements',
-                'ordering': ['code'],
-                'abstract': False,
+                "verbose_name": "département",
+                "verbose_name_plural": "départements",
+                "ordering": ["code"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ReferenceLoad',
+            name="ReferenceLoad",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(max_length=50, verbose_name='source')),
-                ('source_version', models.CharField(max_length=30, verbose_name='version de la source')),
-                ('departements', models.JSONField(default=list, verbose_name='départements chargés')),
-                ('counts', models.JSONField(default=dict, verbose_name='décomptes')),
-                ('finished_at', models.DateTimeField(auto_now_add=True, verbose_name='terminé le')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("source", models.CharField(max_length=50, verbose_name="source")),
+                (
+                    "source_version",
+                    models.CharField(max_length=30, verbose_name="version de la source"),
+                ),
+                (
+                    "departements",
+                    models.JSONField(default=list, verbose_name="départements chargés"),
+                ),
+                ("counts", models.JSONField(default=dict, verbose_name="décomptes")),
+                ("finished_at", models.DateTimeField(auto_now_add=True, verbose_name="terminé le")),
             ],
             options={
-                'verbose_name': 'chargement de référence',
-                'verbose_name_plural': 'chargements de référence',
-                'ordering': ['-finished_at'],
+                "verbose_name": "chargement de référence",
+                "verbose_name_plural": "chargements de référence",
+                "ordering": ["-finished_at"],
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=9, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('outline', models.TextField(blank=True, default='', verbose_name='contour simplifié (GeoJSON)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=9, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                (
+                    "outline",
+                    models.TextField(
+                        blank=True, default="", verbose_name="contour simplifié (GeoJSON)"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'région',
-                'verbose_name_plural': 'régions',
-                'ordering': ['code'],
-                'abstract': False,
+                "verbose_name": "région",
+                "verbose_name_plural": "régions",
+                "ordering": ["code"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='EPCI',
+            name="EPCI",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=9, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('outline', models.TextField(blank=True, default='', verbose_name='contour simplifié (GeoJSON)')),
-                ('kind', models.CharField(choices=[('CC', 'Communauté de communes'), ('CA', "Communauté d'agglomération"), ('CU', 'Communauté urbaine'), ('ME', 'Métropole')], max_length=2, verbose_name='nature juridique')),
-                ('population', models.PositiveIntegerField(null=True, verbose_name='population municipale')),
-                ('commune_count', models.PositiveIntegerField(default=0, verbose_name='nombre de communes membres')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=9, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                (
+                    "outline",
+                    models.TextField(
+                        blank=True, default="", verbose_name="contour simplifié (GeoJSON)"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("CC", "Communauté de communes"),
+                            ("CA", "Communauté d'agglomération"),
+                            ("CU", "Communauté urbaine"),
+                            ("ME", "Métropole"),
+                        ],
+                        max_length=2,
+                        verbose_name="nature juridique",
+                    ),
+                ),
+                (
+                    "population",
+                    models.PositiveIntegerField(null=True, verbose_name="population municipale"),
+                ),
+                (
+                    "commune_count",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="nombre de communes membres"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'EPCI',
-                'verbose_name_plural': 'EPCI',
-                'ordering': ['code'],
-                'abstract': False,
-                'constraints': [models.CheckConstraint(condition=models.Q(('code__regex', '^[0-9]{9}$')), name='epci_code_is_siren', violation_error_message="Le SIREN d'un EPCI compte 9 chiffres.")],
+                "verbose_name": "EPCI",
+                "verbose_name_plural": "EPCI",
+                "ordering": ["code"],
+                "abstract": False,
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("code__regex", "^[0-9]{9}$")),
+                        name="epci_code_is_siren",
+                        violation_error_message="Le SIREN d'un EPCI compte 9 chiffres.",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Commune',
+            name="Commune",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=9, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('outline', models.TextField(blank=True, default='', verbose_name='contour simplifié (GeoJSON)')),
-                ('population', models.PositiveIntegerField(null=True, verbose_name='population municipale')),
-                ('centroid_lat', models.FloatField(null=True, verbose_name='latitude du centroïde')),
-                ('centroid_lon', models.FloatField(null=True, verbose_name='longitude du centroïde')),
-                ('boundary', models.BinaryField(null=True, verbose_name='limites (WKB, précision source)')),
-                ('search_name', models.CharField(db_index=True, editable=False, max_length=200)),
-                ('departement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='communes', to='territory.departement', verbose_name='département')),
-                ('epci', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='communes', to='territory.epci', verbose_name='EPCI')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=9, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                (
+                    "outline",
+                    models.TextField(
+                        blank=True, default="", verbose_name="contour simplifié (GeoJSON)"
+                    ),
+                ),
+                (
+                    "population",
+                    models.PositiveIntegerField(null=True, verbose_name="population municipale"),
+                ),
+                (
+                    "centroid_lat",
+                    models.FloatField(null=True, verbose_name="latitude du centroïde"),
+                ),
+                (
+                    "centroid_lon",
+                    models.FloatField(null=True, verbose_name="longitude du centroïde"),
+                ),
+                (
+                    "boundary",
+                    models.BinaryField(null=True, verbose_name="limites (WKB, précision source)"),
+                ),
+                ("search_name", models.CharField(db_index=True, editable=False, max_length=200)),
+                (
+                    "departement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="communes",
+                        to="territory.departement",
+                        verbose_name="département",
+                    ),
+                ),
+                (
+                    "epci",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="communes",
+                        to="territory.epci",
+                        verbose_name="EPCI",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'commune',
-                'verbose_name_plural': 'communes',
-                'ordering': ['code'],
-                'abstract': False,
+                "verbose_name": "commune",
+                "verbose_name_plural": "communes",
+                "ordering": ["code"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='PostalCode',
+            name="PostalCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(db_index=True, max_length=5, verbose_name='code postal')),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='postal_codes', to='territory.commune', verbose_name='commune')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(db_index=True, max_length=5, verbose_name="code postal")),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="postal_codes",
+                        to="territory.commune",
+                        verbose_name="commune",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'code postal',
-                'verbose_name_plural': 'codes postaux',
-                'ordering': ['code'],
+                "verbose_name": "code postal",
+                "verbose_name_plural": "codes postaux",
+                "ordering": ["code"],
             },
         ),
         migrations.AddField(
-            model_name='departement',
-            name='region',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='departements', to='territory.region', verbose_name='région'),
+            model_name="departement",
+            name="region",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="departements",
+                to="territory.region",
+                verbose_name="région",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='commune',
-            constraint=models.CheckConstraint(condition=models.Q(('code__regex', '^[0-9][0-9AB][0-9]{3}$')), name='commune_code_is_insee', violation_error_message="Le code INSEE d'une commune compte 5 caractères."),
+            model_name="commune",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("code__regex", "^[0-9][0-9AB][0-9]{3}$")),
+                name="commune_code_is_insee",
+                violation_error_message="Le code INSEE d'une commune compte 5 caractères.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='postalcode',
-            constraint=models.UniqueConstraint(fields=('code', 'commune'), name='postal_code_unique_per_commune'),
+            model_name="postalcode",
+            constraint=models.UniqueConstraint(
+                fields=("code", "commune"), name="postal_code_unique_per_commune"
+            ),
         ),
     ]

@@ -16,7 +16,15 @@
   var STYLE_SELECTED = { color: "#7a2e00", weight: 3, fillColor: "#f28c28", fillOpacity: 0.8 };
   var STYLE_EPCI = { color: "#1d2b36", weight: 2, fill: false, interactive: false };
 
-  function setStatus(text) { if (statusNode) statusNode.textContent = text; }
+  var statusText = "";
+  var tilesDown = false;
+  function setStatus(text) {
+    statusText = text;
+    if (statusNode) {
+      statusNode.textContent = statusText +
+        (tilesDown ? " Fond de carte indisponible : les contours restent affichés." : "");
+    }
+  }
   function population(value) {
     return value === null || value === undefined ? "population inconnue" : numberFormat.format(value) + " hab.";
   }
@@ -28,7 +36,7 @@
     L.tileLayer(config.tileUrl, { attribution: config.tileAttribution || "", maxZoom: 18 })
       .on("tileerror", function () {
         tileErrors += 1;
-        if (tileErrors === 1) setStatus("Fond de carte indisponible : les contours restent affichés.");
+        if (tileErrors === 1) { tilesDown = true; setStatus(statusText); }
       })
       .addTo(map);
   }
