@@ -5,7 +5,6 @@ import pytest
 # Playwright's sync API runs an event loop in the test thread; Django's async-safety guard would
 # otherwise refuse the ORM calls that fixtures make in that same thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-os.environ.setdefault("DEBUG", "1")
 
 
 @pytest.fixture(scope="session")
