@@ -39,8 +39,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "maillage.core",
+    "maillage.accounts",
     "maillage.territory",
 ]
+
+AUTH_USER_MODEL = "accounts.User"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
