@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "maillage.core",
     "maillage.accounts",
     "maillage.territory",
+    "maillage.places",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -123,7 +124,52 @@ NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
     ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/markercluster", NODE_MODULES / "leaflet.markercluster" / "dist"),
 ]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "maillage.core.finders.SelectedFilesFinder",
+]
+# Pictograms of the service catalogue: Tabler Icons (MIT), from npm. Only these are served.
+MAILLAGE_ICONS = [
+    "wifi",
+    "video",
+    "printer",
+    "cube",
+    "mailbox",
+    "coffee",
+    "calendar-event",
+    "rocket",
+    "device-laptop",
+    "parking",
+    "bike",
+    "lock",
+    "clock-24",
+    "armchair",
+    "phone-call",
+    "tools",
+    "users",
+    "tool",
+    "microphone",
+    "baby-carriage",
+    "tree",
+    "soup",
+    "building",
+    "accessible",
+    "help-circle",
+]
+MAILLAGE_SELECTED_STATIC = {
+    "vendor/icons": (
+        NODE_MODULES / "@tabler" / "icons" / "icons" / "outline",
+        [f"{name}.svg" for name in MAILLAGE_ICONS],
+    ),
+}
+MEDIA_URL = "media/"
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Photos: 5 MB at most each (checked by the places service, not only by the web server).
+MAILLAGE_MAX_PHOTO_BYTES = 5 * 1024 * 1024
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
