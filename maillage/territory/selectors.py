@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+import shapely
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Sum, Value, When
 
 from maillage.core.lookups import get_or_404
@@ -187,3 +188,26 @@ def _feature_collection(rows) -> str:
             f'{{"type":"Feature","id":"{code}","properties":{properties},"geometry":{geometry}}}'
         )
     return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+
+
+# Half-size of the box searched around a point, in degrees: larger than any commune's reach from
+# its centroid (checked by a test), except in Guyane, handled by the fallback below.
+_POINT_SEARCH_BOX = 0.35
+
+
+def commune_at_point(*, latitude: float, longitude: float) -> Commune | None:
+    """The loaded commune whose boundary contains the point, or None (sea, abroad, not loaded)."""
+    point = shapely.Point(longitude, latitude)
+    nearby = Commune.objects.filter(
+        centroid_lat__range=(latitude - _POINT_SEARCH_BOX, latitude + _POINT_SEARCH_BOX),
+        centroid_lon__range=(longitude - _POINT_SEARCH_BOX, longitude + _POINT_SEARCH_BOX),
+        boundary__isnull=False,
+    ).only("id", "code", "name", "boundary")
+    for commune in nearby:
+        if shapely.from_wkb(bytes(commune.boundary)).covers(point):
+            return commune
+    if latitude < 6:  # Guyane: communes of several thousand km², centroids far from their edges
+        for commune in Commune.objects.filter(departement__code="973", boundary__isnull=False):
+            if shapely.from_wkb(bytes(commune.boundary)).covers(point):
+                return commune
+    return None

@@ -1,0 +1,284 @@
+"""JSON API of places (mounted at /api/lieux) and of their moderation (/api/moderation)."""
+
+import json
+from typing import Literal
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.security import django_auth
+
+from maillage.core.compression import compress_response
+from maillage.places import opening_hours, selectors, services
+from maillage.places.api_fields import errors_to_api, snapshot_from_api
+from maillage.places.models import Kind, Label, Place, PlaceProposal, Service
+from maillage.places.permissions import can_edit_place, is_coordinator
+from maillage.places.schemas import (
+    CatalogueOut,
+    PlaceIn,
+    PlaceOut,
+    ProposalOut,
+    RejectIn,
+    WriteResult,
+)
+
+router = Router(tags=["lieux"])
+moderation_router = Router(tags=["modération"], auth=django_auth)
+
+
+class PlaceQuery(Schema):
+    q: str = ""
+    type: list[str] = []
+    service: list[str] = []
+    label: list[str] = []
+    statut: list[Literal["ouvert", "projet", "ferme"]] = ["ouvert", "projet"]
+    ouvert_maintenant: bool = False
+    postes_min: int | None = None
+    commune: str = ""
+    epci: str = ""
+    departement: str = ""
+    pres_de: str = ""
+    rayon_km: float = 20.0
+    demo: bool = True
+
+    def filters(self) -> selectors.PlaceFilters:
+        if self.rayon_km <= 0 or self.rayon_km > 500:
+            raise HttpError(422, "rayon_km doit être compris entre 0 et 500 km.")
+        if self.postes_min is not None and self.postes_min < 0:
+            raise HttpError(422, "postes_min ne peut pas être négatif.")
+        return selectors.PlaceFilters(
+            q=self.q[:100],
+            kinds=self.type,
+            services=self.service,
+            labels=self.label,
+            statuses=self.statut,
+            open_now=self.ouvert_maintenant,
+            min_desks=self.postes_min,
+            commune=self.commune,
+            epci=self.epci,
+            departement=self.departement,
+            near=self.pres_de,
+            radius_km=self.rayon_km,
+            include_demo=self.demo,
+        )
+
+
+def place_out(place: Place, now=None) -> dict:
+    return {
+        "id": place.public_id,
+        "nom": place.name,
+        "types": [k.slug for k in place.kinds.all()],
+        "statut": place.status,
+        "date_ouverture": place.opening_date,
+        "adresse": place.address,
+        "code_postal": place.postal_code,
+        "commune": {"code": place.commune.code, "nom": place.commune.name},
+        "latitude": place.latitude,
+        "longitude": place.longitude,
+        "presentation": place.description,
+        "structure": place.operator.name if place.operator_id else None,
+        "courriel": place.email,
+        "telephone": place.phone,
+        "site_web": place.website,
+        "horaires": place.opening_hours,
+        "horaires_fr": opening_hours.describe_fr(place.opening_hours)
+        if place.opening_hours
+        else [],
+        "ouvert_maintenant": opening_hours.is_open(place.opening_hours, now or timezone.now()),
+        "postes_espace_partage": place.open_space_desks,
+        "bureaux_fermes": place.private_offices,
+        "postes_bureaux_fermes": place.private_office_seats,
+        "salles_reunion": place.meeting_rooms,
+        "salles_visio": place.visio_rooms,
+        "services": [s.slug for s in place.services.all()],
+        "labels": [lb.slug for lb in place.labels.all()],
+        "tarifs": place.price_notes,
+        "prix_demi_journee": place.price_half_day,
+        "prix_journee": place.price_day,
+        "prix_mois": place.price_month,
+        "accessibilite_fauteuil": place.wheelchair,
+        "accessibilite_details": place.accessibility_notes,
+        "demo": place.is_demo,
+        "distance_km": round(place.distance_km, 1) if hasattr(place, "distance_km") else None,
+        "mis_a_jour_le": place.updated_at,
+    }
+
+
+@router.get("/catalogue", response=CatalogueOut, summary="Types, services et labels")
+def catalogue(request: HttpRequest):
+    return {
+        "types": [{"slug": k.slug, "nom": k.name} for k in Kind.objects.filter(is_active=True)],
+        "services": [
+            {"slug": s.slug, "nom": s.name, "pictogramme": s.icon}
+            for s in Service.objects.filter(is_active=True)
+        ],
+        "labels": [
+            {"slug": lb.slug, "nom": lb.name} for lb in Label.objects.filter(is_active=True)
+        ],
+    }
+
+
+@router.get("", response=list[PlaceOut], summary="Lister et filtrer les lieux (JSON)")
+def list_places(request: HttpRequest, query: Query[PlaceQuery]):
+    now = timezone.now()
+    return [place_out(p, now) for p in selectors.place_directory(query.filters(), now=now)]
+
+
+@router.get(
+    "/carte.geojson",
+    summary="Lieux pour la carte (GeoJSON léger)",
+    openapi_extra={
+        "responses": {
+            200: {"description": "FeatureCollection", "content": {"application/geo+json": {}}}
+        }
+    },
+)
+def map_places(request: HttpRequest, query: Query[PlaceQuery]):
+    features = [
+        {
+            "type": "Feature",
+            "id": str(row["public_id"]),
+            "geometry": {
+                "type": "Point",
+                "coordinates": [round(row["longitude"], 5), round(row["latitude"], 5)],
+            },
+            "properties": {
+                "nom": row["name"],
+                "commune": row["commune__name"],
+                "types": row["kinds"],
+                "statut": row["status"],
+                "postes": row["open_space_desks"] + row["private_office_seats"],
+                **({"demo": True} if row["is_demo"] else {}),
+                **({"distance_km": round(row["distance_km"], 1)} if "distance_km" in row else {}),
+            },
+        }
+        for row in selectors.place_map_features(query.filters())
+    ]
+    body = json.dumps(
+        {"type": "FeatureCollection", "features": features},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return compress_response(request, HttpResponse(body, content_type="application/geo+json"))
+
+
+@router.get("/{public_id}", response={200: PlaceOut, 404: dict}, summary="Un lieu")
+def get_place(request: HttpRequest, public_id: UUID):
+    return place_out(selectors.place_get_public(public_id=public_id))
+
+
+def _write(fn, **kwargs):
+    try:
+        return fn(**kwargs)
+    except PermissionDenied as error:
+        raise HttpError(403, str(error) or "Action non autorisée.") from error
+    except ValidationError as error:
+        raise _ValidationFailed(errors_to_api(error.message_dict)) from error
+
+
+class _ValidationFailed(Exception):
+    def __init__(self, errors: list[dict]):
+        self.errors = errors
+
+
+def install(api) -> None:
+    @api.exception_handler(_ValidationFailed)
+    def validation_failed(request, exc: _ValidationFailed):
+        return api.create_response(
+            request, {"detail": "Données invalides.", "erreurs": exc.errors}, status=422
+        )
+
+
+@router.post(
+    "",
+    response={201: WriteResult, 202: WriteResult, 422: dict, 403: dict},
+    auth=django_auth,
+    summary="Créer un lieu (ou le proposer à la modération)",
+)
+def create_place(request: HttpRequest, payload: PlaceIn):
+    data = snapshot_from_api(payload.dict(exclude_unset=True))
+    user = request.auth
+    operator_id = data.get("operator")
+    manages_operator = operator_id is not None and operator_id in set(
+        user.organisations.values_list("id", flat=True)
+    )
+    if is_coordinator(user) or manages_operator:
+        place = _write(services.place_create, data=data, author=user)
+        return Status(201, {"publie": True, "message": "Lieu publié.", "lieu": place.public_id})
+    proposal = _write(services.proposal_submit, user=user, data=data)
+    return Status(
+        202,
+        {
+            "publie": False,
+            "message": "Proposition enregistrée : elle sera publiée après modération.",
+            "proposition": proposal.pk,
+        },
+    )
+
+
+@router.patch(
+    "/{public_id}",
+    response={200: WriteResult, 202: WriteResult, 422: dict, 403: dict, 404: dict},
+    auth=django_auth,
+    summary="Modifier un lieu (ou proposer une correction)",
+)
+def update_place(request: HttpRequest, public_id: UUID, payload: PlaceIn):
+    place = selectors.place_get_public(public_id=public_id)
+    data = snapshot_from_api(payload.dict(exclude_unset=True))
+    if can_edit_place(request.auth, place):
+        _write(services.place_edit, user=request.auth, place=place, data=data)
+        return Status(
+            200, {"publie": True, "message": "Modification publiée.", "lieu": place.public_id}
+        )
+    proposal = _write(services.proposal_submit, user=request.auth, place=place, data=data)
+    return Status(
+        202,
+        {
+            "publie": False,
+            "message": "Correction proposée : elle sera publiée après modération.",
+            "lieu": place.public_id,
+            "proposition": proposal.pk,
+        },
+    )
+
+
+def _proposal_out(proposal: PlaceProposal) -> dict:
+    return {
+        "id": proposal.pk,
+        "statut": proposal.status,
+        "lieu": proposal.place.public_id if proposal.place_id else None,
+        "auteur": str(proposal.author),
+        "proposition": proposal.snapshot,
+        "cree_le": proposal.created_at,
+        "motif": proposal.reason,
+    }
+
+
+@moderation_router.get("/propositions", response=list[ProposalOut], summary="File de modération")
+def pending_proposals(request: HttpRequest):
+    return [_proposal_out(p) for p in selectors.proposals_pending(user=request.auth)]
+
+
+@moderation_router.post(
+    "/propositions/{proposal_id}/accepter",
+    response={200: WriteResult, 403: dict, 404: dict, 422: dict},
+    summary="Accepter une proposition",
+)
+def accept_proposal(request: HttpRequest, proposal_id: int):
+    proposal = selectors.proposal_get_for_moderator(user=request.auth, proposal_id=proposal_id)
+    place = _write(services.proposal_accept, user=request.auth, proposal=proposal)
+    return Status(200, {"publie": True, "message": "Proposition publiée.", "lieu": place.public_id})
+
+
+@moderation_router.post(
+    "/propositions/{proposal_id}/refuser",
+    response={200: WriteResult, 403: dict, 404: dict, 422: dict},
+    summary="Refuser une proposition (motif obligatoire)",
+)
+def reject_proposal(request: HttpRequest, proposal_id: int, payload: RejectIn):
+    proposal = selectors.proposal_get_for_moderator(user=request.auth, proposal_id=proposal_id)
+    _write(services.proposal_reject, user=request.auth, proposal=proposal, reason=payload.motif)
+    return Status(200, {"publie": False, "message": "Proposition refusée ; l'auteur est prévenu."})

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from maillage.places.views import editing, public
+
+app_name = "places"
+
+urlpatterns = [
+    # Public directory and map (views/public.py)
+    path("lieux/", public.directory, name="directory"),
+    path("lieux/carte-integree/", public.widget, name="widget"),
+    path("lieux/<uuid:public_id>/", public.place_detail, name="detail"),
+    # Editing, history and moderation (views/editing.py)
+    path("lieux/proposer/", editing.place_new, name="new"),
+    path("lieux/<uuid:public_id>/modifier/", editing.place_change, name="change"),
+    path("lieux/<uuid:public_id>/historique/", editing.place_history, name="history"),
+    path(
+        "lieux/<uuid:public_id>/historique/<int:number>/restaurer/",
+        editing.place_restore,
+        name="restore",
+    ),
+    path("moderation/", editing.moderation_queue, name="moderation"),
+    path("moderation/<int:proposal_id>/", editing.moderation_decide, name="moderation-decide"),
+]

@@ -1,0 +1,157 @@
+"""Editing a place (published at once for its managers, proposed otherwise), history, moderation."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from maillage.places import selectors, services
+from maillage.places.forms import PlaceForm
+from maillage.places.permissions import can_edit_place, can_moderate, managed_organisation_ids
+from maillage.places.snapshots import FIELD_LABELS, place_snapshot
+
+
+def _save(request: HttpRequest, form: PlaceForm, place=None) -> HttpResponse | None:
+    """Publish or propose; returns a redirect on success, None with errors put on the form."""
+    data = form.snapshot()
+    try:
+        if place is None:
+            allowed = managed_organisation_ids(request.user)
+            if can_moderate(request.user) or (data.get("operator") in allowed):
+                place = services.place_create(data=data, author=request.user)
+                messages.success(request, "Le lieu est publié sur la carte.")
+                return redirect("places:detail", public_id=place.public_id)
+            services.proposal_submit(user=request.user, data=data)
+        elif can_edit_place(request.user, place):
+            services.place_edit(user=request.user, place=place, data=data)
+            messages.success(request, "Modifications publiées.")
+            return redirect("places:detail", public_id=place.public_id)
+        else:
+            services.proposal_submit(user=request.user, place=place, data=data)
+    except ValidationError as error:
+        form.add_service_errors(error.message_dict)
+        return None
+    messages.success(
+        request, "Merci ! Votre proposition sera publiée après validation par la coordination."
+    )
+    return (
+        redirect("places:detail", public_id=place.public_id)
+        if place
+        else redirect("places:directory")
+    )
+
+
+@login_required
+def place_new(request: HttpRequest) -> HttpResponse:
+    form = PlaceForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        response = _save(request, form)
+        if response:
+            return response
+    status = 400 if request.method == "POST" else 200
+    return render(request, "places/place_form.html", {"form": form, "place": None}, status=status)
+
+
+@login_required
+def place_change(request: HttpRequest, public_id) -> HttpResponse:
+    place = selectors.place_get_public(public_id=public_id)
+    direct = can_edit_place(request.user, place)
+    form = PlaceForm(
+        request.POST or None, user=request.user, initial_snapshot=place_snapshot(place)
+    )
+    if request.method == "POST" and form.is_valid():
+        response = _save(request, form, place)
+        if response:
+            return response
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "places/place_form.html",
+        {"form": form, "place": place, "direct": direct},
+        status=status,
+    )
+
+
+def _history_rows(place) -> list[dict]:
+    versions = list(place.versions.select_related("author", "approved_by").order_by("-number"))
+    rows = []
+    for index, version in enumerate(versions):
+        previous = versions[index + 1].snapshot if index + 1 < len(versions) else {}
+        rows.append(
+            {
+                "version": version,
+                "changes": [
+                    {
+                        "label": FIELD_LABELS.get(name, name),
+                        "before": previous.get(name, ""),
+                        "after": version.snapshot.get(name, ""),
+                    }
+                    for name in version.changed_fields
+                ],
+            }
+        )
+    return rows
+
+
+@login_required
+def place_history(request: HttpRequest, public_id) -> HttpResponse:
+    place = selectors.place_get_public(public_id=public_id)
+    if not (can_edit_place(request.user, place) or can_moderate(request.user)):
+        raise Http404("Lieu introuvable.")
+    return render(
+        request,
+        "places/place_history.html",
+        {"place": place, "rows": _history_rows(place), "can_restore": can_moderate(request.user)},
+    )
+
+
+@login_required
+@require_POST
+def place_restore(request: HttpRequest, public_id, number: int) -> HttpResponse:
+    place = selectors.place_get_public(public_id=public_id)
+    try:
+        services.place_revert(user=request.user, place=place, number=number)
+    except PermissionDenied as error:
+        raise Http404("Lieu introuvable.") from error
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("places:history", public_id=public_id)
+    messages.success(request, f"Version {number} restaurée.")
+    return redirect("places:history", public_id=public_id)
+
+
+@login_required
+def moderation_queue(request: HttpRequest) -> HttpResponse:
+    proposals = list(selectors.proposals_pending(user=request.user))
+    for proposal in proposals:
+        current = place_snapshot(proposal.place) if proposal.place else {}
+        proposal.changes = [
+            {
+                "label": FIELD_LABELS.get(name, name),
+                "before": current.get(name, ""),
+                "after": value,
+            }
+            for name, value in proposal.snapshot.items()
+            if name in FIELD_LABELS and current.get(name) != value and value not in ("", None, [])
+        ]
+    return render(request, "places/moderation.html", {"proposals": proposals})
+
+
+@login_required
+@require_POST
+def moderation_decide(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = selectors.proposal_get_for_moderator(user=request.user, proposal_id=proposal_id)
+    try:
+        if request.POST.get("decision") == "accepter":
+            services.proposal_accept(user=request.user, proposal=proposal)
+            messages.success(request, "Proposition publiée ; son auteur est prévenu.")
+        else:
+            services.proposal_reject(
+                user=request.user, proposal=proposal, reason=request.POST.get("motif", "")
+            )
+            messages.success(request, "Proposition refusée ; son auteur reçoit le motif.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("places:moderation")

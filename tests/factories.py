@@ -1,0 +1,68 @@
+"""Factories shared by the test suite (factory_boy)."""
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from maillage.places.models import Membership, Organisation
+from maillage.places.permissions import COORDINATORS_GROUP
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"personne{n}@exemple.fr")
+    display_name = factory.Sequence(lambda n: f"Personne {n}")
+    password = factory.PostGenerationMethodCall("set_password", "mot-de-passe-de-test")
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+    @factory.post_generation
+    def coordinator(obj, create, extracted, **kwargs):
+        """UserFactory(coordinator=True) puts the user in the network coordination group."""
+        if create and extracted:
+            obj.groups.add(Group.objects.get(name=COORDINATORS_GROUP))
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Association du tiers-lieu {n}")
+
+    @factory.post_generation
+    def managers(obj, create, extracted, **kwargs):
+        for user in extracted or []:
+            Membership.objects.create(user=user, organisation=obj)
+
+
+def place_data(**overrides) -> dict:
+    """A valid place snapshot located in Caen (commune 14118, postcode 14000)."""
+    data = {
+        "name": "La Fabrique du Port",
+        "status": "ouvert",
+        "kinds": ["coworking"],
+        "services": ["tres-haut-debit", "visioconference"],
+        "labels": [],
+        "address": "12 quai Vendeuvre",
+        "postal_code": "14000",
+        "latitude": 49.1806,
+        "longitude": -0.3540,
+        "description": "Un espace de coworking au bord du bassin.",
+        "opening_hours": "Mo-Fr 09:00-18:00",
+        "open_space_desks": 20,
+        "private_offices": 3,
+        "private_office_seats": 6,
+        "meeting_rooms": 1,
+        "visio_rooms": 1,
+        "price_day": "15.00",
+        "wheelchair": "yes",
+    }
+    data.update(overrides)
+    return data
