@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 
 
-def _tile_origin() -> str:
+def tile_origin() -> str:
     url = settings.MAILLAGE_TILE_URL
     if not url:
         return ""
@@ -16,7 +16,7 @@ def _tile_origin() -> str:
     return f"{parts.scheme}://{host}"
 
 
-def policy_for(tiles: str) -> str:
+def policy_for(tiles: str, frame_ancestors: str = "'none'") -> str:
     img_src = "'self' data:" + (f" {tiles}" if tiles else "")
     return "; ".join(
         [
@@ -29,7 +29,7 @@ def policy_for(tiles: str) -> str:
             "object-src 'none'",
             "base-uri 'self'",
             "form-action 'self'",
-            "frame-ancestors 'none'",
+            f"frame-ancestors {frame_ancestors}",
         ]
     )
 
@@ -42,5 +42,5 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         # The OpenAPI explorer ships its own inline bootstrap; keep it usable under /api/docs.
         if not request.path.startswith("/api/docs"):
-            response.headers.setdefault("Content-Security-Policy", policy_for(_tile_origin()))
+            response.headers.setdefault("Content-Security-Policy", policy_for(tile_origin()))
         return response
