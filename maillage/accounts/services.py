@@ -1,0 +1,59 @@
+"""Account life cycle: sign-up (inactive until the address is confirmed), confirmation, resend."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+
+from maillage.accounts.tokens import confirmation_token
+
+
+def _send_confirmation(user, base_url: str) -> None:
+    path = reverse(
+        "accounts:confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": confirmation_token.make_token(user),
+        },
+    )
+    body = render_to_string(
+        "accounts/emails/confirmation.txt", {"user": user, "link": base_url.rstrip("/") + path}
+    )
+    send_mail(
+        "Confirmez votre adresse e-mail — maillage", body, settings.DEFAULT_FROM_EMAIL, [user.email]
+    )
+
+
+@transaction.atomic
+def user_signup(*, email: str, password: str, display_name: str = "", base_url: str):
+    """Create an inactive account. Side effect: a confirmation e-mail after commit."""
+    user = get_user_model().objects.create_user(
+        email=email, password=password, display_name=display_name, is_active=False
+    )
+    transaction.on_commit(lambda: _send_confirmation(user, base_url))
+    return user
+
+
+def user_confirm(*, uidb64: str, token: str):
+    """Activate the account if the link is genuine and unused; None otherwise."""
+    User = get_user_model()
+    try:
+        user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
+    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
+        return None
+    if user.is_active or not confirmation_token.check_token(user, token):
+        return None
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    return user
+
+
+def confirmation_resend(*, email: str, base_url: str) -> None:
+    """Send a new link to an unconfirmed account; silent otherwise (no account enumeration)."""
+    user = get_user_model().objects.filter(email__iexact=email.strip(), is_active=False).first()
+    if user is not None:
+        _send_confirmation(user, base_url)
