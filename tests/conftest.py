@@ -18,9 +18,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def reference_geography(transactional_db):
-    """For transactional tests: the flush after an earlier one empties the tables, so reload."""
+    """For transactional tests: the flush after an earlier one empties the tables, so reload
+    Normandie and the seeded catalogue (data migrations do not run again after a flush)."""
+    from django.contrib.auth.models import Group
+
+    from maillage.places.catalogue_seed import seed_catalogue
+    from maillage.places.models import Kind, Label, Service
     from maillage.territory.models import Commune
     from maillage.territory.services import territories_load
 
     if not Commune.objects.filter(departement__region__code="28").exists():
         territories_load(region_codes=["28"])
+    seed_catalogue(Kind, Service, Label, Group)

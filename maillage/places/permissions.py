@@ -2,9 +2,8 @@
 
 from django.contrib.auth.models import AnonymousUser
 
+from maillage.places.catalogue_seed import COORDINATORS as COORDINATORS_GROUP
 from maillage.places.models import Place
-
-COORDINATORS_GROUP = "Coordination du réseau"
 
 
 def is_coordinator(user) -> bool:

@@ -1,5 +1,7 @@
 """Browser tests drive Debian's headless chromium (/usr/bin/chromium) through Playwright."""
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import sync_playwright
 
@@ -34,3 +36,35 @@ def page(browser, live_server, reference_geography):
     page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
     yield page
     context.close()
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture
+def serious_accessibility_violations(browser, live_server):
+    """Run axe-core (WCAG 2.1 A/AA rules) on a page; return its serious and critical violations.
+
+    axe is injected as an inline script, so this context bypasses our CSP to do so.
+    """
+    contexts = []
+
+    def check(path: str, ready_selector: str) -> list[tuple]:
+        context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(path)
+        page.wait_for_selector(ready_selector, timeout=20_000)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa']})"
+        )
+        return [
+            (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+
+    yield check
+    for context in contexts:
+        context.close()

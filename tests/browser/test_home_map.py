@@ -1,15 +1,12 @@
 import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.test import override_settings
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
 SELECTED = re.compile(r"\bcommune--selected\b")
-AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def open_home(page, query: str = ""):
@@ -75,19 +72,7 @@ def test_map_still_works_when_tiles_cannot_load(page):
     expect(page.locator("path.commune")).to_have_count(2_644)
 
 
-def test_home_has_no_serious_accessibility_violation(browser, live_server, reference_geography):
-    # axe-core (npm) is injected as an inline script: the test context bypasses our CSP to do so.
-    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
-    page = context.new_page()
-    open_home(page)
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa']})"
-    )
-    serious = [
-        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    context.close()
-    assert serious == []
+def test_home_has_no_serious_accessibility_violation(
+    serious_accessibility_violations, reference_geography
+):
+    assert serious_accessibility_violations("/", "#map[data-loaded=true]") == []

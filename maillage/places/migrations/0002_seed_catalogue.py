@@ -1,76 +1,17 @@
-"""Seed the catalogue with the vocabulary of the issue and the coordinators' group.
-
-The coordinator edits it afterwards; reversing removes only untouched seed rows.
-"""
+"""Seed the catalogue and the coordinators' group; reversing removes only unused seed rows."""
 
 from django.db import migrations
 
-COORDINATORS = "Coordination du réseau"
-
-KINDS = [
-    ("coworking", "Espace de coworking", "amenity=coworking_space"),
-    ("telecentre", "Télécentre", "office=coworking"),
-    ("fablab", "Fablab, atelier de fabrication", "leisure=hackerspace"),
-    ("living-lab", "Living lab", ""),
-    ("epn", "Espace public numérique", ""),
-    ("tiers-lieu", "Tiers-lieu multi-activités", ""),
-    ("autre", "Autre", ""),
-]
-
-SERVICES = [
-    ("tres-haut-debit", "Connexion très haut débit", "wifi"),
-    ("visioconference", "Visioconférence", "video"),
-    ("impression", "Impression, photocopie", "printer"),
-    ("imprimante-3d", "Imprimante 3D", "cube"),
-    ("domiciliation", "Domiciliation d'entreprise", "mailbox"),
-    ("cafe", "Café, cuisine partagée", "coffee"),
-    ("animation", "Animation, événements", "calendar-event"),
-    ("accompagnement-creation", "Accompagnement à la création d'activité", "rocket"),
-    ("mediation-numerique", "Médiation numérique", "device-laptop"),
-    ("cabine-appels", "Cabine pour appels", "phone-call"),
-    ("acces-24h", "Accès 24 h/24", "clock-24"),
-    ("casiers", "Casiers", "lock"),
-    ("espace-detente", "Espace détente", "armchair"),
-    ("atelier", "Atelier, outillage", "tools"),
-    ("parking", "Stationnement voiture", "parking"),
-    ("velo", "Stationnement vélo", "bike"),
-    ("restauration", "Restauration sur place ou à proximité", "soup"),
-]
-
-LABELS = [
-    (
-        "fabrique-de-territoire",
-        "Fabrique de territoire",
-        "Programme national « Nouveaux lieux, nouveaux liens » (ANCT).",
-    ),
-    ("fabrique-numerique", "Fabrique numérique de territoire", "Programme national (ANCT)."),
-    ("france-services", "France services", "Guichet d'accès aux services publics."),
-    (
-        "label-regional",
-        "Label régional des tiers-lieux",
-        "Label du réseau régional (à renommer par la coordination).",
-    ),
-]
+from maillage.places.catalogue_seed import KINDS, LABELS, SERVICES, seed_catalogue
 
 
 def seed(apps, schema_editor):
-    Kind = apps.get_model("places", "Kind")
-    Service = apps.get_model("places", "Service")
-    Label = apps.get_model("places", "Label")
-    Group = apps.get_model("auth", "Group")
-    for position, (slug, name, osm_tag) in enumerate(KINDS):
-        Kind.objects.get_or_create(
-            slug=slug, defaults={"name": name, "osm_tag": osm_tag, "position": position}
-        )
-    for position, (slug, name, icon) in enumerate(SERVICES):
-        Service.objects.get_or_create(
-            slug=slug, defaults={"name": name, "icon": icon, "position": position}
-        )
-    for position, (slug, name, description) in enumerate(LABELS):
-        Label.objects.get_or_create(
-            slug=slug, defaults={"name": name, "description": description, "position": position}
-        )
-    Group.objects.get_or_create(name=COORDINATORS)
+    seed_catalogue(
+        apps.get_model("places", "Kind"),
+        apps.get_model("places", "Service"),
+        apps.get_model("places", "Label"),
+        apps.get_model("auth", "Group"),
+    )
 
 
 def unseed(apps, schema_editor):

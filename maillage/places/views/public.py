@@ -1,5 +1,7 @@
 """Public directory with its map, the place page, and the widget partner sites embed."""
 
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -25,7 +27,14 @@ def _directory_context(request: HttpRequest) -> tuple[dict, int]:
     places = selectors.place_directory(form.filters(), now=now)
     for place in places:
         place.open_now = opening_hours.is_open(place.opening_hours, now)
-    return {"form": form, "places": places, "query": request.GET.urlencode()}, 200
+    return {"form": form, "places": places, "query": _shareable_query(request)}, 200
+
+
+def _shareable_query(request: HttpRequest) -> str:
+    """The filters actually set: empty fields left out, so the URL stays short and valid."""
+    return urlencode(
+        [(key, value) for key, values in request.GET.lists() for value in values if value]
+    )
 
 
 def directory(request: HttpRequest) -> HttpResponse:

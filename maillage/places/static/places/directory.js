@@ -4,7 +4,7 @@
   "use strict";
   var mapNode = document.getElementById("places-map");
   if (!mapNode || typeof L === "undefined") return;
-  var map = L.map(mapNode, { zoomSnap: 0.5 }).setView([49.1, 0.2], 7);
+  var map = L.map(mapNode, { zoomSnap: 0.5, maxZoom: 18 }).setView([49.1, 0.2], 7);
   var cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 45 });
   map.addLayer(cluster);
   var markers = {};
