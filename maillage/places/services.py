@@ -127,7 +127,12 @@ def proposal_submit(*, user, data: dict, place: Place | None = None) -> PlacePro
 
 
 def _pending(proposal_id: int) -> PlaceProposal:
-    proposal = PlaceProposal.objects.select_for_update().select_related("place").get(pk=proposal_id)
+    # Lock the proposal row only: its place is on the nullable side of the join.
+    proposal = (
+        PlaceProposal.objects.select_for_update(of=("self",))
+        .select_related("place")
+        .get(pk=proposal_id)
+    )
     if proposal.status != PlaceProposal.Status.PENDING:
         raise ValidationError(
             {"status": [f"Cette proposition a déjà été traitée ({proposal.get_status_display()})."]}

@@ -12,6 +12,7 @@ urlpatterns = [
     # Editing, history and moderation (views/editing.py)
     path("lieux/proposer/", editing.place_new, name="new"),
     path("lieux/<uuid:public_id>/modifier/", editing.place_change, name="change"),
+    path("lieux/<uuid:public_id>/photos/", editing.place_photo_add, name="photo-add"),
     path("lieux/<uuid:public_id>/historique/", editing.place_history, name="history"),
     path(
         "lieux/<uuid:public_id>/historique/<int:number>/restaurer/",

@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from maillage.places import selectors, services
+from maillage.places import photos, selectors, services
 from maillage.places.forms import PlaceForm
 from maillage.places.permissions import can_edit_place, can_moderate, managed_organisation_ids
 from maillage.places.snapshots import FIELD_LABELS, place_snapshot
@@ -155,3 +155,22 @@ def moderation_decide(request: HttpRequest, proposal_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("places:moderation")
+
+
+@login_required
+@require_POST
+def place_photo_add(request: HttpRequest, public_id) -> HttpResponse:
+    place = selectors.place_get_for_editor(user=request.user, public_id=public_id)
+    upload = request.FILES.get("image")
+    if upload is None:
+        messages.error(request, "Choisissez une photo à envoyer.")
+        return redirect("places:change", public_id=public_id)
+    try:
+        photos.photo_add(
+            user=request.user, place=place, upload=upload, alt_text=request.POST.get("alt_text", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("places:change", public_id=public_id)
+    messages.success(request, "Photo ajoutée.")
+    return redirect("places:detail", public_id=public_id)
