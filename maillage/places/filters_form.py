@@ -29,6 +29,13 @@ class DirectoryFilterForm(forms.Form):
         label="Au moins N postes de travail", required=False, min_value=0, max_value=10_000
     )
     departement = forms.CharField(label="Département (code)", required=False, max_length=3)
+    epci = forms.RegexField(
+        r"^[0-9]{9}$",
+        label="Intercommunalité (SIREN)",
+        required=False,
+        error_messages={"invalid": "Le SIREN d'un EPCI compte 9 chiffres."},
+    )
+    commune = forms.CharField(label="Commune (code INSEE)", required=False, max_length=5)
     pres_de = forms.CharField(label="Près de la commune (code INSEE)", required=False, max_length=5)
     rayon_km = forms.FloatField(
         label="Rayon (km)", required=False, min_value=1, max_value=200, initial=20
@@ -69,6 +76,8 @@ class DirectoryFilterForm(forms.Form):
             open_now=data["ouvert_maintenant"],
             min_desks=data["postes_min"],
             departement=data["departement"].strip().upper(),
+            epci=data["epci"],
+            commune=data["commune"].strip().upper(),
             near=data["pres_de"],
             radius_km=data["rayon_km"] or 20.0,
         )

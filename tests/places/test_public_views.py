@@ -47,6 +47,8 @@ def card_names(response) -> list[str]:
         ("type=coworking", ["La Fabrique du Port", "Le Quai de Rouen"]),
         ("postes_min=10", ["La Fabrique du Port", "Le Quai de Rouen"]),
         ("departement=76", ["Le Quai de Rouen"]),
+        ("epci=200065597", ["La Fabrique du Port"]),
+        ("commune=14047", ["Fablab de Bayeux"]),
         ("q=bayeux", ["Fablab de Bayeux"]),
         ("pres_de=14118&rayon_km=40", ["La Fabrique du Port", "Fablab de Bayeux"]),
         ("statut=ferme", []),
@@ -72,6 +74,7 @@ def test_directory_htmx_returns_the_list_only(client, places):
         ("postes_min=-1", "supérieure ou égale à 0"),
         ("pres_de=99999", "Commune inconnue"),
         ("rayon_km=0", "supérieure ou égale à 1"),
+        ("epci=12", "Le SIREN d&#x27;un EPCI compte 9 chiffres."),
         ("service=teleportation", "Sélectionnez un choix valide"),
     ],
 )

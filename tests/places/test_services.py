@@ -220,3 +220,28 @@ def test_directory_filters(place):
     place_edit(user=UserFactory(coordinator=True), place=fablab, data={"status": "ferme"})
     assert names() == ["La Fabrique du Port"]
     assert names(statuses=["ferme"]) == ["Fablab de Bayeux"]
+
+
+def test_directory_open_now_and_label_filters(place):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    saturday_lab = place_create(
+        data=place_data(
+            name="Atelier du samedi",
+            labels=["fabrique-de-territoire"],
+            opening_hours="Sa 10:00-18:00",
+            latitude=49.2765,
+            longitude=-0.7036,
+            postal_code="14400",
+        )
+    )
+    monday_10h = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    saturday_11h = datetime(2026, 11, 28, 11, 0, tzinfo=ZoneInfo("Europe/Paris"))
+
+    def names(now, **kwargs):
+        return [p.name for p in place_directory(PlaceFilters(**kwargs), now=now)]
+
+    assert names(monday_10h, open_now=True) == ["La Fabrique du Port"]
+    assert names(saturday_11h, open_now=True) == ["Atelier du samedi"]
+    assert names(monday_10h, labels=["fabrique-de-territoire"]) == [saturday_lab.name]
