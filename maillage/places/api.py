@@ -1,9 +1,11 @@
 """JSON API of places (mounted at /api/lieux) and of their moderation (/api/moderation)."""
 
+import hashlib
 import json
 from typing import Literal
 from uuid import UUID
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -26,6 +28,9 @@ from maillage.places.schemas import (
 )
 
 router = Router(tags=["lieux"])
+# The map data is read far more than written; any write changes the directory version (see
+# selectors.directory_version), which is part of the cache key.
+MAP_CACHE_SECONDS = 600
 moderation_router = Router(tags=["modération"], auth=django_auth)
 
 
@@ -137,32 +142,50 @@ def list_places(request: HttpRequest, query: Query[PlaceQuery]):
     },
 )
 def map_places(request: HttpRequest, query: Query[PlaceQuery]):
-    features = [
-        {
-            "type": "Feature",
-            "id": str(row["public_id"]),
-            "geometry": {
-                "type": "Point",
-                "coordinates": [round(row["longitude"], 5), round(row["latitude"], 5)],
-            },
-            "properties": {
-                "nom": row["name"],
-                "commune": row["commune__name"],
-                "types": row["kinds"],
-                "statut": row["status"],
-                "postes": row["open_space_desks"] + row["private_office_seats"],
-                **({"demo": True} if row["is_demo"] else {}),
-                **({"distance_km": round(row["distance_km"], 1)} if "distance_km" in row else {}),
-            },
-        }
-        for row in selectors.place_map_features(query.filters())
-    ]
-    body = json.dumps(
-        {"type": "FeatureCollection", "features": features},
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    filters = query.filters()
+    if filters.open_now:  # depends on the clock: never cached
+        body = map_geojson(filters)
+    else:
+        key = (
+            "places-map:"
+            + hashlib.sha256(
+                (request.GET.urlencode() + selectors.directory_version()).encode()
+            ).hexdigest()
+        )
+        body = cache.get(key)
+        if body is None:
+            body = map_geojson(filters)
+            cache.set(key, body, MAP_CACHE_SECONDS)
     return compress_response(request, HttpResponse(body, content_type="application/geo+json"))
+
+
+def map_geojson(filters) -> str:
+    """GeoJSON text for thousands of markers, written directly: json.dumps only for the strings."""
+    dumps = json.dumps
+    features = []
+    for (
+        public_id,
+        name,
+        lat,
+        lon,
+        status,
+        demo,
+        desks,
+        commune,
+        kinds,
+        distance,
+    ) in selectors.place_map_features(filters):
+        extra = (',"demo":true' if demo else "") + (
+            f',"distance_km":{distance:.1f}' if distance is not None else ""
+        )
+        features.append(
+            f'{{"type":"Feature","id":"{public_id}","geometry":{{"type":"Point",'
+            f'"coordinates":[{lon:.5f},{lat:.5f}]}},'
+            f'"properties":{{"nom":{dumps(name, ensure_ascii=False)},'
+            f'"commune":{dumps(commune, ensure_ascii=False)},"types":{dumps(kinds)},'
+            f'"statut":"{status}","postes":{desks}{extra}}}}}'
+        )
+    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
 
 
 @router.get("/{public_id}", response={200: PlaceOut, 404: dict}, summary="Un lieu")

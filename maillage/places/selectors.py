@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -103,7 +103,9 @@ def _filtered_queryset(filters: PlaceFilters) -> QuerySet[Place]:
             queryset = queryset.filter(
                 latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon)
             )
-    return queryset.distinct().order_by("name", "id")
+    if filters.kinds or filters.services or filters.labels:
+        queryset = queryset.distinct()  # joins on many-to-many tables repeat rows
+    return queryset.order_by("name", "id")
 
 
 def place_get_public(*, public_id) -> Place:
@@ -140,10 +142,23 @@ def proposal_get_for_moderator(*, user, proposal_id: int) -> PlaceProposal:
     )
 
 
-def place_map_features(filters: PlaceFilters, *, now: datetime | None = None) -> list[dict]:
-    """Light rows for the map (thousands of markers): one query for places, one for their kinds."""
+def directory_version() -> str:
+    """Changes whenever a place is created, edited (incl. its services) or deleted."""
+    summary = Place.objects.aggregate(count=Count("id"), last=Max("updated_at"), top=Max("id"))
+    last = summary["last"].isoformat() if summary["last"] else ""
+    return f"{summary['count']}:{summary['top']}:{last}"
+
+
+def place_map_features(filters: PlaceFilters, *, now: datetime | None = None) -> list[tuple]:
+    """Light rows for the map (thousands of markers): one query for places, one for their kinds.
+
+    Each row: (public_id text, name, latitude, longitude, status, is_demo, desks, commune name,
+    kinds, distance_km or None). Tuples, not model instances: this is the hot path of the map.
+    """
     rows = list(
-        _filtered_queryset(filters).values(
+        _filtered_queryset(filters)
+        .order_by()
+        .values_list(
             "id",
             "public_id",
             "name",
@@ -159,7 +174,8 @@ def place_map_features(filters: PlaceFilters, *, now: datetime | None = None) ->
     )
     if filters.open_now:
         now = now or timezone.now()
-        rows = [r for r in rows if opening_hours.is_open(r["opening_hours"], now)]
+        rows = [r for r in rows if opening_hours.is_open(r[7], now)]
+    distances: dict[int, float] = {}
     if filters.near:
         origin = get_or_404(
             Commune.objects.all(),
@@ -167,17 +183,29 @@ def place_map_features(filters: PlaceFilters, *, now: datetime | None = None) ->
             code=filters.near,
         )
         for row in rows:
-            row["distance_km"] = haversine_km(
-                origin.centroid_lat, origin.centroid_lon, row["latitude"], row["longitude"]
+            distances[row[0]] = haversine_km(
+                origin.centroid_lat, origin.centroid_lon, row[3], row[4]
             )
         rows = sorted(
-            (r for r in rows if r["distance_km"] <= filters.radius_km),
-            key=lambda r: (r["distance_km"], r["name"]),
+            (r for r in rows if distances[r[0]] <= filters.radius_km),
+            key=lambda r: (distances[r[0]], r[2]),
         )
     kinds: dict[int, list[str]] = {}
-    through = Place.kinds.through.objects.filter(place_id__in=[r["id"] for r in rows])
+    through = Place.kinds.through.objects.filter(place_id__in=[r[0] for r in rows])
     for place_id, slug in through.order_by("kind__position").values_list("place_id", "kind__slug"):
         kinds.setdefault(place_id, []).append(slug)
-    for row in rows:
-        row["kinds"] = kinds.get(row["id"], [])
-    return rows
+    return [
+        (
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            r[5],
+            r[6],
+            r[8] + r[9],
+            r[10],
+            kinds.get(r[0], []),
+            distances.get(r[0]),
+        )
+        for r in rows
+    ]

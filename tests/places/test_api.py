@@ -154,3 +154,18 @@ def test_moderation_endpoints_are_for_coordinators(client, place):
     assert response.status_code == 200
     place.refresh_from_db()
     assert place.name == "Y"
+
+
+def test_map_cache_follows_every_change(client, manager, place):
+    first = client.get("/api/lieux/carte.geojson").json()
+    assert [f["properties"]["nom"] for f in first["features"]] == ["La Fabrique du Port"]
+    from maillage.places.services import place_edit
+
+    place_edit(user=manager, place=place, data={"services": ["cafe"], "name": "Nouveau nom"})
+    second = client.get("/api/lieux/carte.geojson").json()
+    assert [f["properties"]["nom"] for f in second["features"]] == ["Nouveau nom"]
+    assert client.get("/api/lieux/carte.geojson?service=cafe").json()["features"][0]["id"] == str(
+        place.public_id
+    )
+    place.delete()
+    assert client.get("/api/lieux/carte.geojson").json()["features"] == []
