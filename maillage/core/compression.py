@@ -9,9 +9,22 @@ from django.utils.text import compress_string
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
+def accepts_gzip(request: HttpRequest) -> bool:
+    return bool(_ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
+
+
+def gzip_response(compressed: bytes, *, content_type: str) -> HttpResponse:
+    """A response from bytes compressed earlier (and cached)."""
+    response = HttpResponse(compressed, content_type=content_type)
+    response["Content-Encoding"] = "gzip"
+    response["Content-Length"] = str(len(compressed))
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response
+
+
 def compress_response(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     patch_vary_headers(response, ("Accept-Encoding",))
-    if not _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+    if not accepts_gzip(request):
         return response
     compressed = compress_string(response.content)
     if len(compressed) >= len(response.content):

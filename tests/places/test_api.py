@@ -169,3 +169,13 @@ def test_map_cache_follows_every_change(client, manager, place):
     )
     place.delete()
     assert client.get("/api/lieux/carte.geojson").json()["features"] == []
+
+
+def test_map_gzip_from_cache_is_identical(client, place):
+    import gzip
+
+    plain = client.get("/api/lieux/carte.geojson").content
+    first = client.get("/api/lieux/carte.geojson", HTTP_ACCEPT_ENCODING="gzip")
+    cached = client.get("/api/lieux/carte.geojson", HTTP_ACCEPT_ENCODING="gzip")
+    assert first["Content-Encoding"] == cached["Content-Encoding"] == "gzip"
+    assert gzip.decompress(first.content) == gzip.decompress(cached.content) == plain
