@@ -63,3 +63,22 @@ def seed_catalogue(Kind, Service, Label, Group) -> None:
             slug=slug, defaults={"name": name, "description": description, "position": position}
         )
     Group.objects.get_or_create(name=COORDINATORS)
+
+
+COORDINATOR_MODELS = ["kind", "service", "label", "organisation", "membership"]
+
+
+def grant_coordinator_permissions(sender=None, using="default", **kwargs) -> None:
+    """Coordinators manage the catalogue and the organisations in the administration."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, _ = Group.objects.using(using).get_or_create(name=COORDINATORS)
+    permissions = Permission.objects.using(using).filter(
+        content_type__app_label="places", content_type__model__in=COORDINATOR_MODELS
+    )
+    group.permissions.add(*permissions)
+    group.permissions.add(
+        *Permission.objects.using(using).filter(
+            content_type__app_label="accounts", codename="view_user"
+        )
+    )

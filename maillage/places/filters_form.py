@@ -1,45 +1,106 @@
-"""The directory's filters, read from the query string (the URL is the shareable state)."""
+"""The directory's filters, read from the query string (the URL is the shareable state).
+
+Parameter names are those of the API (`maillage.places.api.PlaceQuery`), so the map can ask
+`/api/lieux/carte.geojson` with the same query string as the page. `query_items()` gives that query
+string normalised: empty fields left out, commune names replaced by their INSEE codes.
+"""
+
+import re
 
 from django import forms
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.utils.translation import gettext_lazy as _
 
 from maillage.places.models import Kind, Label, Place, Service
 from maillage.places.selectors import PlaceFilters
-from maillage.territory.models import Commune
+from maillage.territory.models import EPCI, Commune, Departement
+from maillage.territory.selectors import commune_search
+
+INSEE_CODE = re.compile(r"^(?:[0-9]{2}|2[AB])[0-9]{3}$", re.IGNORECASE)
+POSTAL_CODE = re.compile(r"^[0-9]{5}$")
+DEPARTEMENT_CODE = re.compile(r"^(?:[0-9]{2}|2[AB]|97[0-9])$", re.IGNORECASE)
+SIREN = re.compile(r"^[0-9]{9}$")
+DEFAULT_RADIUS_KM = 20
+TRUE_VALUES = {"true", "1", "on", "oui"}
+FALSE_VALUES = {"false", "0", "off", "non"}
+
+
+def service_icon_url(icon: str) -> str:
+    """URL of a service pictogram, or "" when the file is not served (unknown icon name)."""
+    if not icon:
+        return ""
+    try:
+        return staticfiles_storage.url(f"vendor/icons/{icon}.svg")
+    except ValueError:  # not in the manifest: a name typed in the admin that we do not ship
+        return ""
 
 
 class DirectoryFilterForm(forms.Form):
-    q = forms.CharField(label="Recherche", required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Rechercher"),
+        required=False,
+        max_length=100,
+        help_text=_("Nom du lieu, mot de sa présentation ou commune."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
     type = forms.MultipleChoiceField(
-        label="Types de lieu", required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Type de lieu"), required=False, widget=forms.CheckboxSelectMultiple
     )
     service = forms.MultipleChoiceField(
-        label="Services", required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Services"), required=False, widget=forms.CheckboxSelectMultiple
     )
     label = forms.MultipleChoiceField(
-        label="Labels", required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Labels"), required=False, widget=forms.CheckboxSelectMultiple
     )
     statut = forms.MultipleChoiceField(
-        label="Statut",
+        label=_("Statut"),
         required=False,
         choices=Place.Status.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    ouvert_maintenant = forms.BooleanField(label="Ouvert maintenant", required=False)
+    ouvert_maintenant = forms.BooleanField(label=_("Ouvert maintenant"), required=False)
     postes_min = forms.IntegerField(
-        label="Au moins N postes de travail", required=False, min_value=0, max_value=10_000
-    )
-    departement = forms.CharField(label="Département (code)", required=False, max_length=3)
-    epci = forms.RegexField(
-        r"^[0-9]{9}$",
-        label="Intercommunalité (SIREN)",
+        label=_("Postes de travail, au moins"),
         required=False,
-        error_messages={"invalid": "Le SIREN d'un EPCI compte 9 chiffres."},
+        min_value=0,
+        max_value=10_000,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    commune = forms.CharField(label="Commune (code INSEE)", required=False, max_length=5)
-    pres_de = forms.CharField(label="Près de la commune (code INSEE)", required=False, max_length=5)
+    departement = forms.CharField(
+        label=_("Département"), required=False, max_length=3, widget=forms.Select
+    )
+    epci = forms.CharField(
+        label=_("Intercommunalité (EPCI)"), required=False, max_length=9, widget=forms.Select
+    )
+    commune = forms.CharField(
+        label=_("Commune"),
+        required=False,
+        max_length=100,
+        help_text=_("Nom ou code INSEE, ex. « Bayeux » ou 14047."),
+    )
+    pres_de = forms.CharField(
+        label=_("Près de la commune"),
+        required=False,
+        max_length=100,
+        help_text=_("Nom ou code INSEE, ex. « Caen » ou 14118."),
+    )
     rayon_km = forms.FloatField(
-        label="Rayon (km)", required=False, min_value=1, max_value=200, initial=20
+        label=_("Dans un rayon de (km)"),
+        required=False,
+        min_value=1,
+        max_value=200,
+        widget=forms.NumberInput(attrs={"step": "1", "placeholder": str(DEFAULT_RADIUS_KM)}),
     )
+    demo = forms.CharField(
+        label=_("Lieux de démonstration"),
+        required=False,
+        widget=forms.Select(
+            choices=[("", _("Affichés (badge « Démo »)")), ("false", _("Masqués"))]
+        ),
+    )
+
+    # The filters hidden under « Plus de filtres » (opened when one of them is set).
+    MORE = ("label", "statut", "postes_min", "departement", "epci", "commune", "demo")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,19 +112,122 @@ class DirectoryFilterForm(forms.Form):
         self.fields["label"].choices = [
             (lb.slug, lb.name) for lb in Label.objects.filter(is_active=True)
         ]
+        # Selects offer the areas that hold places (values only: outlines are large).
+        departements = Departement.objects.filter(communes__places__isnull=False).distinct()
+        self.fields["departement"].widget.choices = [
+            ("", _("Tous")),
+            *(
+                (code, f"{code} – {name}")
+                for code, name in departements.values_list("code", "name")
+            ),
+        ]
+        epcis = EPCI.objects.filter(communes__places__isnull=False).distinct()
+        self.fields["epci"].widget.choices = [
+            ("", _("Toutes")),
+            *epcis.values_list("code", "name").order_by("name"),
+        ]
+        self.near_commune: tuple[str, str] | None = None  # (code, name) once cleaned
+
+    # --- Presentation helpers ------------------------------------------------------------------
 
     def service_options(self) -> list[tuple]:
-        """(checkbox, pictogram name) pairs, so each service shows its icon."""
-        icons = {service.slug: service.icon for service in self.services}
-        return [
-            (choice, icons.get(choice.data["value"], "help-circle")) for choice in self["service"]
-        ]
+        """(checkbox, pictogram URL) pairs, so each service shows its icon."""
+        icons = {service.slug: service_icon_url(service.icon) for service in self.services}
+        return [(choice, icons.get(choice.data["value"], "")) for choice in self["service"]]
+
+    def more_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("postes_min", "departement", "epci", "commune", "demo")]
+
+    def more_is_open(self) -> bool:
+        """Open the « Plus de filtres » box when one of its filters is set or wrong."""
+        if not self.is_bound:
+            return False
+        return any(self.data.get(name) for name in self.MORE) or any(
+            name in self.errors for name in self.MORE
+        )
+
+    # --- Validation ----------------------------------------------------------------------------
+
+    def clean_departement(self) -> str:
+        code = self.cleaned_data["departement"].strip().upper()
+        if code and not (
+            DEPARTEMENT_CODE.match(code) and Departement.objects.filter(code=code).exists()
+        ):
+            raise forms.ValidationError(
+                _("Département inconnu : « %(code)s »."), params={"code": code}
+            )
+        self._keep_choice("departement", code, Departement)
+        return code
+
+    def clean_epci(self) -> str:
+        code = self.cleaned_data["epci"].strip()
+        if code and not SIREN.match(code):
+            raise forms.ValidationError(_("Le SIREN d'un EPCI compte 9 chiffres."))
+        if code and not EPCI.objects.filter(code=code).exists():
+            raise forms.ValidationError(
+                _("Intercommunalité inconnue : SIREN « %(code)s »."), params={"code": code}
+            )
+        self._keep_choice("epci", code, EPCI)
+        return code
+
+    def clean_commune(self) -> str:
+        found = self._find_commune(self.cleaned_data["commune"])
+        return found[0] if found else ""
 
     def clean_pres_de(self) -> str:
-        code = self.cleaned_data["pres_de"].strip().upper()
-        if code and not Commune.objects.filter(code=code).exists():
-            raise forms.ValidationError("Commune inconnue : donnez un code INSEE, ex. 14118.")
-        return code
+        self.near_commune = self._find_commune(self.cleaned_data["pres_de"])
+        return self.near_commune[0] if self.near_commune else ""
+
+    def clean_demo(self) -> bool:
+        value = self.cleaned_data["demo"].strip().lower()
+        if value in TRUE_VALUES or not value:
+            return True
+        if value in FALSE_VALUES:
+            return False
+        raise forms.ValidationError(_("Valeur attendue : « true » ou « false »."))
+
+    def _keep_choice(self, name: str, code: str, model) -> None:
+        """A valid area without places (a shared link, a place since removed) stays selected."""
+        choices = self.fields[name].widget.choices
+        if code and all(value != code for value, _label in choices):
+            choices.append(
+                (code, model.objects.filter(code=code).values_list("name", flat=True)[0])
+            )
+
+    @staticmethod
+    def _find_commune(text: str) -> tuple[str, str] | None:
+        """(code, name) of the commune named by its INSEE code, a postcode or its name."""
+        text = " ".join(text.split())
+        if not text:
+            return None
+        if INSEE_CODE.match(text):
+            row = Commune.objects.filter(code=text.upper()).values_list("code", "name").first()
+            if row:
+                return row
+        digits = text.isdigit()
+        rows = []
+        if POSTAL_CODE.match(text) or not digits:
+            rows = list(commune_search(query=text).values_list("code", "name", "rank")[:2])
+        # Exact name (rank 0), or exact postcode (rank 1); homonyms: the most populous first.
+        exact = [row for row in rows if row[2] <= (1 if digits else 0)]
+        if exact:
+            return exact[0][:2]
+        if len(rows) == 1:
+            return rows[0][:2]
+        if rows:
+            raise forms.ValidationError(
+                _(
+                    "Plusieurs communes correspondent à « %(text)s » : "
+                    "donnez le nom complet ou le code INSEE."
+                ),
+                params={"text": text},
+            )
+        raise forms.ValidationError(
+            _("Commune inconnue : « %(text)s ». Donnez son nom ou son code INSEE, ex. 14118."),
+            params={"text": text},
+        )
+
+    # --- Results -------------------------------------------------------------------------------
 
     def filters(self) -> PlaceFilters:
         data = self.cleaned_data
@@ -75,9 +239,36 @@ class DirectoryFilterForm(forms.Form):
             statuses=data["statut"] or [Place.Status.OPEN, Place.Status.PROJECT],
             open_now=data["ouvert_maintenant"],
             min_desks=data["postes_min"],
-            departement=data["departement"].strip().upper(),
+            departement=data["departement"],
             epci=data["epci"],
-            commune=data["commune"].strip().upper(),
+            commune=data["commune"],
             near=data["pres_de"],
-            radius_km=data["rayon_km"] or 20.0,
+            radius_km=self.radius_km(),
+            include_demo=data["demo"],
         )
+
+    def radius_km(self) -> float:
+        return self.cleaned_data.get("rayon_km") or float(DEFAULT_RADIUS_KM)
+
+    def query_items(self) -> list[tuple[str, str]]:
+        """The filters set, as API query parameters (same names, codes instead of names)."""
+        data = self.cleaned_data
+        items: list[tuple[str, str]] = []
+        if data["q"]:
+            items.append(("q", data["q"]))
+        for name in ("type", "service", "label", "statut"):
+            items += [(name, value) for value in data[name]]
+        if data["ouvert_maintenant"]:
+            items.append(("ouvert_maintenant", "true"))
+        if data["postes_min"] is not None:
+            items.append(("postes_min", str(data["postes_min"])))
+        for name in ("departement", "epci", "commune"):
+            if data[name]:
+                items.append((name, data[name]))
+        if data["pres_de"]:
+            items.append(("pres_de", data["pres_de"]))
+            if data["rayon_km"]:
+                items.append(("rayon_km", f"{data['rayon_km']:g}"))
+        if not data["demo"]:
+            items.append(("demo", "false"))
+        return items

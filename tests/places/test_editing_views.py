@@ -117,3 +117,14 @@ def test_moderation_queue_accept_and_reject(
     proposal.refresh_from_db()
     assert (proposal.status, proposal.reason) == ("refusee", "Doublon.")
     assert mailoutbox[-1].to == [contributor.email]
+
+
+def test_coordinator_manages_the_catalogue_in_the_administration(client):
+    coordinator = UserFactory(coordinator=True, is_staff=True)
+    client.force_login(coordinator)
+    response = client.get("/admin/places/service/")
+    assert response.status_code == 200
+    assert "Imprimante 3D" in response.content.decode()
+    manager = UserFactory(is_staff=True)
+    client.force_login(manager)
+    assert client.get("/admin/places/service/").status_code == 403
