@@ -66,3 +66,20 @@ def place_data(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+# Real positions with their commune and postcode, for places outside Caen.
+IN_BAYEUX = {"latitude": 49.2765, "longitude": -0.7036, "postal_code": "14400"}  # commune 14047
+IN_ROUEN = {"latitude": 49.4431, "longitude": 1.0993, "postal_code": "76000"}  # commune 76540
+
+
+def fablab_data(**overrides) -> dict:
+    """A small fablab in Bayeux with a 3D printer, opposite the Caen coworking of place_data()."""
+    return place_data(
+        name="Fablab de Bayeux",
+        kinds=["fablab"],
+        services=["imprimante-3d"],
+        open_space_desks=4,
+        private_office_seats=0,
+        **{**IN_BAYEUX, **overrides},
+    )

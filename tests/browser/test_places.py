@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from maillage.places.services import place_create
-from tests.factories import OrganisationFactory, UserFactory, place_data
+from tests.factories import IN_ROUEN, OrganisationFactory, UserFactory, fablab_data, place_data
 
 pytestmark = pytest.mark.browser
 
@@ -16,22 +16,11 @@ def network(reference_geography):
     manager = UserFactory(email="gestion@fabrique.fr")
     organisation = OrganisationFactory(managers=[manager])
     fabrique = place_create(data=place_data(operator=organisation.pk))
-    place_create(
-        data=place_data(
-            name="Fablab de Bayeux",
-            kinds=["fablab"],
-            services=["imprimante-3d"],
-            latitude=49.2765,
-            longitude=-0.7036,
-            postal_code="14400",
-        )
-    )
+    place_create(data=fablab_data())
     place_create(
         data=place_data(
             name="Le Quai de Rouen",
-            latitude=49.4431,
-            longitude=1.0993,
-            postal_code="76000",
+            **IN_ROUEN,
             services=["imprimante-3d", "cafe"],
         )
     )

@@ -3,21 +3,9 @@ import json
 import pytest
 
 from maillage.places.models import Place, PlaceProposal
-from maillage.places.services import place_create
-from tests.factories import OrganisationFactory, UserFactory, place_data
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def manager():
-    return UserFactory()
-
-
-@pytest.fixture
-def place(manager):
-    organisation = OrganisationFactory(managers=[manager])
-    return place_create(data=place_data(operator=organisation.pk))
 
 
 def test_catalogue_lists_seeded_vocabulary(client):

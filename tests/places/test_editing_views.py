@@ -1,20 +1,9 @@
 import pytest
 
-from maillage.places.services import place_create, place_edit
-from tests.factories import OrganisationFactory, UserFactory, place_data
+from maillage.places.services import place_edit
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def manager():
-    return UserFactory()
-
-
-@pytest.fixture
-def place(manager):
-    organisation = OrganisationFactory(managers=[manager])
-    return place_create(data=place_data(operator=organisation.pk))
 
 
 def form_data(place, **overrides):

@@ -10,7 +10,7 @@ from maillage.places.opendata.export import COLUMNS, export_csv, exported_places
 from maillage.places.opendata.imports import places_import
 from maillage.places.opendata.readers import ImportFileError
 from maillage.places.services import place_create
-from tests.factories import place_data
+from tests.factories import IN_ROUEN, fablab_data, place_data
 
 pytestmark = pytest.mark.django_db
 
@@ -19,20 +19,11 @@ pytestmark = pytest.mark.django_db
 def directory():
     return [
         place_create(data=place_data(labels=["fabrique-de-territoire"], price_month="180.00")),
+        place_create(data=fablab_data(opening_hours="Sa 10:00-18:00; PH off")),
         place_create(
             data=place_data(
-                name="Fablab de Bayeux",
-                kinds=["fablab"],
-                services=["imprimante-3d"],
-                latitude=49.2765,
-                longitude=-0.7036,
-                postal_code="14400",
-                opening_hours="Sa 10:00-18:00; PH off",
-            )
-        ),
-        place_create(
-            data=place_data(
-                name="Lieu démo", latitude=49.4431, longitude=1.0993, postal_code="76000"
+                name="Lieu démo",
+                **IN_ROUEN,
             ),
             is_demo=True,
         ),

@@ -20,11 +20,6 @@ def media_root(tmp_path, settings):
 
 
 @pytest.fixture
-def manager():
-    return UserFactory()
-
-
-@pytest.fixture
 def place(manager):
     return place_create(data=place_data(operator=OrganisationFactory(managers=[manager]).pk))
 

@@ -11,24 +11,9 @@ from maillage.places.services import (
     proposal_reject,
     proposal_submit,
 )
-from tests.factories import OrganisationFactory, UserFactory, place_data
+from tests.factories import IN_BAYEUX, OrganisationFactory, UserFactory, fablab_data, place_data
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def manager():
-    return UserFactory()
-
-
-@pytest.fixture
-def organisation(manager):
-    return OrganisationFactory(managers=[manager])
-
-
-@pytest.fixture
-def place(organisation):
-    return place_create(data=place_data(operator=organisation.pk))
 
 
 def test_create_derives_commune_from_coordinates_and_records_version_1(place):
@@ -189,19 +174,7 @@ def test_description_html_is_stored_as_text(place, manager):
 
 
 def test_directory_filters(place):
-    fablab = place_create(
-        data=place_data(
-            name="Fablab de Bayeux",
-            kinds=["fablab"],
-            services=["imprimante-3d"],
-            latitude=49.2765,
-            longitude=-0.7036,
-            postal_code="14400",
-            open_space_desks=4,
-            private_office_seats=0,
-            opening_hours="Sa 10:00-18:00",
-        )
-    )
+    fablab = place_create(data=fablab_data(opening_hours="Sa 10:00-18:00"))
 
     def names(**kwargs):
         return [p.name for p in place_directory(PlaceFilters(**kwargs))]
@@ -231,9 +204,7 @@ def test_directory_open_now_and_label_filters(place):
             name="Atelier du samedi",
             labels=["fabrique-de-territoire"],
             opening_hours="Sa 10:00-18:00",
-            latitude=49.2765,
-            longitude=-0.7036,
-            postal_code="14400",
+            **IN_BAYEUX,
         )
     )
     monday_10h = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
