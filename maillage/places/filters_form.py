@@ -25,6 +25,10 @@ TRUE_VALUES = {"true", "1", "on", "oui"}
 FALSE_VALUES = {"false", "0", "off", "non"}
 
 
+def _area_name(model, code: str) -> str | None:
+    return model.objects.filter(code=code).values_list("name", flat=True).first()
+
+
 def service_icon_url(icon: str) -> str:
     """URL of a service pictogram, or "" when the file is not served (unknown icon name)."""
     if not icon:
@@ -66,12 +70,8 @@ class DirectoryFilterForm(forms.Form):
         max_value=10_000,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    departement = forms.CharField(
-        label=_("Département"), required=False, max_length=3, widget=forms.Select
-    )
-    epci = forms.CharField(
-        label=_("Intercommunalité (EPCI)"), required=False, max_length=9, widget=forms.Select
-    )
+    departement = forms.CharField(label=_("Département"), required=False, widget=forms.Select)
+    epci = forms.CharField(label=_("Intercommunalité (EPCI)"), required=False, widget=forms.Select)
     commune = forms.CharField(
         label=_("Commune"),
         required=False,
@@ -103,6 +103,7 @@ class DirectoryFilterForm(forms.Form):
     MORE = ("label", "statut", "postes_min", "departement", "epci", "commune", "demo")
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["type"].choices = [
             (k.slug, k.name) for k in Kind.objects.filter(is_active=True)
@@ -150,24 +151,28 @@ class DirectoryFilterForm(forms.Form):
 
     def clean_departement(self) -> str:
         code = self.cleaned_data["departement"].strip().upper()
-        if code and not (
-            DEPARTEMENT_CODE.match(code) and Departement.objects.filter(code=code).exists()
-        ):
+        if not code:
+            return ""
+        name = DEPARTEMENT_CODE.match(code) and _area_name(Departement, code)
+        if not name:
             raise forms.ValidationError(
                 _("Département inconnu : « %(code)s »."), params={"code": code}
             )
-        self._keep_choice("departement", code, Departement)
+        self._keep_choice("departement", code, f"{code} – {name}")
         return code
 
     def clean_epci(self) -> str:
         code = self.cleaned_data["epci"].strip()
-        if code and not SIREN.match(code):
+        if not code:
+            return ""
+        if not SIREN.match(code):
             raise forms.ValidationError(_("Le SIREN d'un EPCI compte 9 chiffres."))
-        if code and not EPCI.objects.filter(code=code).exists():
+        name = _area_name(EPCI, code)
+        if not name:
             raise forms.ValidationError(
                 _("Intercommunalité inconnue : SIREN « %(code)s »."), params={"code": code}
             )
-        self._keep_choice("epci", code, EPCI)
+        self._keep_choice("epci", code, name)
         return code
 
     def clean_commune(self) -> str:
@@ -186,13 +191,11 @@ class DirectoryFilterForm(forms.Form):
             return False
         raise forms.ValidationError(_("Valeur attendue : « true » ou « false »."))
 
-    def _keep_choice(self, name: str, code: str, model) -> None:
+    def _keep_choice(self, name: str, code: str, label: str) -> None:
         """A valid area without places (a shared link, a place since removed) stays selected."""
         choices = self.fields[name].widget.choices
-        if code and all(value != code for value, _label in choices):
-            choices.append(
-                (code, model.objects.filter(code=code).values_list("name", flat=True)[0])
-            )
+        if all(value != code for value, _label in choices):
+            choices.append((code, label))
 
     @staticmethod
     def _find_commune(text: str) -> tuple[str, str] | None:

@@ -1,8 +1,10 @@
 """Public directory with its map, the place page, and the widget partner sites embed."""
 
+import html
 from datetime import datetime, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
+from uuid import UUID
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -22,6 +24,7 @@ from maillage.places.models import Kind, Place
 from maillage.places.permissions import can_edit_place, can_moderate, can_propose
 
 PAGE_SIZE = 50
+ANY_ID = UUID(int=0)  # placeholder in the URL pattern given to the map script
 WIDGET_LIMIT = 200
 
 
@@ -66,17 +69,20 @@ def _map_config(**extra) -> dict:
         "tileUrl": settings.MAILLAGE_TILE_URL,
         "tileAttribution": settings.MAILLAGE_TILE_ATTRIBUTION,
         "regionCode": settings.MAILLAGE_DEFAULT_REGION,
+        "apiUrl": reverse("api:map_places"),
+        "detailUrl": reverse("places:detail", kwargs={"public_id": ANY_ID}),
         "kinds": dict(Kind.objects.values_list("slug", "name")),
         **extra,
     }
 
 
 def _embed_code(request: HttpRequest, query: str) -> str:
+    """The HTML a partner pastes (plain text: the template escapes it once more for display)."""
     src = request.build_absolute_uri(reverse("places:widget")) + (f"?{query}" if query else "")
     title = _("Carte des lieux du réseau")
     return (
-        f'<iframe src="{src}" title="{title}" width="100%" height="520" '
-        'loading="lazy" style="border:0"></iframe>'
+        f'<iframe src="{html.escape(src)}" title="{html.escape(title)}" width="100%" '
+        'height="520" loading="lazy" style="border:0"></iframe>'
     )
 
 
@@ -84,12 +90,15 @@ def _embed_code(request: HttpRequest, query: str) -> str:
 def directory(request: HttpRequest) -> HttpResponse:
     context, status = _directory_context(request)
     context["embed_code"] = _embed_code(request, context["query"])
-    partial = request.htmx and not request.htmx.history_restore_request
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
+    context["partial"] = partial  # the list, with out-of-band updates of the count and embed code
     template = "places/partials/place_list.html" if partial else "places/directory.html"
     response = render(request, template, context, status=status)
     if partial:
         # The address bar shows the filters actually applied, without the empty fields.
         shown = context["query"] if status == 200 else _raw_query(request)
+        if status == 200 and context["page"].number > 1:
+            shown += ("&" if shown else "") + f"page={context['page'].number}"
         response["HX-Push-Url"] = reverse("places:directory") + (f"?{shown}" if shown else "")
     # Same URL, two bodies (page or list): caches must keep them apart.
     patch_vary_headers(response, ("HX-Request",))

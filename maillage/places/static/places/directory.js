@@ -1,61 +1,222 @@
-/* Directory map: the same filtered places as the list, clustered at low zoom, kept in sync after
-   each htmx swap of the list. Data comes from our own API; no third-party call. */
+/* Maps of the places pages, configured by the json_script "places-map-config":
+   - directory and widget: the same filtered places as the list, clustered at low zoom, reloaded
+     from /api/lieux/carte.geojson with the list's query string after each htmx swap;
+   - place page (config.place): one marker.
+   Our own API only; tiles only when a tile URL is configured (otherwise département outlines). */
 (function () {
   "use strict";
-  var mapNode = document.getElementById("places-map");
-  if (!mapNode || typeof L === "undefined") return;
-  var map = L.map(mapNode, { zoomSnap: 0.5, maxZoom: 18 }).setView([49.1, 0.2], 7);
+
+  var mapNode = document.getElementById("places-map") || document.getElementById("place-map");
+  var configNode = document.getElementById("places-map-config");
+  if (!mapNode || !configNode || typeof L === "undefined") return;
+  var config = JSON.parse(configNode.textContent);
+  var statusNode = document.getElementById("places-map-status");
+
+  function setStatus(text) {
+    if (statusNode) statusNode.textContent = text;
+  }
+
+  var map = L.map(mapNode, { zoomSnap: 0.5, maxZoom: 18 });
+  var outlines = null;
+  map.attributionControl.setPrefix(false);
+  if (config.tileUrl) {
+    L.tileLayer(config.tileUrl, { attribution: config.tileAttribution || "", maxZoom: 18 })
+      .on("tileerror", function () { setStatus("Fond de carte indisponible : les lieux restent affichés."); })
+      .addTo(map);
+  } else if (config.regionCode) {
+    // Without tiles, the outlines of the départements give the map its bearings.
+    fetch("/api/territoires/regions/" + encodeURIComponent(config.regionCode) + "/contours?maille=departements")
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(function (data) {
+        outlines = L.geoJSON(data, {
+          interactive: false,
+          style: function () { return { color: "#5b6b7a", weight: 1.2, fillColor: "#f7f9fa", fillOpacity: 1 }; },
+        }).addTo(map).bringToBack();
+        if (!config.place && mapNode.dataset.count === "0") map.fitBounds(outlines.getBounds());
+      })
+      .catch(function () { /* the markers are enough */ });
+  }
+
+  /* --- Place page: one marker ---------------------------------------------------------------- */
+  if (config.place) {
+    var here = [config.place.lat, config.place.lon];
+    map.setView(here, config.tileUrl ? 15 : 9);
+    L.marker(here, { title: config.place.name, alt: config.place.name, keyboard: false, interactive: false })
+      .addTo(map);
+    mapNode.dataset.loaded = "true";
+    return;
+  }
+
+  /* --- Directory and widget ------------------------------------------------------------------ */
+  if (typeof L.markerClusterGroup === "undefined") return;
+  var widget = config.widget === true;
+  var kinds = config.kinds || {};
+  var ANY_ID = "00000000-0000-0000-0000-000000000000";
+  map.setView([49.1, 0.2], 7);
   var cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 45 });
   map.addLayer(cluster);
   var markers = {};
-  var widget = mapNode.dataset.widget === "true";
+  var lastQuery = null;
+  var controller = null;
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
 
   function popup(feature) {
     var p = feature.properties;
-    var box = document.createElement("div");
-    var link = document.createElement("a");
-    link.href = "/lieux/" + feature.id + "/";
-    link.textContent = p.nom;
-    if (widget) { link.target = "_blank"; link.rel = "noopener"; }
-    var meta = document.createElement("p");
-    meta.textContent = p.commune + (p.postes ? " · " + p.postes + " postes" : "") + (p.demo ? " · démo" : "");
-    box.append(link, meta);
+    var box = el("div", "map-popup");
+    var title = el("p", "map-popup-title");
+    var link = el("a", "", p.nom);
+    link.href = config.detailUrl.replace(ANY_ID, encodeURIComponent(feature.id));
+    if (widget) {
+      link.target = "_blank";
+      link.rel = "noopener";
+      link.append(el("span", "visually-hidden", " (nouvel onglet)"));
+    }
+    title.append(link);
+    if (p.demo) title.append(" ", el("span", "badge badge-demo", "Démo"));
+    box.append(title);
+    var details = [(p.types || []).map(function (slug) { return kinds[slug] || slug; }).join(", "), p.commune];
+    if (p.postes) details.push(p.postes + (p.postes > 1 ? " postes" : " poste"));
+    if (p.distance_km !== undefined) details.push("à " + String(p.distance_km).replace(".", ",") + " km");
+    box.append(el("p", "map-popup-meta", details.filter(Boolean).join(" · ")));
+    if (p.statut === "projet") box.append(el("span", "badge badge-project", "En projet"));
+    if (p.statut === "ferme") box.append(el("span", "badge", "Fermé définitivement"));
     return box;
+  }
+
+  function show(data) {
+    cluster.clearLayers();
+    markers = {};
+    highlighted = null;
+    activeCard = null;
+    var layers = data.features.map(function (feature) {
+      var c = feature.geometry.coordinates;
+      var marker = L.marker([c[1], c[0]], { title: feature.properties.nom, alt: feature.properties.nom });
+      marker.bindPopup(function () { return popup(feature); });
+      markers[feature.id] = marker;
+      return marker;
+    });
+    cluster.addLayers(layers);
+    mapNode.dataset.count = String(layers.length);
+    mapNode.dataset.loaded = "true";
+    setStatus(layers.length ? "" : "Aucun lieu à montrer sur la carte.");
+    // Without tiles there is nothing to see closer than the outlines: keep some context.
+    if (layers.length) map.fitBounds(cluster.getBounds(), { maxZoom: config.tileUrl ? 13 : 10, padding: [30, 30] });
+    else if (outlines) map.fitBounds(outlines.getBounds());
   }
 
   function load() {
     var results = document.getElementById("place-results");
-    var query = results ? results.dataset.query || "" : "";
-    fetch("/api/lieux/carte.geojson" + (query ? "?" + query : ""))
+    if (!results) return;
+    if (results.dataset.valid === "false") {
+      if (controller) controller.abort();
+      cluster.clearLayers();
+      markers = {};
+      lastQuery = null;
+      mapNode.dataset.count = "0";
+      mapNode.dataset.loaded = "true";
+      setStatus("Carte vide : corrigez les filtres.");
+      if (outlines) map.fitBounds(outlines.getBounds());
+      return;
+    }
+    var query = results.dataset.query || "";
+    if (query === lastQuery) return; // another page of the same results
+    lastQuery = query;
+    if (controller) controller.abort();
+    controller = typeof AbortController === "undefined" ? null : new AbortController();
+    mapNode.dataset.loaded = "false";
+    fetch(config.apiUrl + (query ? "?" + query : ""), { signal: controller ? controller.signal : undefined })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-      .then(function (data) {
-        cluster.clearLayers();
-        markers = {};
-        data.features.forEach(function (feature) {
-          var c = feature.geometry.coordinates;
-          var marker = L.marker([c[1], c[0]], { title: feature.properties.nom, alt: feature.properties.nom });
-          marker.bindPopup(popup(feature));
-          markers[feature.id] = marker;
-          cluster.addLayer(marker);
-        });
-        mapNode.dataset.count = String(data.features.length);
-        mapNode.dataset.loaded = "true";
-        if (data.features.length) map.fitBounds(cluster.getBounds(), { maxZoom: 12, padding: [20, 20] });
-      })
-      .catch(function () { mapNode.dataset.loaded = "error"; });
+      .then(show)
+      .catch(function (error) {
+        if (error.name === "AbortError") return;
+        lastQuery = null;
+        mapNode.dataset.loaded = "error";
+        setStatus("Carte indisponible pour le moment ; la liste reste à jour.");
+      });
   }
 
-  function highlight(event) {
-    var card = event.target.closest && event.target.closest("[data-place-id]");
+  /* Hovering or focusing a card highlights its marker, or the cluster that holds it; the
+     highlight follows the marker when zooming re-draws the clusters. */
+  var activeCard = null;
+  var highlighted = null;
+  function refreshHighlight() {
+    if (highlighted) {
+      var old = highlighted.getElement && highlighted.getElement();
+      if (old) old.classList.remove("is-highlighted");
+      if (highlighted.setZIndexOffset) highlighted.setZIndexOffset(0);
+      highlighted = null;
+    }
+    var marker = activeCard && markers[activeCard.dataset.placeId];
+    var shown = marker ? cluster.getVisibleParent(marker) : null;
+    if (!shown) return; // no card, or its place is outside the current view
+    highlighted = shown;
+    var node = shown.getElement && shown.getElement();
+    if (node) node.classList.add("is-highlighted");
+    if (shown.setZIndexOffset) shown.setZIndexOffset(1000);
+  }
+  function setActiveCard(card) {
+    if (card === activeCard) return;
+    activeCard = card;
+    refreshHighlight();
+  }
+  function cardOf(target) {
+    return target && target.closest ? target.closest(".place-card[data-place-id]") : null;
+  }
+  document.addEventListener("mouseover", function (event) {
+    var card = cardOf(event.target);
+    if (card) setActiveCard(card);
+  });
+  document.addEventListener("mouseout", function (event) {
+    var card = cardOf(event.target);
+    if (card && !card.contains(event.relatedTarget)) setActiveCard(null);
+  });
+  document.addEventListener("focusin", function (event) {
+    var card = cardOf(event.target);
     if (!card) return;
     var marker = markers[card.dataset.placeId];
-    if (!marker) return;
-    cluster.zoomToShowLayer(marker, function () { marker.openPopup(); });
-  }
-  document.addEventListener("focusin", highlight);
-  document.addEventListener("mouseover", function (event) {
-    if (event.target.closest && event.target.closest("[data-place-id] h3")) highlight(event);
+    // Keyboard users cannot hover: bring the place into view if it is off the map.
+    if (marker && !map.getBounds().contains(marker.getLatLng())) map.panTo(marker.getLatLng());
+    setActiveCard(card);
   });
-  document.body.addEventListener("htmx:afterSwap", load);
+  document.addEventListener("focusout", function (event) {
+    if (cardOf(event.target) && !cardOf(event.relatedTarget)) setActiveCard(null);
+  });
+  map.on("zoomend moveend", refreshHighlight);
+  cluster.on("animationend", refreshHighlight);
+
+  /* htmx: show the list of a 400 answer too (it carries the French error messages). */
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr && event.detail.xhr.status === 400) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+  document.body.addEventListener("htmx:beforeRequest", function () {
+    var results = document.getElementById("place-results");
+    if (results) results.setAttribute("aria-busy", "true");
+  });
+  document.body.addEventListener("htmx:afterRequest", function () {
+    var results = document.getElementById("place-results");
+    if (results) results.removeAttribute("aria-busy");
+  });
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    load();
+    // After « Page suivante », go to the top of the list (focus follows for screen readers).
+    var trigger = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (trigger && trigger.hasAttribute && trigger.hasAttribute("data-results-page")) {
+      var heading = document.getElementById("titre-resultats");
+      if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
+    }
+  });
+  if (window.htmx) {
+    // The page keeps no htmx snapshot (hx-history="false"): back and forward reload it.
+    window.htmx.config.refreshOnHistoryMiss = true;
+  }
   load();
 })();
