@@ -45,25 +45,44 @@ def place_directory(filters: PlaceFilters, *, now: datetime | None = None) -> li
             Prefetch("kinds", queryset=Kind.objects.order_by("position")), "services", "labels"
         )
     )
-    places = list(queryset)
+    places, distances = _open_now_and_near(
+        list(queryset),
+        filters,
+        now,
+        hours=lambda p: p.opening_hours,
+        position=lambda p: (p.latitude, p.longitude),
+        name=lambda p: p.name,
+    )
+    for place in places:
+        if distances:
+            place.distance_km = distances[id(place)]
+    return places
+
+
+def _open_now_and_near(items: list, filters: PlaceFilters, now, *, hours, position, name):
+    """What SQL cannot do: evaluate opening hours now, and keep and sort by true distance.
+
+    Returns the kept items and their distances in km keyed by id(item) (empty without `near`).
+    """
     if filters.open_now:
         now = now or timezone.now()
-        places = [p for p in places if opening_hours.is_open(p.opening_hours, now)]
-    if filters.near:
-        origin = get_or_404(
-            Commune.objects.all(),
-            f"Commune introuvable : aucune commune n'a le code INSEE « {filters.near} ».",
-            code=filters.near,
-        )
-        for place in places:
-            place.distance_km = haversine_km(
-                origin.centroid_lat, origin.centroid_lon, place.latitude, place.longitude
-            )
-        places = sorted(
-            (p for p in places if p.distance_km <= filters.radius_km),
-            key=lambda p: (p.distance_km, p.name),
-        )
-    return places
+        items = [item for item in items if opening_hours.is_open(hours(item), now)]
+    if not filters.near:
+        return items, {}
+    origin = get_or_404(
+        Commune.objects.all(),
+        f"Commune introuvable : aucune commune n'a le code INSEE « {filters.near} ».",
+        code=filters.near,
+    )
+    distances = {
+        id(item): haversine_km(origin.centroid_lat, origin.centroid_lon, *position(item))
+        for item in items
+    }
+    kept = sorted(
+        (item for item in items if distances[id(item)] <= filters.radius_km),
+        key=lambda item: (distances[id(item)], name(item)),
+    )
+    return kept, distances
 
 
 def _filtered_queryset(filters: PlaceFilters) -> QuerySet[Place]:
@@ -135,8 +154,10 @@ def proposals_pending(*, user) -> QuerySet[PlaceProposal]:
 
 
 def proposal_get_for_moderator(*, user, proposal_id: int) -> PlaceProposal:
+    if not can_moderate(user):
+        raise Http404("Page introuvable.")
     return get_or_404(
-        proposals_pending(user=user).model.objects.select_related("author", "place"),
+        PlaceProposal.objects.select_related("author", "place"),
         "Proposition introuvable.",
         pk=proposal_id,
     )
@@ -172,24 +193,14 @@ def place_map_features(filters: PlaceFilters, *, now: datetime | None = None) ->
             "commune__name",
         )
     )
-    if filters.open_now:
-        now = now or timezone.now()
-        rows = [r for r in rows if opening_hours.is_open(r[7], now)]
-    distances: dict[int, float] = {}
-    if filters.near:
-        origin = get_or_404(
-            Commune.objects.all(),
-            f"Commune introuvable : aucune commune n'a le code INSEE « {filters.near} ».",
-            code=filters.near,
-        )
-        for row in rows:
-            distances[row[0]] = haversine_km(
-                origin.centroid_lat, origin.centroid_lon, row[3], row[4]
-            )
-        rows = sorted(
-            (r for r in rows if distances[r[0]] <= filters.radius_km),
-            key=lambda r: (distances[r[0]], r[2]),
-        )
+    rows, distances = _open_now_and_near(
+        rows,
+        filters,
+        now,
+        hours=lambda r: r[7],
+        position=lambda r: (r[3], r[4]),
+        name=lambda r: r[2],
+    )
     kinds: dict[int, list[str]] = {}
     through = Place.kinds.through.objects.filter(place_id__in=[r[0] for r in rows])
     for place_id, slug in through.order_by("kind__position").values_list("place_id", "kind__slug"):
@@ -205,7 +216,7 @@ def place_map_features(filters: PlaceFilters, *, now: datetime | None = None) ->
             r[8] + r[9],
             r[10],
             kinds.get(r[0], []),
-            distances.get(r[0]),
+            distances.get(id(r)),
         )
         for r in rows
     ]

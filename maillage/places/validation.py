@@ -19,6 +19,13 @@ from maillage.territory.selectors import commune_at_point
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 .\-()]{5,19}$")
 MAX_DESCRIPTION = 5000
+_CAPACITY_FIELDS = (
+    "open_space_desks",
+    "private_offices",
+    "private_office_seats",
+    "meeting_rooms",
+    "visio_rooms",
+)
 
 
 def _fields() -> dict[str, forms.Field]:
@@ -77,10 +84,7 @@ def place_clean(data: dict, *, allowed_operator_ids: set[int] | None = None) -> 
             values[name] = field.clean(raw)
         except ValidationError as error:
             errors[name] = list(error.messages)
-    for name in ("open_space_desks", "private_offices", "private_office_seats"):
-        if name in values and values[name] is None:
-            values[name] = 0
-    for name in ("meeting_rooms", "visio_rooms"):
+    for name in _CAPACITY_FIELDS:  # an empty capacity means none
         if name in values and values[name] is None:
             values[name] = 0
 

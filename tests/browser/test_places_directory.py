@@ -62,6 +62,14 @@ def map_content(page) -> dict:
     return page.evaluate(MAP_CONTENT)
 
 
+def map_still(page) -> None:
+    """Waits for pans and zooms (a popup's auto-pan, a keyboard pan) to end before clicking."""
+    page.wait_for_function(
+        "() => document.querySelector('#places-map').dataset.moving !== 'true'"
+        " && !document.querySelector('#places-map .leaflet-cluster-anim')"
+    )
+
+
 def card_names(page):
     return page.locator(".place-card h3 a")
 
@@ -116,9 +124,11 @@ def test_card_highlights_its_marker_and_marker_popup_links_to_the_place(page, th
     card_names(page).filter(has_text="Fablab de Bayeux").focus()
     expect(marker).to_have_class(re.compile(r"\bis-highlighted\b"))
 
+    map_still(page)
     page.locator("#places-map .leaflet-marker-icon[title='Le Quai de Rouen']").click()
     popup = page.locator(".leaflet-popup-content")
     expect(popup).to_contain_text("Le Quai de Rouen")
+    map_still(page)
     expect(popup.locator(".badge-demo")).to_have_text("Démo")
     popup.get_by_role("link", name="Le Quai de Rouen").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Le Quai de Rouen")

@@ -3,7 +3,8 @@ import json
 import pytest
 
 from maillage.places.models import Place, PlaceProposal
-from tests.factories import UserFactory
+from maillage.places.services import place_create
+from tests.factories import UserFactory, fablab_data
 
 pytestmark = pytest.mark.django_db
 
@@ -167,3 +168,13 @@ def test_map_gzip_from_cache_is_identical(client, place):
     cached = client.get("/api/lieux/carte.geojson", HTTP_ACCEPT_ENCODING="gzip")
     assert first["Content-Encoding"] == cached["Content-Encoding"] == "gzip"
     assert gzip.decompress(first.content) == gzip.decompress(cached.content) == plain
+
+
+def test_map_near_a_commune_gives_distances_nearest_first(client, place):
+    place_create(data=fablab_data())
+    features = client.get("/api/lieux/carte.geojson", {"pres_de": "14047", "rayon_km": 40}).json()[
+        "features"
+    ]
+    assert [f["properties"]["nom"] for f in features] == ["Fablab de Bayeux", "La Fabrique du Port"]
+    distances = [f["properties"]["distance_km"] for f in features]
+    assert distances == sorted(distances) and distances[0] < 2 < 20 < distances[1] < 40

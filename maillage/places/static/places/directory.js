@@ -188,6 +188,9 @@
     if (cardOf(event.target) && !cardOf(event.relatedTarget)) setActiveCard(null);
   });
   map.on("zoomend moveend", refreshHighlight);
+  /* Says when the map is still (pans and zooms animate); browser tests wait on it before clicking. */
+  map.on("movestart", function () { mapNode.dataset.moving = "true"; });
+  map.on("moveend", function () { mapNode.dataset.moving = "false"; });
   cluster.on("animationend", refreshHighlight);
 
   /* htmx: show the list of a 400 answer too (it carries the French error messages). */
