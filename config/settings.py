@@ -42,9 +42,12 @@ INSTALLED_APPS = [
     "maillage.accounts",
     "maillage.territory",
     "maillage.places",
+    "maillage.booking",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
+# Absolute address of the platform, for links in e-mails and calendar events sent without a request.
+MAILLAGE_SITE_URL = env("MAILLAGE_SITE_URL", default="http://localhost:8000").rstrip("/")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -97,7 +100,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     # A file-based test database: threads in concurrency tests need real separate connections.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-maillage.sqlite3")}
+    # Named after the database file, so two checkouts or runs with different files never collide.
+    _db_file = Path(DATABASES["default"]["NAME"])
+    DATABASES["default"]["TEST"] = {"NAME": str(_db_file.with_name(f"test-{_db_file.stem}.sqlite3"))}
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)

@@ -8,6 +8,7 @@ from config.api import api
 urlpatterns = [
     path("", include("maillage.territory.urls")),
     path("", include("maillage.places.urls")),
+    path("", include("maillage.booking.urls")),
     path("compte/", include("maillage.accounts.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -159,3 +159,23 @@ def _clock_fr(moment: datetime, end_of_day: bool = False) -> str:
     if end_of_day:
         return "24 h"
     return f"{moment.hour} h" + ("" if moment.minute == 0 else f" {moment.minute:02d}")
+
+
+def open_spans(expression: str, day: date) -> list[tuple[datetime, datetime]]:
+    """The open intervals of one local day, as aware datetimes (holidays included).
+
+    Empty when the hours are unknown or unreadable: nothing can be booked then.
+    """
+    if not expression:
+        return []
+    try:
+        parsed = _parse(expression)
+    except OpeningHoursError:
+        return []
+    start = datetime.combine(day, time(0), PARIS)
+    end = datetime.combine(day + timedelta(days=1), time(0), PARIS)
+    return [
+        (max(a, start), min(b or end, end))
+        for a, b, state, _comment in parsed.intervals(start, end)
+        if state == _oh.State.OPEN
+    ]

@@ -1,0 +1,59 @@
+"""iCalendar (RFC 5545) for bookings: the attachment of confirmation e-mails and the private feeds.
+
+Events carry TZID=Europe/Paris with its VTIMEZONE, so calendars show the place's local time; UIDs
+are stable (the booking's public id), so a feed refresh updates events instead of duplicating them,
+and a cancelled booking stays in the feed as STATUS:CANCELLED for the calendars that had it.
+"""
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from maillage.booking.models import Booking
+from maillage.places.opening_hours import PARIS
+
+PRODID = "-//maillage//Réservations//FR"
+STATUS = {
+    Booking.Status.CONFIRMED: "CONFIRMED",
+    Booking.Status.OFFERED: "TENTATIVE",
+    Booking.Status.CANCELLED: "CANCELLED",
+    Booking.Status.EXPIRED: "CANCELLED",
+}
+
+
+def booking_event(booking: Booking, *, for_manager: bool = False) -> Event:
+    event = Event()
+    event.add("uid", f"{booking.public_id}@maillage")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", booking.starts_at.astimezone(PARIS))
+    event.add("dtend", booking.ends_at.astimezone(PARIS))
+    who = f" — {booking.user}" if for_manager else ""
+    event.add("summary", f"{booking.resource.name} · {booking.place.name}{who}")
+    event.add(
+        "location",
+        ", ".join(
+            filter(None, [booking.place.name, booking.place.address, booking.place.commune.name])
+        ),
+    )
+    event.add("status", STATUS[booking.status])
+    event.add(
+        "url", settings.MAILLAGE_SITE_URL + reverse("booking:detail", args=[booking.public_id])
+    )
+    event.add("geo", (booking.place.latitude, booking.place.longitude))
+    return event
+
+
+def calendar_bytes(name: str, bookings: Iterable[Booking], *, for_manager: bool = False) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", "Europe/Paris")
+    for booking in bookings:
+        calendar.add_component(booking_event(booking, for_manager=for_manager))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

@@ -1,0 +1,156 @@
+"""Forms of the booking pages: French labels and messages, values turned into BookingRequest."""
+
+from datetime import date, timedelta
+
+from django import forms
+from django.utils import timezone
+
+from maillage.booking.models import Pass, Payment, Resource
+from maillage.booking.services import BookingRequest
+from maillage.booking.timeslots import local_day
+from maillage.places.filters_form import DirectoryFilterForm
+from maillage.territory.models import Commune
+
+SLOT_CHOICES = [
+    ("day", "Journée"),
+    ("morning", "Matinée"),
+    ("afternoon", "Après-midi"),
+    ("hours", "À l'heure"),
+]
+KIND_CHOICES = [("", "Tous les espaces"), *Resource.Kind.choices]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+def today() -> date:
+    return local_day(timezone.now())
+
+
+class SearchForm(forms.Form):
+    date = forms.DateField(label="Date", widget=DateInput())
+    creneau = forms.ChoiceField(label="Créneau", choices=SLOT_CHOICES[:3], initial="day")
+    type = forms.ChoiceField(label="Espace", choices=KIND_CHOICES, required=False)
+    pres_de = forms.CharField(
+        label="Près de (commune)",
+        required=False,
+        max_length=80,
+        help_text="Nom, code postal ou code INSEE. Vide : tous les lieux du réseau.",
+    )
+    rayon = forms.IntegerField(
+        label="Rayon (km)", min_value=1, max_value=200, initial=20, required=False
+    )
+
+    def clean_date(self) -> date:
+        day = self.cleaned_data["date"]
+        if day < today():
+            raise forms.ValidationError("Choisissez aujourd'hui ou une date à venir.")
+        return day
+
+    def clean_pres_de(self) -> Commune | None:
+        found = DirectoryFilterForm._find_commune(self.cleaned_data["pres_de"])
+        return Commune.objects.get(code=found[0]) if found else None
+
+
+class BookingForm(forms.Form):
+    date = forms.DateField(label="Date", widget=DateInput())
+    creneau = forms.ChoiceField(label="Créneau", choices=SLOT_CHOICES)
+    debut = forms.TimeField(
+        label="Début",
+        required=False,
+        widget=TimeInput(),
+        help_text="Pour une réservation à l'heure.",
+    )
+    fin = forms.TimeField(label="Fin", required=False, widget=TimeInput())
+    places = forms.IntegerField(label="Nombre de places", min_value=1, max_value=500, initial=1)
+    paiement = forms.ChoiceField(
+        label="Réglée par",
+        choices=Payment.choices,
+        initial=Payment.ON_SITE,
+        widget=forms.RadioSelect,
+    )
+    carnet = forms.ChoiceField(label="Carnet", required=False)
+
+    def __init__(self, *args, resource: Resource, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.resource = resource
+        slots = [(value, label) for value, label in SLOT_CHOICES if _offers(resource, value)]
+        self.fields["creneau"].choices = slots
+        if not resource.by_hour:
+            del self.fields["debut"], self.fields["fin"]
+        if resource.capacity == 1:
+            del self.fields["places"]
+        passes = (
+            [
+                held
+                for held in Pass.objects.filter(
+                    owner=user, units_left__gt=0, expires_on__gte=today()
+                ).select_related("product")
+                if held.place_id in (None, resource.place_id)
+            ]
+            if user.is_authenticated
+            else []
+        )
+        self.fields["carnet"].choices = [("", "—")] + [
+            (str(held.public_id), f"{held.product.name} — {held.units_left} unité(s) restante(s)")
+            for held in passes
+        ]
+        self.passes = passes
+
+    def booking_request(self) -> BookingRequest:
+        data = self.cleaned_data
+        return BookingRequest(
+            resource=self.resource,
+            day=data["date"],
+            slot=data["creneau"],
+            start=data.get("debut"),
+            end=data.get("fin"),
+            seats=data.get("places") or 1,
+            payment=data["paiement"],
+            pass_id=data.get("carnet") or None,
+        )
+
+    def add_booking_error(self, error) -> None:
+        field = {
+            "date": "date",
+            "creneau": "creneau",
+            "debut": "debut",
+            "fin": "fin",
+            "places": "places",
+            "paiement": "paiement",
+            "carnet": "carnet",
+        }.get(error.field)
+        if field and field in self.fields:
+            self.add_error(field, error.message)
+        else:
+            self.add_error(None, error.message)
+
+
+def _offers(resource: Resource, slot: str) -> bool:
+    return {
+        "day": resource.by_day,
+        "morning": resource.by_half_day,
+        "afternoon": resource.by_half_day,
+        "hours": resource.by_hour,
+    }[slot]
+
+
+class ReasonForm(forms.Form):
+    motif = forms.CharField(
+        label="Motif", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())

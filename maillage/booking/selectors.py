@@ -1,0 +1,254 @@
+"""Reads of the booking app: availability, a person's bookings, a place's agenda and members."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from maillage.booking.models import Booking, Closure, Pass, Resource, Subscription, WaitlistEntry
+from maillage.booking.occupancy import peak_seats
+from maillage.booking.timeslots import SLOT_LABELS, half_day_split, local_day
+from maillage.core.geo import haversine_km
+from maillage.places.models import Place
+from maillage.places.opening_hours import PARIS, open_spans
+
+
+@dataclass(frozen=True)
+class Slot:
+    resource: Resource
+    day: date
+    slot: str  # day, morning, afternoon, or hours (one whole hour starting at `starts_at`)
+    starts_at: datetime
+    ends_at: datetime
+    free: int
+    closed_reason: str = ""
+
+    @property
+    def label(self) -> str:
+        if self.slot == "hours":
+            local = self.starts_at.astimezone(PARIS)
+            return f"{local:%H} h"
+        return SLOT_LABELS[self.slot]
+
+    @property
+    def bookable(self) -> bool:
+        return self.free > 0 and not self.closed_reason
+
+
+def active_bookings(now: datetime | None = None) -> QuerySet[Booking]:
+    """Bookings that hold room: confirmed ones, and waiting-list offers not yet expired."""
+    now = now or timezone.now()
+    return Booking.objects.filter(
+        Q(status=Booking.Status.CONFIRMED)
+        | Q(status=Booking.Status.OFFERED, offer_expires_at__gt=now)
+    )
+
+
+def _day_slots(resource: Resource, day: date, spans) -> list[tuple[str, datetime, datetime]]:
+    if not spans:
+        return []
+    opening, closing = spans[0][0].astimezone(UTC), spans[-1][1].astimezone(UTC)
+    slots = []
+    if resource.by_day:
+        slots.append(("day", opening, closing))
+    if resource.by_half_day:
+        split = half_day_split(resource, day)
+        if opening < split:
+            slots.append(("morning", opening, min(split, closing)))
+        if split < closing:
+            slots.append(("afternoon", max(split, opening), closing))
+    if resource.by_hour:
+        for a, b in spans:
+            hour = a.astimezone(UTC)
+            end = b.astimezone(UTC)
+            while hour + timedelta(hours=1) <= end:
+                slots.append(("hours", hour, hour + timedelta(hours=1)))
+                hour += timedelta(hours=1)
+    return slots
+
+
+def place_availability(
+    place: Place,
+    first_day: date,
+    days: int = 1,
+    *,
+    resources: list[Resource] | None = None,
+    now: datetime | None = None,
+) -> list[Slot]:
+    """Every bookable slot of the place's active resources over `days` days, with free seats.
+
+    Three queries whatever the span: resources, bookings, closures; opening hours are evaluated
+    once per day for the whole place.
+    """
+    now = now or timezone.now()
+    if resources is None:
+        resources = list(place.resources.filter(is_active=True).select_related("place"))
+    if not resources:
+        return []
+    start = datetime.combine(first_day, datetime.min.time(), PARIS)
+    end = datetime.combine(first_day + timedelta(days=days), datetime.min.time(), PARIS)
+    held = defaultdict(list)
+    for resource_id, a, b, seats in (
+        active_bookings(now)
+        .filter(resource__in=resources, starts_at__lt=end, ends_at__gt=start)
+        .values_list("resource_id", "starts_at", "ends_at", "seats")
+    ):
+        held[resource_id].append((a, b, seats))
+    closures = list(Closure.objects.filter(place=place, starts_at__lt=end, ends_at__gt=start))
+    result = []
+    for offset in range(days):
+        day = first_day + timedelta(days=offset)
+        spans = open_spans(place.opening_hours, day)
+        for resource in resources:
+            for slot, a, b in _day_slots(resource, day, spans):
+                if b <= now:
+                    continue
+                taken = peak_seats((x, y, n) for x, y, n in held[resource.pk] if x < b and y > a)
+                closed = next(
+                    (
+                        c.reason
+                        for c in closures
+                        if c.starts_at < b
+                        and c.ends_at > a
+                        and c.resource_id in (None, resource.pk)
+                    ),
+                    "",
+                )
+                result.append(
+                    Slot(resource, day, slot, a, b, max(resource.capacity - taken, 0), closed)
+                )
+    return result
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    place: Place
+    distance_km: float | None
+    slots: list[Slot]
+
+
+def search(
+    *,
+    day: date,
+    slot: str,
+    kind: str = "",
+    place: Place | None = None,
+    near: tuple[float, float] | None = None,
+    radius_km: float = 20,
+    now: datetime | None = None,
+) -> list[SearchHit]:
+    """Places with a resource of this kind offering this slot on that day, nearest first."""
+    resources = Resource.objects.filter(
+        is_active=True, place__status=Place.Status.OPEN
+    ).select_related("place__commune", "place__booking_settings")
+    if kind:
+        resources = resources.filter(kind=kind)
+    if place is not None:
+        resources = resources.filter(place=place)
+    by_place = defaultdict(list)
+    for resource in resources:
+        by_place[resource.place].append(resource)
+    hits = []
+    for candidate, its_resources in by_place.items():
+        distance = None
+        if near is not None:
+            distance = round(
+                haversine_km(near[0], near[1], candidate.latitude, candidate.longitude), 1
+            )
+            if distance > radius_km:
+                continue
+        slots = [
+            s
+            for s in place_availability(candidate, day, 1, resources=its_resources, now=now)
+            if s.slot == slot
+        ]
+        if slots:
+            hits.append(SearchHit(candidate, distance, slots))
+    hits.sort(key=lambda h: (h.distance_km if h.distance_km is not None else 0, h.place.name))
+    return hits
+
+
+def user_bookings(user, *, now: datetime | None = None) -> dict[str, list[Booking]]:
+    now = now or timezone.now()
+    mine = Booking.objects.filter(user=user).select_related(
+        "resource", "place__commune", "pass_ref"
+    )
+    return {
+        "offers": list(mine.filter(status=Booking.Status.OFFERED, offer_expires_at__gt=now)),
+        "upcoming": list(mine.filter(status=Booking.Status.CONFIRMED, ends_at__gt=now)),
+        "past": list(
+            mine.exclude(status=Booking.Status.OFFERED)
+            .filter(ends_at__lte=now)
+            .order_by("-starts_at")[:50]
+        ),
+        "cancelled": list(mine.filter(status=Booking.Status.CANCELLED, ends_at__gt=now)),
+    }
+
+
+def user_waitlist(user, *, now: datetime | None = None) -> list[WaitlistEntry]:
+    now = now or timezone.now()
+    return list(
+        WaitlistEntry.objects.filter(
+            user=user, status=WaitlistEntry.Status.WAITING, starts_at__gt=now
+        ).select_related("resource__place")
+    )
+
+
+def user_passes(user) -> list[Pass]:
+    return list(
+        Pass.objects.filter(owner=user).select_related("product", "place").order_by("expires_on")
+    )
+
+
+def agenda(place: Place, first_day: date, days: int, *, now: datetime | None = None) -> dict:
+    """The bookings of every resource of the place, day by day, for the manager's agenda."""
+    start = datetime.combine(first_day, datetime.min.time(), PARIS)
+    end = datetime.combine(first_day + timedelta(days=days), datetime.min.time(), PARIS)
+    resources = list(place.resources.all())
+    rows = (
+        active_bookings(now)
+        .filter(place=place, starts_at__lt=end, ends_at__gt=start)
+        .select_related("user", "resource", "pass_ref")
+        .order_by("starts_at")
+    )
+    cells = defaultdict(list)
+    for booking in rows:
+        cells[(booking.resource_id, local_day(booking.starts_at))].append(booking)
+    day_list = [first_day + timedelta(days=n) for n in range(days)]
+    return {
+        "days": day_list,
+        "rows": [
+            {"resource": r, "cells": [cells.get((r.pk, d), []) for d in day_list]}
+            for r in resources
+        ],
+        "closures": list(Closure.objects.filter(place=place, starts_at__lt=end, ends_at__gt=start)),
+    }
+
+
+def place_members(place: Place) -> list[dict]:
+    """People who booked here, hold a plan here or a pass valid here, with what they hold."""
+    people: dict[int, dict] = {}
+
+    def person(user):
+        return people.setdefault(
+            user.pk, {"user": user, "subscriptions": [], "passes": [], "bookings": 0, "last": None}
+        )
+
+    today = local_day(timezone.now())
+    for sub in (
+        Subscription.objects.filter(plan__place=place)
+        .exclude(ends_on__lt=today)
+        .select_related("user", "plan")
+    ):
+        person(sub.user)["subscriptions"].append(sub)
+    for held in Pass.objects.filter(place=place).select_related("owner", "product"):
+        person(held.owner)["passes"].append(held)
+    for booking in Booking.objects.filter(
+        place=place, status=Booking.Status.CONFIRMED
+    ).select_related("user"):
+        entry = person(booking.user)
+        entry["bookings"] += 1
+        entry["last"] = max(filter(None, [entry["last"], booking.starts_at]))
+    return sorted(people.values(), key=lambda p: str(p["user"]).lower())

@@ -1,0 +1,222 @@
+"""Tools of the place's team: agenda, booking on behalf of someone, moves, presence, members."""
+
+import uuid
+from datetime import date, timedelta
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from maillage.booking import selectors, services
+from maillage.booking.errors import BookingError
+from maillage.booking.forms import BookingForm, ReasonForm, today, week_start
+from maillage.booking.models import PlaceBookingSettings
+from maillage.booking.permissions import can_manage_bookings
+from maillage.booking.timeslots import local_day
+from maillage.places.models import Place
+
+
+def _managed_place(request: HttpRequest, place_id) -> Place:
+    """The place if the user runs it; the same 404 as an unknown id otherwise."""
+    place = Place.objects.select_related("commune").filter(public_id=place_id).first()
+    if place is None or not can_manage_bookings(request.user, place):
+        raise Http404("Lieu introuvable.")
+    return place
+
+
+@login_required
+def agenda(request: HttpRequest, place_id) -> HttpResponse:
+    place = _managed_place(request, place_id)
+    try:
+        day = (
+            date.fromisoformat(request.GET.get("jour", "")) if request.GET.get("jour") else today()
+        )
+    except ValueError:
+        day = today()
+        messages.error(request, "Date illisible : voici l'agenda d'aujourd'hui.")
+    week = request.GET.get("vue") == "semaine"
+    first = week_start(day) if week else day
+    days = 7 if week else 1
+    context = {
+        "place": place,
+        "week": week,
+        "day": day,
+        "previous": first - timedelta(days=days),
+        "next": first + timedelta(days=days),
+        "agenda": selectors.agenda(place, first, days),
+        "today": today(),
+    }
+    return render(request, "booking/agenda.html", context)
+
+
+@login_required
+def book_for(request: HttpRequest, place_id) -> HttpResponse:
+    """Book on behalf of someone who already has an account (found by e-mail)."""
+    place = _managed_place(request, place_id)
+    resources = list(place.resources.filter(is_active=True))
+    chosen = next(
+        (
+            r
+            for r in resources
+            if str(r.pk) == (request.POST.get("ressource") or request.GET.get("ressource"))
+        ),
+        None,
+    )
+    chosen = chosen or (resources[0] if resources else None)
+    if chosen is None:
+        messages.error(request, "Ce lieu n'a encore aucune ressource réservable.")
+        return redirect("booking:agenda", place_id=place.public_id)
+    form = BookingForm(
+        request.POST or None,
+        initial={"date": request.GET.get("jour") or today().isoformat(), "creneau": "day"},
+        resource=chosen,
+        user=request.user,
+    )
+    error, status = "", 200
+    if request.method == "POST":
+        person = (
+            get_user_model()
+            .objects.filter(email__iexact=request.POST.get("email", "").strip(), is_active=True)
+            .first()
+        )
+        if person is None:
+            error, status = (
+                "Aucun compte actif avec cette adresse e-mail : la personne doit d'abord créer son compte.",
+                400,
+            )
+        elif form.is_valid():
+            try:
+                booking, _ = services.booking_create(
+                    user=person,
+                    request=form.booking_request(),
+                    created_by=request.user,
+                    idempotency_key=request.POST.get("cle", "")[:100],
+                )
+            except BookingError as failure:
+                form.add_booking_error(failure)
+                status = failure.status
+            else:
+                messages.success(request, f"Réservation créée pour {person}.")
+                return redirect("booking:detail", public_id=booking.public_id)
+        else:
+            status = 400
+    return render(
+        request,
+        "booking/book_for.html",
+        {
+            "place": place,
+            "resources": resources,
+            "chosen": chosen,
+            "form": form,
+            "error": error,
+            "email": request.POST.get("email", ""),
+            "key": uuid.uuid4().hex,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def check_in(request: HttpRequest, public_id) -> HttpResponse:
+    try:
+        booking = services.booking_check_in(actor=request.user, public_id=public_id)
+    except BookingError as error:
+        if error.status in (403, 404):
+            raise Http404("Réservation introuvable.") from error
+        messages.error(request, error.message)
+        return redirect(request.POST.get("retour") or reverse("booking:detail", args=[public_id]))
+    messages.success(request, f"Présence de {booking.user} enregistrée.")
+    back = request.POST.get("retour", "")
+    return redirect(
+        back
+        if back.startswith("/") and not back.startswith("//")
+        else reverse("booking:detail", args=[public_id])
+    )
+
+
+@login_required
+def move(request: HttpRequest, public_id) -> HttpResponse:
+    try:
+        booking = services.booking_for(request.user, public_id)
+    except BookingError as error:
+        raise Http404(error.message) from error
+    if not can_manage_bookings(request.user, booking.place):
+        raise Http404("Réservation introuvable.")
+    resources = list(booking.place.resources.filter(is_active=True))
+    chosen = next(
+        (r for r in resources if str(r.pk) == request.POST.get("ressource")), booking.resource
+    )
+    form = BookingForm(
+        request.POST or None,
+        initial={"date": local_day(booking.starts_at).isoformat(), "creneau": "day"},
+        resource=chosen,
+        user=booking.user,
+    )
+    reason = ReasonForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and reason.is_valid():
+            try:
+                services.booking_move(
+                    actor=request.user,
+                    public_id=public_id,
+                    request=form.booking_request(),
+                    reason=reason.cleaned_data["motif"],
+                )
+            except BookingError as error:
+                form.add_booking_error(error)
+                status = error.status
+            else:
+                messages.success(
+                    request, "Réservation déplacée ; la personne est prévenue par e-mail."
+                )
+                return redirect("booking:detail", public_id=public_id)
+        else:
+            status = 400
+    return render(
+        request,
+        "booking/move.html",
+        {
+            "booking": booking,
+            "form": form,
+            "reason": reason,
+            "resources": resources,
+            "chosen": chosen,
+        },
+        status=status,
+    )
+
+
+@login_required
+def members(request: HttpRequest, place_id) -> HttpResponse:
+    place = _managed_place(request, place_id)
+    return render(
+        request, "booking/members.html", {"place": place, "members": selectors.place_members(place)}
+    )
+
+
+@login_required
+def check_in_poster(request: HttpRequest, place_id) -> HttpResponse:
+    """A page to print and pin at the entrance: scanning its QR code records the presence."""
+    place = _managed_place(request, place_id)
+    booking_settings, _ = PlaceBookingSettings.objects.get_or_create(place=place)
+    url = settings.MAILLAGE_SITE_URL + reverse(
+        "booking:check_in_code", args=[booking_settings.check_in_token]
+    )
+    qr = segno.make(url, error="m")
+    return render(
+        request,
+        "booking/check_in_poster.html",
+        {
+            "place": place,
+            "url": url,
+            "qr_svg": qr.svg_inline(scale=8, title=f"Code de présence — {place.name}"),
+        },
+    )

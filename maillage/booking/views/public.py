@@ -1,0 +1,292 @@
+"""Pages for people who book: search, book, their bookings, the waiting list, their calendars."""
+
+import uuid
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from maillage.booking import calendars, selectors, services
+from maillage.booking.errors import BookingError
+from maillage.booking.forms import BookingForm, SearchForm, today
+from maillage.booking.models import Booking, CalendarFeed, Payment, Resource
+from maillage.booking.permissions import can_manage_bookings
+from maillage.core.lookups import get_or_404
+
+
+def _not_found(error: BookingError) -> None:
+    if error.status == 404:
+        raise Http404(error.message) from error
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    data = request.GET.copy()
+    data.setdefault("date", today().isoformat())
+    data.setdefault("creneau", "day")
+    form = SearchForm(data)
+    hits = []
+    if form.is_valid():
+        commune = form.cleaned_data["pres_de"]
+        hits = selectors.search(
+            day=form.cleaned_data["date"],
+            slot=form.cleaned_data["creneau"],
+            kind=form.cleaned_data["type"],
+            near=(commune.latitude, commune.longitude) if commune else None,
+            radius_km=form.cleaned_data["rayon"] or 20,
+        )
+    template = "booking/partials/search_results.html" if request.htmx else "booking/search.html"
+    return render(
+        request, template, {"form": form, "hits": hits}, status=200 if form.is_valid() else 400
+    )
+
+
+def _resource(resource_id: int) -> Resource:
+    return get_or_404(
+        Resource.objects.select_related("place__commune", "place__booking_settings").filter(
+            is_active=True
+        ),
+        "Cette ressource n'existe pas ou n'est plus réservable.",
+        pk=resource_id,
+    )
+
+
+@login_required
+def new_booking(request: HttpRequest, resource_id: int) -> HttpResponse:
+    resource = _resource(resource_id)
+    initial = {
+        "date": request.GET.get("date") or today().isoformat(),
+        "creneau": request.GET.get("creneau") or "day",
+    }
+    form = BookingForm(request.POST or None, initial=initial, resource=resource, user=request.user)
+    status, full = 200, False
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                booking, _replayed = services.booking_create(
+                    user=request.user,
+                    request=form.booking_request(),
+                    idempotency_key=request.POST.get("cle", "")[:100],
+                )
+            except BookingError as error:
+                form.add_booking_error(error)
+                status, full = error.status, error.code == "complet"
+            else:
+                messages.success(
+                    request, "Réservation confirmée. Un e-mail de confirmation vous a été envoyé."
+                )
+                return redirect("booking:detail", public_id=booking.public_id)
+        else:
+            status = 400
+    day = getattr(form, "cleaned_data", {}).get("date")
+    if day is None:
+        try:
+            day = date.fromisoformat(initial["date"])
+        except ValueError:
+            day = today()
+    slots = selectors.place_availability(resource.place, day, 1, resources=[resource])
+    context = {
+        "resource": resource,
+        "form": form,
+        "slots": slots,
+        "day": day,
+        "full": full,
+        "key": uuid.uuid4().hex,
+    }
+    return render(request, "booking/new.html", context, status=status)
+
+
+@login_required
+def detail(request: HttpRequest, public_id) -> HttpResponse:
+    try:
+        booking = services.booking_for(request.user, public_id)
+    except BookingError as error:
+        _not_found(error)
+        raise
+    now = timezone.now()
+    managing = can_manage_bookings(request.user, booking.place)
+    deadline = booking.starts_at - timedelta(hours=booking.resource.cancel_hours)
+    context = {
+        "booking": booking,
+        "managing": managing,
+        "can_cancel": booking.is_active
+        and booking.ends_at > now
+        and (managing or booking.status == Booking.Status.OFFERED or now <= deadline),
+        "deadline": deadline,
+        "offer_open": booking.status == Booking.Status.OFFERED and booking.offer_expires_at > now,
+        "passes": [
+            p
+            for p in selectors.user_passes(request.user)
+            if p.units_left > 0 and p.place_id in (None, booking.place_id)
+        ]
+        if booking.user_id == request.user.pk
+        else [],
+    }
+    return render(request, "booking/detail.html", context)
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, public_id) -> HttpResponse:
+    try:
+        booking = services.booking_cancel(
+            actor=request.user, public_id=public_id, reason=request.POST.get("motif", "")
+        )
+    except BookingError as error:
+        _not_found(error)
+        messages.error(request, error.message)
+        return redirect("booking:detail", public_id=public_id)
+    messages.success(request, "Réservation annulée.")
+    if booking.user_id != request.user.pk:
+        return redirect("booking:agenda", place_id=booking.place.public_id)
+    return redirect("booking:mine")
+
+
+@login_required
+@require_POST
+def accept_offer(request: HttpRequest, public_id) -> HttpResponse:
+    try:
+        services.offer_accept(
+            user=request.user,
+            public_id=public_id,
+            payment=request.POST.get("paiement", Payment.ON_SITE),
+            pass_id=request.POST.get("carnet") or None,
+        )
+    except BookingError as error:
+        _not_found(error)
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Place confirmée : elle est à vous.")
+    return redirect("booking:detail", public_id=public_id)
+
+
+@login_required
+@require_POST
+def waitlist_join(request: HttpRequest, resource_id: int) -> HttpResponse:
+    resource = _resource(resource_id)
+    form = BookingForm(request.POST, resource=resource, user=request.user)
+    if form.is_valid():
+        try:
+            services.waitlist_join(user=request.user, request=form.booking_request())
+        except BookingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                "Vous êtes sur la liste d'attente : si une place se libère, elle vous sera proposée par e-mail.",
+            )
+            return redirect("booking:mine")
+    else:
+        messages.error(request, "Demande incomplète : choisissez une date et un créneau.")
+    return redirect("booking:new", resource_id=resource.pk)
+
+
+@login_required
+@require_POST
+def waitlist_leave(request: HttpRequest, public_id) -> HttpResponse:
+    try:
+        services.waitlist_leave(user=request.user, public_id=public_id)
+    except BookingError as error:
+        _not_found(error)
+    messages.success(request, "Vous n'êtes plus sur cette liste d'attente.")
+    return redirect("booking:mine")
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    context = selectors.user_bookings(request.user) | {
+        "waiting": selectors.user_waitlist(request.user),
+        "passes": selectors.user_passes(request.user),
+    }
+    return render(request, "booking/mine.html", context)
+
+
+@login_required
+def booking_ics(request: HttpRequest, public_id) -> HttpResponse:
+    try:
+        booking = services.booking_for(request.user, public_id)
+    except BookingError as error:
+        _not_found(error)
+        raise
+    response = HttpResponse(
+        calendars.calendar_bytes("Réservation", [booking]),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="reservation.ics"'
+    return response
+
+
+@login_required
+def check_in_by_code(request: HttpRequest, token: str) -> HttpResponse:
+    """The QR code leads here; a GET only shows a button, the POST records the presence."""
+    if request.method == "POST":
+        try:
+            booking = services.booking_check_in_by_code(user=request.user, token=token)
+        except BookingError as error:
+            _not_found(error)
+            return render(
+                request, "booking/check_in.html", {"error": error.message}, status=error.status
+            )
+        return render(request, "booking/check_in.html", {"booking": booking})
+    return render(request, "booking/check_in.html", {"ask": True})
+
+
+@login_required
+def feeds(request: HttpRequest) -> HttpResponse:
+    """The user's private calendar addresses: create, show, revoke."""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "creer":
+            resource = None
+            if request.POST.get("ressource"):
+                resource = (
+                    Resource.objects.filter(pk=request.POST["ressource"])
+                    .select_related("place")
+                    .first()
+                )
+                if resource is None or not can_manage_bookings(request.user, resource.place):
+                    raise Http404("Ressource introuvable.")
+            CalendarFeed.objects.create(user=request.user, resource=resource)
+            messages.success(request, "Nouvelle adresse d'agenda créée.")
+        elif action == "revoquer":
+            CalendarFeed.objects.filter(
+                user=request.user, token=request.POST.get("jeton", ""), revoked_at__isnull=True
+            ).update(revoked_at=timezone.now())
+            messages.success(request, "Adresse révoquée : les agendas abonnés ne la liront plus.")
+        return redirect("booking:feeds")
+    mine = CalendarFeed.objects.filter(user=request.user, revoked_at__isnull=True).select_related(
+        "resource__place"
+    )
+    managed = [
+        r
+        for r in Resource.objects.select_related("place").filter(is_active=True)
+        if can_manage_bookings(request.user, r.place)
+    ]
+    return render(request, "booking/feeds.html", {"feeds": mine, "managed": managed})
+
+
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """Read by calendar applications, without a session: the secret token is the key."""
+    subscription = get_or_404(
+        CalendarFeed.objects.select_related("user", "resource__place"),
+        "Agenda introuvable ou révoqué.",
+        token=token,
+        revoked_at__isnull=True,
+    )
+    since = timezone.now() - timedelta(days=90)
+    rows = Booking.objects.filter(ends_at__gte=since).exclude(status=Booking.Status.EXPIRED)
+    if subscription.resource is not None:
+        if not can_manage_bookings(subscription.user, subscription.resource.place):
+            raise Http404("Agenda introuvable ou révoqué.")
+        rows = rows.filter(resource=subscription.resource)
+        name = f"{subscription.resource.name} — {subscription.resource.place.name}"
+    else:
+        rows = rows.filter(Q(user=subscription.user))
+        name = "Mes réservations (maillage)"
+    rows = rows.select_related("user", "resource", "place__commune")
+    body = calendars.calendar_bytes(name, rows, for_manager=subscription.resource is not None)
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
