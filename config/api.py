@@ -2,14 +2,21 @@
 
 from ninja import NinjaAPI
 
-from maillage.core.api_errors import install_error_handlers
+from maillage.booking import api as booking_api
+from maillage.core.api_errors import document_error_responses, install_error_handlers
 from maillage.places import api as places_api
 from maillage.territory.api import router as territory_router
 
-api = NinjaAPI(
+
+class MaillageAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        return document_error_responses(super().get_openapi_schema(**kwargs))
+
+
+api = MaillageAPI(
     title="maillage API",
     version="1",
-    description="API ouverte de maillage : géographie de référence et territoires.",
+    description="API ouverte de maillage : géographie de référence, lieux, réservations.",
     urls_namespace="api",
 )
 install_error_handlers(api)
@@ -17,3 +24,4 @@ places_api.install(api)
 api.add_router("/territoires", territory_router)
 api.add_router("/lieux", places_api.router)
 api.add_router("/moderation", places_api.moderation_router)
+api.add_router("/reservations", booking_api.router)

@@ -102,7 +102,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file-based test database: threads in concurrency tests need real separate connections.
     # Named after the database file, so two checkouts or runs with different files never collide.
     _db_file = Path(DATABASES["default"]["NAME"])
-    DATABASES["default"]["TEST"] = {"NAME": str(_db_file.with_name(f"test-{_db_file.stem}.sqlite3"))}
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(_db_file.with_name(f"test-{_db_file.stem}.sqlite3"))
+    }
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)

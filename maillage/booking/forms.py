@@ -73,7 +73,9 @@ class BookingForm(forms.Form):
         help_text="Pour une réservation à l'heure.",
     )
     fin = forms.TimeField(label="Fin", required=False, widget=TimeInput())
-    places = forms.IntegerField(label="Nombre de places", min_value=1, max_value=500, initial=1)
+    places = forms.IntegerField(
+        label="Nombre de places", min_value=1, max_value=500, initial=1, required=False
+    )
     paiement = forms.ChoiceField(
         label="Réglée par",
         choices=Payment.choices,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from maillage.booking.views import manager, public
+from maillage.booking.views import figures, manager, public
 
 app_name = "booking"
 
@@ -37,4 +37,6 @@ urlpatterns = [
     ),
     path("reserver/reservations/<uuid:public_id>/presence/", manager.check_in, name="check_in"),
     path("reserver/reservations/<uuid:public_id>/deplacer/", manager.move, name="move"),
+    path("reserver/lieu/<uuid:place_id>/chiffres/", figures.place_figures, name="place_figures"),
+    path("reserver/reseau/chiffres/", figures.network_figures, name="network_figures"),
 ]

@@ -49,3 +49,49 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def not_found(request, exc: Http404):
         message = str(exc) or "Ressource introuvable."
         return api.create_response(request, {"detail": message}, status=404)
+
+
+ERROR_RESPONSE = {
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "detail": {"type": "string"},
+                    "code": {"type": "string"},
+                    "erreurs": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "champ": {"type": "string"},
+                                "emplacement": {"type": "array", "items": {"type": "string"}},
+                                "message": {"type": "string"},
+                            },
+                        },
+                    },
+                },
+                "required": ["detail"],
+            }
+        }
+    }
+}
+_COMMON = {
+    "404": "Introuvable (ou pas visible pour vous : même réponse)",
+    "422": "Paramètres ou données invalides, message par champ",
+}
+
+
+def document_error_responses(schema: dict) -> dict:
+    """Every operation may answer the shared French errors: say so in the OpenAPI document, so
+    clients (and schemathesis) know them."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            wanted = dict(_COMMON)
+            if operation.get("security"):
+                wanted["401"] = "Connexion requise"
+                wanted["403"] = "Jeton CSRF manquant (session de navigateur) ou action interdite"
+            for code, description in wanted.items():
+                responses.setdefault(code, {"description": description, **ERROR_RESPONSE})
+    return schema

@@ -36,7 +36,9 @@ def search(request: HttpRequest) -> HttpResponse:
             day=form.cleaned_data["date"],
             slot=form.cleaned_data["creneau"],
             kind=form.cleaned_data["type"],
-            near=(commune.latitude, commune.longitude) if commune else None,
+            near=(commune.centroid_lat, commune.centroid_lon)
+            if commune and commune.centroid_lat
+            else None,
             radius_km=form.cleaned_data["rayon"] or 20,
         )
     template = "booking/partials/search_results.html" if request.htmx else "booking/search.html"

@@ -1,0 +1,33 @@
+"""schemathesis over the whole OpenAPI document: no server error, responses match the schema.
+
+All checks run except "positive data acceptance": a schema-valid request for an unknown place or
+commune code is rightly answered 404/422 by the business rules, not a defect."""
+
+import pytest
+import schemathesis
+from schemathesis.specs.openapi.checks import positive_data_acceptance
+from hypothesis import HealthCheck, settings
+
+from config.wsgi import application
+
+schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+
+
+@pytest.fixture
+def keep_test_connection():
+    """Like Django's test client: a request must not close the connection of the test transaction."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api_never_fails_on_the_server(case, keep_test_connection):
+    case.call_and_validate(excluded_checks=[positive_data_acceptance])
