@@ -710,3 +710,24 @@ def subscription_create(
     if ends_on and ends_on < starts_on:
         raise BookingError("La fin de l'abonnement précède son début.", field="fin")
     return Subscription.objects.create(user=user, plan=plan, starts_on=starts_on, ends_on=ends_on)
+
+
+def reminders_send(*, now: datetime | None = None, ahead: timedelta = timedelta(hours=24)) -> int:
+    """E-mail each confirmed booking starting within `ahead`, once (marked before sending)."""
+    now = now or timezone.now()
+    due = Booking.objects.filter(
+        status=Booking.Status.CONFIRMED,
+        reminder_sent_at__isnull=True,
+        starts_at__gt=now,
+        starts_at__lte=now + ahead,
+    ).values_list("pk", flat=True)
+    sent = 0
+    for pk in list(due):
+        # Claim the row first: two sweepers running at once never send the same reminder twice.
+        if Booking.objects.filter(pk=pk, reminder_sent_at__isnull=True).update(
+            reminder_sent_at=now
+        ):
+            booking = Booking.objects.select_related("resource", "place", "user").get(pk=pk)
+            notifications.booking_reminder(booking)
+            sent += 1
+    return sent

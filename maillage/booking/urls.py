@@ -1,6 +1,6 @@
 from django.urls import path
 
-from maillage.booking.views import figures, manager, public
+from maillage.booking.views import figures, manager, offer, public
 
 app_name = "booking"
 
@@ -30,6 +30,8 @@ urlpatterns = [
     path("reserver/lieu/<uuid:place_id>/agenda/", manager.agenda, name="agenda"),
     path("reserver/lieu/<uuid:place_id>/reserver-pour/", manager.book_for, name="book_for"),
     path("reserver/lieu/<uuid:place_id>/membres/", manager.members, name="members"),
+    path("reserver/lieu/<uuid:place_id>/membres/ajouter/", offer.member_add, name="member_add"),
+    path("reserver/lieu/<uuid:place_id>/offre/", offer.offer, name="offer"),
     path(
         "reserver/lieu/<uuid:place_id>/code-presence/",
         manager.check_in_poster,

@@ -385,3 +385,24 @@ def test_waiting_list_offer_accept_and_expiry(open_space, django_capture_on_comm
         "expired",
         "booked",
     ]
+
+
+def test_reminders_go_out_once_the_day_before(open_space, django_capture_on_commit_callbacks):
+    from maillage.booking.services import reminders_send
+
+    booking = book(UserFactory(), open_space)
+    mail.outbox.clear()
+    assert reminders_send(now=booking.starts_at - timedelta(hours=30)) == 0
+    assert reminders_send(now=booking.starts_at - timedelta(hours=20)) == 1
+    assert reminders_send(now=booking.starts_at - timedelta(hours=19)) == 0
+    assert [m.subject for m in mail.outbox] == ["Rappel : votre réservation à La Fabrique du Port"]
+
+
+def test_demo_resources_follow_demo_places_only(place):
+    from maillage.booking.demo import demo_resources_create
+    from maillage.places.demo import demo_places_create
+
+    demo_places_create(count=4, region="28")
+    assert demo_resources_create() >= 4
+    assert demo_resources_create() == 0  # idempotent
+    assert not place.resources.exists()  # a real place is never touched

@@ -169,3 +169,79 @@ def test_calendar_feed_is_valid_and_revocable(client, open_space, manager):
         client.get(f"/reserver/agenda/{resource_feed.token}.ics").content
     ).walk("VEVENT")
     assert len(events) == 1 and str(user) in str(events[0]["summary"])
+
+
+def test_team_keeps_the_offer_and_sells_passes(client, place, manager):
+    client.force_login(manager)
+    url = f"/reserver/lieu/{place.public_id}/offre/"
+    response = client.post(
+        url,
+        {
+            "quoi": "ressource",
+            "ressource-kind": "meeting_room",
+            "ressource-name": "Salle Phare",
+            "ressource-capacity": 1,
+            "ressource-by_hour": "on",
+            "ressource-price_hour_cents": "12,50",
+            "ressource-price_half_day_cents": "0",
+            "ressource-price_day_cents": "0",
+            "ressource-min_minutes": 60,
+            "ressource-max_minutes": 480,
+            "ressource-horizon_days": 30,
+            "ressource-cancel_hours": 24,
+            "ressource-is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    room = place.resources.get()
+    assert (room.name, room.price_hour_cents, room.by_day) == ("Salle Phare", 1250, False)
+    bad = client.post(
+        url,
+        {
+            "quoi": "ressource",
+            "ressource-kind": "meeting_room",
+            "ressource-name": "Salle 2",
+            "ressource-capacity": 4,
+            "ressource-min_minutes": 60,
+            "ressource-max_minutes": 480,
+            "ressource-horizon_days": 30,
+            "ressource-cancel_hours": 24,
+            "ressource-price_hour_cents": "0",
+            "ressource-price_half_day_cents": "0",
+            "ressource-price_day_cents": "0",
+        },
+    )
+    assert bad.status_code == 400 and "une seule place" in bad.content.decode()
+    assert place.resources.count() == 1
+    client.post(
+        url,
+        {
+            "quoi": "carnet",
+            "carnet-name": "5 journées",
+            "carnet-unit": "day",
+            "carnet-units": 5,
+            "carnet-price_cents": "60",
+            "carnet-validity_days": 180,
+            "carnet-is_active": "on",
+        },
+    )
+    product = place.pass_products.get()
+    assert product.price_cents == 6000
+    buyer = UserFactory(email="bea@example.org")
+    client.post(
+        f"/reserver/lieu/{place.public_id}/membres/ajouter/",
+        {"action": "vendre", "email": "bea@example.org", "produit": product.pk},
+    )
+    assert buyer.passes.get().units_left == 5
+    assert "5/5" in client.get(f"/reserver/lieu/{place.public_id}/membres/").content.decode()
+    stranger = UserFactory()
+    client.force_login(stranger)
+    assert client.get(url).status_code == 404
+    assert (
+        client.post(
+            f"/reserver/lieu/{place.public_id}/membres/ajouter/",
+            {"action": "vendre", "email": "bea@example.org", "produit": product.pk},
+        ).status_code
+        == 404
+    )
+    assert buyer.passes.count() == 1

@@ -197,9 +197,13 @@ def move(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 def members(request: HttpRequest, place_id) -> HttpResponse:
     place = _managed_place(request, place_id)
-    return render(
-        request, "booking/members.html", {"place": place, "members": selectors.place_members(place)}
-    )
+    context = {
+        "place": place,
+        "members": selectors.place_members(place),
+        "products": place.pass_products.filter(is_active=True),
+        "plans": place.plans.filter(is_active=True),
+    }
+    return render(request, "booking/members.html", context)
 
 
 @login_required
