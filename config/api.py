@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from maillage.booking import api as booking_api
+from maillage.booking import api_figures
 from maillage.core.api_errors import document_error_responses, install_error_handlers
 from maillage.places import api as places_api
 from maillage.territory.api import router as territory_router
@@ -25,3 +26,4 @@ api.add_router("/territoires", territory_router)
 api.add_router("/lieux", places_api.router)
 api.add_router("/moderation", places_api.moderation_router)
 api.add_router("/reservations", booking_api.router)
+api.add_router("/reservations", api_figures.router)
