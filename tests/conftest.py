@@ -30,3 +30,20 @@ def reference_geography(transactional_db):
     if not Commune.objects.filter(departement__region__code="28").exists():
         territories_load(region_codes=["28"])
     seed_catalogue(Kind, Service, Label, Group)
+
+
+@pytest.fixture
+def manager():
+    """A place manager: member of the organisation that runs `place`."""
+    from tests.factories import UserFactory
+
+    return UserFactory()
+
+
+@pytest.fixture
+def place(manager):
+    """A published coworking in Caen, run by `manager`'s organisation."""
+    from maillage.places.services import place_create
+    from tests.factories import OrganisationFactory, place_data
+
+    return place_create(data=place_data(operator=OrganisationFactory(managers=[manager]).pk))

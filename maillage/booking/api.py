@@ -145,8 +145,9 @@ def availability(request: HttpRequest, query: Query[AvailabilityQuery]):
     response={201: BookingOut, 200: BookingOut, 401: Error, 409: Error, 422: Error},
     auth=django_auth,
     summary="Réserver (avec une clé d'idempotence pour les nouvelles tentatives)",
-    description="En-tête `Idempotency-Key` : une nouvelle tentative avec la même clé et le même contenu "
-    "renvoie la première réponse (200) sans réserver ni débiter deux fois ; un autre contenu → 422.",
+    description="En-tête `Idempotency-Key` : une nouvelle tentative avec la même clé et le "
+    "même contenu renvoie la première réponse (200) sans réserver ni débiter deux fois ; "
+    "un autre contenu → 422.",
 )
 def create_booking(
     request: HttpRequest,

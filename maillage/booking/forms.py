@@ -11,6 +11,9 @@ from maillage.booking.timeslots import local_day
 from maillage.places.filters_form import DirectoryFilterForm
 from maillage.territory.models import Commune
 
+NO_ACCOUNT = (
+    "Aucun compte actif avec cette adresse e-mail : la personne doit d'abord créer son compte."
+)
 SLOT_CHOICES = [
     ("day", "Journée"),
     ("morning", "Matinée"),

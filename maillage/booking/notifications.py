@@ -31,8 +31,8 @@ def booking_confirmed(booking: Booking) -> None:
         booking,
         f"Réservation confirmée — {booking.place.name}",
         [
-            f"Votre réservation de « {booking.resource.name} » à {booking.place.name} est confirmée, "
-            f"{when_fr(booking)}.",
+            f"Votre réservation de « {booking.resource.name} » à {booking.place.name} "
+            f"est confirmée, {when_fr(booking)}.",
             "Le fichier joint l'ajoute à votre agenda.",
         ],
     )
@@ -40,7 +40,8 @@ def booking_confirmed(booking: Booking) -> None:
 
 def booking_cancelled(booking: Booking, *, by_manager: bool) -> None:
     lines = [
-        f"Votre réservation de « {booking.resource.name} » à {booking.place.name}, {when_fr(booking)}, est annulée."
+        f"Votre réservation de « {booking.resource.name} » à {booking.place.name}, "
+        f"{when_fr(booking)}, est annulée."
     ]
     if by_manager and booking.cancel_reason:
         lines.append(f"Motif donné par le lieu : {booking.cancel_reason}")
@@ -52,7 +53,8 @@ def booking_moved(booking: Booking, reason: str) -> None:
         booking,
         f"Réservation déplacée — {booking.place.name}",
         [
-            f"Le lieu a déplacé votre réservation : « {booking.resource.name} », {when_fr(booking)}.",
+            "Le lieu a déplacé votre réservation : "
+            f"« {booking.resource.name} », {when_fr(booking)}.",
             f"Motif : {reason}",
         ],
     )
@@ -65,7 +67,8 @@ def offer_made(booking: Booking) -> None:
         f"Une place s'est libérée — {booking.place.name}",
         [
             f"Une place s'est libérée pour « {booking.resource.name} », {when_fr(booking)}.",
-            f"Elle vous est réservée jusqu'au {expires:%d/%m/%Y à %H:%M} : confirmez-la sur la page ci-dessous.",
+            f"Elle vous est réservée jusqu'au {expires:%d/%m/%Y à %H:%M} : "
+            "confirmez-la sur la page ci-dessous.",
         ],
         with_ics=False,
     )

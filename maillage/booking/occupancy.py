@@ -1,4 +1,4 @@
-"""Counting seats over time: the one sweep used both to refuse a booking and to show availability."""
+"""Counting seats over time: one sweep both refuses bookings and shows availability."""
 
 from collections.abc import Iterable
 from datetime import datetime

@@ -29,13 +29,17 @@ class EurosMixin:
     def _clean_cents(self):
         for name in self.fields:
             if name.endswith("_cents") and self.cleaned_data.get(name) is not None:
-                self.cleaned_data[name] = int(round(self.cleaned_data[name] * 100))
+                self.cleaned_data[name] = round(self.cleaned_data[name] * 100)
 
 
 class ResourceForm(EurosMixin, forms.ModelForm):
     class Meta:
         model = Resource
-        exclude = ["place"]
+        fields = [
+            "kind", "name", "description", "capacity", "by_hour", "by_half_day", "by_day",
+            "price_hour_cents", "price_half_day_cents", "price_day_cents", "min_minutes",
+            "max_minutes", "horizon_days", "cancel_hours", "is_active",
+        ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,9 +72,8 @@ class ClosureForm(forms.ModelForm):
     def clean(self):
         """Typed times are Paris wall-clock times (TIME_ZONE), made aware by the form field."""
         data = super().clean()
-        if data.get("starts_at") and data.get("ends_at"):
-            if data["ends_at"] <= data["starts_at"]:
-                self.add_error("ends_at", "La fin doit suivre le début.")
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            self.add_error("ends_at", "La fin doit suivre le début.")
         return data
 
 

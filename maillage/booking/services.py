@@ -424,8 +424,8 @@ def booking_cancel(*, actor, public_id, reason: str = "", now: datetime | None =
         deadline = booking.starts_at - timedelta(hours=booking.resource.cancel_hours)
         if now > deadline:
             raise BookingError(
-                f"Annulation impossible : le lieu l'accepte jusqu'à {booking.resource.cancel_hours} h "
-                "avant le début. Contactez le lieu.",
+                "Annulation impossible : le lieu l'accepte jusqu'à "
+                f"{booking.resource.cancel_hours} h avant le début. Contactez le lieu.",
                 code="delai_depasse",
             )
     if managing and actor.pk != booking.user_id and not reason.strip():
@@ -524,7 +524,7 @@ def booking_check_in(*, actor, public_id, now: datetime | None = None) -> Bookin
 
 
 def booking_check_in_by_code(*, user, token: str, now: datetime | None = None) -> Booking:
-    """The user scanned the QR code shown at the place: their booking of the moment is checked in."""
+    """The user scanned the QR code shown at the place: their current booking is checked in."""
     now = now or timezone.now()
     place = Place.objects.filter(booking_settings__check_in_token=token).first()
     if place is None:

@@ -3,7 +3,6 @@ from datetime import UTC, date, datetime
 import pytest
 
 from maillage.booking.models import PlaceBookingSettings, Resource
-from tests.places.conftest import manager, place  # noqa: F401  (shared fixtures)
 
 # Monday 30 November 2026, 08:00 in Paris: "now" for the rule tests; bookings go on Tuesday.
 NOW = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)

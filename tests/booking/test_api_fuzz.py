@@ -5,8 +5,8 @@ commune code is rightly answered 404/422 by the business rules, not a defect."""
 
 import pytest
 import schemathesis
-from schemathesis.specs.openapi.checks import positive_data_acceptance
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from config.wsgi import application
 
@@ -15,7 +15,7 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
 
 @pytest.fixture
 def keep_test_connection():
-    """Like Django's test client: a request must not close the connection of the test transaction."""
+    """Like Django's test client: a request must not close the test transaction's connection."""
     from django.core.signals import request_finished, request_started
     from django.db import close_old_connections
 

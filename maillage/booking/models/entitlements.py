@@ -92,7 +92,7 @@ class PassProduct(models.Model):
 
 
 class Pass(models.Model):
-    """A carnet someone holds. `units_left` only moves with a ledger row, in the same transaction."""
+    """A carnet someone holds; `units_left` only moves with a ledger row, in one transaction."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     owner = models.ForeignKey(

@@ -22,7 +22,8 @@ class PlaceBookingSettings(models.Model):
         _("fin de la matinée / début de l'après-midi"),
         default=time(13, 0),
         help_text=_(
-            "La matinée va de l'ouverture à cette heure, l'après-midi de cette heure à la fermeture."
+            "La matinée va de l'ouverture à cette heure, "
+            "l'après-midi de cette heure à la fermeture."
         ),
     )
     accepts_network_pass = models.BooleanField(

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from maillage.booking import selectors, services
 from maillage.booking.errors import BookingError
-from maillage.booking.forms import BookingForm, ReasonForm, today, week_start
+from maillage.booking.forms import NO_ACCOUNT, BookingForm, ReasonForm, today, week_start
 from maillage.booking.models import PlaceBookingSettings
 from maillage.booking.permissions import can_manage_bookings
 from maillage.booking.timeslots import local_day
@@ -87,7 +87,7 @@ def book_for(request: HttpRequest, place_id) -> HttpResponse:
         )
         if person is None:
             error, status = (
-                "Aucun compte actif avec cette adresse e-mail : la personne doit d'abord créer son compte.",
+                NO_ACCOUNT,
                 400,
             )
         elif form.is_valid():

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from maillage.booking import services
 from maillage.booking.errors import BookingError
-from maillage.booking.forms import today
+from maillage.booking.forms import NO_ACCOUNT, today
 from maillage.booking.models import PassProduct, Plan
 from maillage.booking.offer_forms import ClosureForm, PassProductForm, PlanForm, ResourceForm
 from maillage.booking.views.manager import _managed_place
@@ -91,7 +91,7 @@ def member_add(request: HttpRequest, place_id) -> HttpResponse:
     if person is None:
         messages.error(
             request,
-            "Aucun compte actif avec cette adresse e-mail : la personne doit d'abord créer son compte.",
+            NO_ACCOUNT,
         )
         return redirect("booking:members", place_id=place.public_id)
     try:

@@ -179,7 +179,8 @@ def waitlist_join(request: HttpRequest, resource_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                "Vous êtes sur la liste d'attente : si une place se libère, elle vous sera proposée par e-mail.",
+                "Vous êtes sur la liste d'attente : si une place se libère, "
+                "elle vous sera proposée par e-mail.",
             )
             return redirect("booking:mine")
     else:
