@@ -43,7 +43,11 @@ def today() -> date:
 
 class SearchForm(forms.Form):
     date = forms.DateField(label="Date", widget=DateInput())
-    creneau = forms.ChoiceField(label="Créneau", choices=SLOT_CHOICES[:3], initial="day")
+    creneau = forms.ChoiceField(label="Créneau", choices=SLOT_CHOICES, initial="day")
+    debut = forms.TimeField(
+        label="De", required=False, widget=TimeInput(), help_text="Pour une recherche à l'heure."
+    )
+    fin = forms.TimeField(label="À", required=False, widget=TimeInput())
     type = forms.ChoiceField(label="Espace", choices=KIND_CHOICES, required=False)
     pres_de = forms.CharField(
         label="Près de (commune)",
@@ -64,6 +68,16 @@ class SearchForm(forms.Form):
     def clean_pres_de(self) -> Commune | None:
         found = DirectoryFilterForm._find_commune(self.cleaned_data["pres_de"])
         return Commune.objects.get(code=found[0]) if found else None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("creneau") == "hours":
+            start, end = data.get("debut"), data.get("fin")
+            if start is None or end is None:
+                self.add_error("debut", "Indiquez l'heure de début et l'heure de fin.")
+            elif end <= start:
+                self.add_error("fin", "L'heure de fin doit suivre l'heure de début, le même jour.")
+        return data
 
 
 class BookingForm(forms.Form):

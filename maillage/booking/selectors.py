@@ -2,14 +2,20 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from maillage.booking.models import Booking, Closure, Pass, Resource, Subscription, WaitlistEntry
 from maillage.booking.occupancy import peak_seats
-from maillage.booking.timeslots import SLOT_LABELS, half_day_split, local_day
+from maillage.booking.timeslots import (
+    SLOT_LABELS,
+    half_day_split,
+    local_day,
+    local_instant,
+    within_opening_hours,
+)
 from maillage.core.geo import haversine_km
 from maillage.places.models import Place
 from maillage.places.opening_hours import PARIS, open_spans
@@ -28,8 +34,8 @@ class Slot:
     @property
     def label(self) -> str:
         if self.slot == "hours":
-            local = self.starts_at.astimezone(PARIS)
-            return f"{local:%H} h"
+            a, b = self.starts_at.astimezone(PARIS), self.ends_at.astimezone(PARIS)
+            return f"{a:%H:%M} – {b:%H:%M}"
         return SLOT_LABELS[self.slot]
 
     @property
@@ -137,9 +143,18 @@ def search(
     place: Place | None = None,
     near: tuple[float, float] | None = None,
     radius_km: float = 20,
+    start: time | None = None,
+    end: time | None = None,
     now: datetime | None = None,
 ) -> list[SearchHit]:
-    """Places with a resource of this kind offering this slot on that day, nearest first."""
+    """Places with a resource of this kind offering this slot on that day, nearest first.
+
+    For `slot="hours"`, `start` and `end` give the wanted interval (Paris time); only resources
+    bookable by the hour and open over the whole interval are listed.
+    """
+    interval = None
+    if slot == "hours":
+        interval = (local_instant(day, start, "debut"), local_instant(day, end, "fin"))
     resources = Resource.objects.filter(
         is_active=True, place__status=Place.Status.OPEN
     ).select_related("place__commune", "place__booking_settings")
@@ -159,15 +174,34 @@ def search(
             )
             if distance > radius_km:
                 continue
-        slots = [
-            s
-            for s in place_availability(candidate, day, 1, resources=its_resources, now=now)
-            if s.slot == slot
-        ]
+        if interval:
+            slots = [_interval_slot(r, day, *interval, now) for r in its_resources if r.by_hour]
+            slots = [s for s in slots if s is not None]
+        else:
+            slots = [
+                s
+                for s in place_availability(candidate, day, 1, resources=its_resources, now=now)
+                if s.slot == slot
+            ]
         if slots:
             hits.append(SearchHit(candidate, distance, slots))
     hits.sort(key=lambda h: (h.distance_km if h.distance_km is not None else 0, h.place.name))
     return hits
+
+
+def _interval_slot(resource: Resource, day: date, a: datetime, b: datetime, now) -> Slot | None:
+    """Free seats of one resource over an hourly interval; None if it is not open then."""
+    if b <= a or b <= (now or timezone.now()) or not within_opening_hours(resource, a, b):
+        return None
+    rows = active_bookings(now).filter(resource=resource, starts_at__lt=b, ends_at__gt=a)
+    taken = peak_seats(rows.values_list("starts_at", "ends_at", "seats"))
+    closure = (
+        Closure.objects.filter(place=resource.place, starts_at__lt=b, ends_at__gt=a)
+        .filter(Q(resource__isnull=True) | Q(resource=resource))
+        .first()
+    )
+    reason = closure.reason if closure else ""
+    return Slot(resource, day, "hours", a, b, max(resource.capacity - taken, 0), reason)
 
 
 def user_bookings(user, *, now: datetime | None = None) -> dict[str, list[Booking]]:

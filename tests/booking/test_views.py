@@ -245,3 +245,21 @@ def test_team_keeps_the_offer_and_sells_passes(client, place, manager):
         == 404
     )
     assert buyer.passes.count() == 1
+
+
+def test_search_by_hours_lists_open_free_rooms_and_asks_for_both_times(client, room):
+    day = next_tuesday()
+    page = client.get(
+        "/reserver/", {"date": day, "creneau": "hours", "debut": "10:00", "fin": "12:00"}
+    )
+    text = page.content.decode()
+    assert page.status_code == 200 and "Salle Hublot" in text and "10:00 – 12:00" in text
+    assert "debut=10:00&amp;fin=12:00" in text
+    closed = client.get(
+        "/reserver/", {"date": day, "creneau": "hours", "debut": "19:00", "fin": "20:00"}
+    )
+    assert "Salle Hublot" not in closed.content.decode()
+    missing = client.get("/reserver/", {"date": day, "creneau": "hours"})
+    assert (
+        missing.status_code == 400 and "Indiquez l&#x27;heure de début" in missing.content.decode()
+    )

@@ -32,15 +32,20 @@ def search(request: HttpRequest) -> HttpResponse:
     hits = []
     if form.is_valid():
         commune = form.cleaned_data["pres_de"]
-        hits = selectors.search(
-            day=form.cleaned_data["date"],
-            slot=form.cleaned_data["creneau"],
-            kind=form.cleaned_data["type"],
-            near=(commune.centroid_lat, commune.centroid_lon)
-            if commune and commune.centroid_lat
-            else None,
-            radius_km=form.cleaned_data["rayon"] or 20,
-        )
+        try:
+            hits = selectors.search(
+                day=form.cleaned_data["date"],
+                slot=form.cleaned_data["creneau"],
+                start=form.cleaned_data["debut"],
+                end=form.cleaned_data["fin"],
+                kind=form.cleaned_data["type"],
+                near=(commune.centroid_lat, commune.centroid_lon)
+                if commune and commune.centroid_lat
+                else None,
+                radius_km=form.cleaned_data["rayon"] or 20,
+            )
+        except BookingError as error:  # a time that does not exist that day (DST)
+            form.add_error(error.field or None, error.message)
     template = "booking/partials/search_results.html" if request.htmx else "booking/search.html"
     return render(
         request, template, {"form": form, "hits": hits}, status=200 if form.is_valid() else 400
@@ -63,6 +68,8 @@ def new_booking(request: HttpRequest, resource_id: int) -> HttpResponse:
     initial = {
         "date": request.GET.get("date") or today().isoformat(),
         "creneau": request.GET.get("creneau") or "day",
+        "debut": request.GET.get("debut"),
+        "fin": request.GET.get("fin"),
     }
     form = BookingForm(request.POST or None, initial=initial, resource=resource, user=request.user)
     status, full = 200, False
