@@ -7,11 +7,18 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from maillage.booking.models import Booking, Closure, Pass, Resource, Subscription, WaitlistEntry
+from maillage.booking.models import (
+    Booking,
+    Closure,
+    Pass,
+    PlaceBookingSettings,
+    Resource,
+    Subscription,
+    WaitlistEntry,
+)
 from maillage.booking.occupancy import peak_seats
 from maillage.booking.timeslots import (
     SLOT_LABELS,
-    half_day_split,
     local_day,
     local_instant,
     within_opening_hours,
@@ -19,6 +26,8 @@ from maillage.booking.timeslots import (
 from maillage.core.geo import haversine_km
 from maillage.places.models import Place
 from maillage.places.opening_hours import PARIS, open_spans
+
+DEFAULT_SPLIT = time(13, 0)
 
 
 @dataclass(frozen=True)
@@ -52,7 +61,9 @@ def active_bookings(now: datetime | None = None) -> QuerySet[Booking]:
     )
 
 
-def _day_slots(resource: Resource, day: date, spans) -> list[tuple[str, datetime, datetime]]:
+def _day_slots(
+    resource: Resource, day: date, spans, split_clock: time
+) -> list[tuple[str, datetime, datetime]]:
     if not spans:
         return []
     opening, closing = spans[0][0].astimezone(UTC), spans[-1][1].astimezone(UTC)
@@ -60,7 +71,7 @@ def _day_slots(resource: Resource, day: date, spans) -> list[tuple[str, datetime
     if resource.by_day:
         slots.append(("day", opening, closing))
     if resource.by_half_day:
-        split = half_day_split(resource, day)
+        split = local_instant(day, split_clock)
         if opening < split:
             slots.append(("morning", opening, min(split, closing)))
         if split < closing:
@@ -85,8 +96,8 @@ def place_availability(
 ) -> list[Slot]:
     """Every bookable slot of the place's active resources over `days` days, with free seats.
 
-    Three queries whatever the span: resources, bookings, closures; opening hours are evaluated
-    once per day for the whole place.
+    Four queries whatever the span (resources, bookings, closures, the place's settings); opening
+    hours are evaluated once per day for the whole place.
     """
     now = now or timezone.now()
     if resources is None:
@@ -95,23 +106,27 @@ def place_availability(
         return []
     start = datetime.combine(first_day, datetime.min.time(), PARIS)
     end = datetime.combine(first_day + timedelta(days=days), datetime.min.time(), PARIS)
+    # Bookings end the day they start (timeslots), so grouping by local start day is exact.
     held = defaultdict(list)
     for resource_id, a, b, seats in (
         active_bookings(now)
         .filter(resource__in=resources, starts_at__lt=end, ends_at__gt=start)
         .values_list("resource_id", "starts_at", "ends_at", "seats")
     ):
-        held[resource_id].append((a, b, seats))
+        held[(resource_id, local_day(a))].append((a, b, seats))
+    settings = PlaceBookingSettings.objects.filter(place=place).first()
+    split_clock = settings.half_day_split if settings else DEFAULT_SPLIT
     closures = list(Closure.objects.filter(place=place, starts_at__lt=end, ends_at__gt=start))
     result = []
     for offset in range(days):
         day = first_day + timedelta(days=offset)
         spans = open_spans(place.opening_hours, day)
         for resource in resources:
-            for slot, a, b in _day_slots(resource, day, spans):
+            for slot, a, b in _day_slots(resource, day, spans, split_clock):
                 if b <= now:
                     continue
-                taken = peak_seats((x, y, n) for x, y, n in held[resource.pk] if x < b and y > a)
+                same_day = held.get((resource.pk, day), ())
+                taken = peak_seats((x, y, n) for x, y, n in same_day if x < b and y > a)
                 closed = next(
                     (
                         c.reason

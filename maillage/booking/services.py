@@ -9,7 +9,7 @@ through (exclusion constraint or trigger, CHECK on pass units).
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 from uuid import UUID
 
@@ -61,7 +61,10 @@ class BookingRequest:
     pass_id: UUID | None = None
 
     def fingerprint(self) -> str:
-        data = asdict(self) | {"resource": self.resource.pk}
+        # A shallow dict: asdict() would deep-copy the resource and its cached relations.
+        data = {f.name: getattr(self, f.name) for f in fields(self)} | {
+            "resource": self.resource.pk
+        }
         return hashlib.sha256(json.dumps(data, default=str, sort_keys=True).encode()).hexdigest()
 
 
@@ -158,7 +161,8 @@ def pass_units_needed(pass_unit: str, unit: str, seats: int) -> int:
 def _lock(resource_pk: int) -> Resource:
     return (
         Resource.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("place")
+        .select_related("place__commune")
+        .defer("place__commune__outline", "place__commune__boundary")
         .get(pk=resource_pk)
     )
 
@@ -313,17 +317,22 @@ def _offer_freed(resource: Resource, now: datetime) -> None:
 
 
 def _replay(user, key: str, fingerprint: str) -> Booking | None:
-    stored = IdempotencyKey.objects.filter(user=user, key=key).select_related("booking").first()
+    stored = (
+        IdempotencyKey.objects.filter(user=user, key=key)
+        .order_by()
+        .values_list("fingerprint", "booking_id")
+        .first()
+    )
     if stored is None:
         return None
-    if stored.fingerprint != fingerprint:
+    if stored[0] != fingerprint:
         raise BookingError(
             "Cette clé d'idempotence a déjà servi pour une autre demande.",
             status=422,
             code="cle_reutilisee",
             field="Idempotency-Key",
         )
-    return stored.booking
+    return Booking.objects.select_related("resource", "place").get(pk=stored[1])
 
 
 def _integrity_error(error: IntegrityError) -> BookingError | None:
