@@ -263,3 +263,11 @@ def test_search_by_hours_lists_open_free_rooms_and_asks_for_both_times(client, r
     assert (
         missing.status_code == 400 and "Indiquez l&#x27;heure de début" in missing.content.decode()
     )
+
+
+def test_place_page_offers_its_resources_and_the_agenda_to_its_team(client, open_space, manager):
+    page = client.get(f"/lieux/{open_space.place.public_id}/").content.decode()
+    assert f"/reserver/ressource/{open_space.pk}/" in page and "Réservations du lieu" not in page
+    client.force_login(manager)
+    page = client.get(f"/lieux/{open_space.place.public_id}/").content.decode()
+    assert f"/reserver/lieu/{open_space.place.public_id}/agenda/" in page
