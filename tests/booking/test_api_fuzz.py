@@ -1,7 +1,9 @@
 """schemathesis over the whole OpenAPI document: no server error, responses match the schema.
 
 All checks run except "positive data acceptance": a schema-valid request for an unknown place or
-commune code is rightly answered 404/422 by the business rules, not a defect."""
+commune code is rightly answered 404/422 by the business rules, not a defect. Examples are
+derandomized so CI is repeatable; explore with `--hypothesis-seed=<n>` and a higher max_examples
+(random seeds found the NUL-character 500s on PostgreSQL, see core.middleware)."""
 
 import pytest
 import schemathesis
@@ -28,6 +30,6 @@ def keep_test_connection():
 
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=15, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_api_never_fails_on_the_server(case, keep_test_connection):
     case.call_and_validate(excluded_checks=[positive_data_acceptance])
