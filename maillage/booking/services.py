@@ -167,19 +167,34 @@ def _lock(resource_pk: int) -> Resource:
     )
 
 
-def _taken(resource: Resource, starts_at: datetime, ends_at: datetime, exclude_pk=None) -> int:
+def _taken(
+    resource: Resource, starts_at: datetime, ends_at: datetime, exclude_pk=None, now=None
+) -> int:
+    """Peak of seats held over the interval. Given `now`, an expired offer found there is ended
+    first (its seat goes to the waiting list), in the same query as the count when there is none."""
     rows = Booking.objects.filter(
         resource=resource, status__in=Booking.ACTIVE, starts_at__lt=ends_at, ends_at__gt=starts_at
     )
     if exclude_pk:
         rows = rows.exclude(pk=exclude_pk)
-    return peak_seats(rows.values_list("starts_at", "ends_at", "seats"))
+    held = list(rows.values_list("starts_at", "ends_at", "seats", "status", "offer_expires_at"))
+    if now is not None and any(
+        status == Booking.Status.OFFERED and expires <= now for *_, status, expires in held
+    ):
+        _expire_offers(resource, now)
+        return _taken(resource, starts_at, ends_at, exclude_pk)
+    return peak_seats((a, b, seats) for a, b, seats, _status, _expires in held)
 
 
 def _check_room(
-    resource: Resource, starts_at: datetime, ends_at: datetime, seats: int, exclude_pk=None
+    resource: Resource,
+    starts_at: datetime,
+    ends_at: datetime,
+    seats: int,
+    exclude_pk=None,
+    now: datetime | None = None,
 ):
-    if _taken(resource, starts_at, ends_at, exclude_pk) + seats > resource.capacity:
+    if _taken(resource, starts_at, ends_at, exclude_pk, now) + seats > resource.capacity:
         if resource.exclusive:
             raise full(
                 "Créneau déjà pris : la ressource est réservée sur tout ou partie de ce créneau."
@@ -370,13 +385,18 @@ def booking_create(
     try:
         with transaction.atomic():
             resource = _lock(request.resource.pk)
-            if idempotency_key and (done := _replay(user, idempotency_key, fingerprint)):
-                return done, True
-            _expire_offers(resource, now)
-            _check_room(resource, starts_at, ends_at, request.seats)
-            fields = _payment_fields(
-                user, resource, request, SLOT_UNIT[request.slot], starts_at, ends_at
-            )
+            try:
+                _check_room(resource, starts_at, ends_at, request.seats, now=now)
+                fields = _payment_fields(
+                    user, resource, request, SLOT_UNIT[request.slot], starts_at, ends_at
+                )
+            except BookingError:
+                # A concurrent retry with the same key may have taken the seat or the last
+                # unit itself: it gets the first answer. Otherwise a duplicate key fails on
+                # its unique index below and is replayed in the except clause.
+                if idempotency_key and (done := _replay(user, idempotency_key, fingerprint)):
+                    return done, True
+                raise
             booking = Booking.objects.create(
                 resource=resource,
                 place=resource.place,
@@ -501,7 +521,7 @@ def booking_move(
     try:
         with transaction.atomic():
             resource = _lock(request.resource.pk)
-            _check_room(resource, starts_at, ends_at, booking.seats, exclude_pk=booking.pk)
+            _check_room(resource, starts_at, ends_at, booking.seats, exclude_pk=booking.pk, now=now)
             changed = Booking.objects.filter(pk=booking.pk, status=Booking.Status.CONFIRMED).update(
                 resource=resource,
                 exclusive=resource.exclusive,
