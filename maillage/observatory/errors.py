@@ -1,0 +1,32 @@
+"""Errors of the observatory, each naming the field at fault and carrying a French message.
+
+One base class so a form or an API endpoint can catch every bad value of the model in one place
+and show `message` next to `field`.
+"""
+
+
+class ObservatoryError(ValueError):
+    """A value the observatory refuses; `message` is for the person who typed it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class ScenarioError(ObservatoryError):
+    """A scenario parameter outside its domain (share above 100 %, horizon in the past…)."""
+
+
+class InputError(ObservatoryError):
+    """Commune inputs the model cannot use (negative counts, misshapen arrays…)."""
+
+
+def french_number(value: float) -> str:
+    """`0.125` → `0,125`: numbers in messages read the French way."""
+    return f"{value:.6g}".replace(".", ",")
+
+
+def french_percent(share: float) -> str:
+    """`1.2` → `120 %`: shares are stored as fractions but people think in percent."""
+    return f"{french_number(share * 100)} %"

@@ -1,0 +1,278 @@
+"""Demand model of the observatory: from working residents to desks needed, per commune.
+
+Every function takes and returns numpy arrays over all communes at once (one row per commune),
+so the whole of France (≈ 35,000 communes) runs in milliseconds and each step can be checked
+alone. Notation (see `docs/observatory-model.md`), per commune c and PCS group k:
+
+    W[c,k]  working residents                     s[c,k]  share of them who are salaried
+    τ[k]    teleworkable share of salaried jobs   a       adoption among teleworkable jobs
+    f       telework days per week                θ(d)    share of telework days in a shared
+    S[c]    independents without employees              place, by home–work distance band
+    θs, fs  share of solos in a shared place and their days there per week
+    O, ρ    opening days per week and target occupancy of a desk
+
+Nothing is rounded: desks are fractional so that commune results add up exactly to EPCI and
+territory totals (round only for display). Independents *with* employees are outside the model.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from maillage.observatory.errors import InputError
+from maillage.observatory.pcs import PCS_COUNT
+from maillage.observatory.scenarios import Scenario
+
+INPUT_LABELS = {
+    "codes": "codes commune",
+    "working": "actifs occupés résidents par catégorie socioprofessionnelle",
+    "salaried_share": "part de salariés par catégorie socioprofessionnelle",
+    "solos": "indépendants sans salarié",
+    "commute_km": "distance domicile-travail (km)",
+    "estimated": "indicateur d'estimation",
+}
+
+
+@dataclass(frozen=True, eq=False)
+class CommuneInputs:
+    """What the model needs per commune, as aligned arrays of length n.
+
+    - `codes` (n,): INSEE commune codes, as strings.
+    - `working` (n, 6): working residents per PCS group, in `pcs.PCS_KEYS` order.
+    - `salaried_share` (n, 6): share of salaried among them (0 for agriculteurs exploitants).
+    - `solos` (n,): non-salaried without employees (INSEE `P{yy}_NSAL15P_INDEP`).
+    - `commute_km` (n,): typical one-way home–work distance of the commune's residents.
+    - `estimated` (n,): True where the figures are the default estimate, not an INSEE file.
+
+    Arrays are converted to float64 (bool for `estimated`) and checked on construction; a bad
+    value raises `InputError` naming the field.
+    """
+
+    codes: np.ndarray
+    working: np.ndarray
+    salaried_share: np.ndarray
+    solos: np.ndarray
+    commute_km: np.ndarray
+    estimated: np.ndarray
+
+    def __post_init__(self) -> None:
+        codes = np.asarray(self.codes, dtype=str)
+        if codes.ndim != 1:
+            raise InputError("codes", "Codes commune : une liste à une dimension est attendue.")
+        n = codes.shape[0]
+        object.__setattr__(self, "codes", codes)
+        for name, shape in (
+            ("working", (n, PCS_COUNT)),
+            ("salaried_share", (n, PCS_COUNT)),
+            ("solos", (n,)),
+            ("commute_km", (n,)),
+        ):
+            values = np.asarray(getattr(self, name), dtype=np.float64)
+            if values.shape != shape:
+                raise InputError(
+                    name,
+                    f"{_capital(INPUT_LABELS[name])} : dimensions {values.shape} reçues, "
+                    f"{shape} attendues ({n} communes).",
+                )
+            if not np.isfinite(values).all() or (values < 0).any():
+                raise InputError(
+                    name,
+                    f"{_capital(INPUT_LABELS[name])} : valeurs négatives ou manquantes "
+                    f"(commune {codes[_first_bad_row(values)]}).",
+                )
+            object.__setattr__(self, name, values)
+        if (self.salaried_share > 1).any():
+            raise InputError(
+                "salaried_share",
+                f"{_capital(INPUT_LABELS['salaried_share'])} : une part dépasse 100 % "
+                f"(commune {codes[_first_bad_row(self.salaried_share, above=1.0)]}).",
+            )
+        estimated = np.asarray(self.estimated, dtype=bool)
+        if estimated.shape != (n,):
+            estimated = np.broadcast_to(estimated, (n,)).copy()
+        object.__setattr__(self, "estimated", estimated)
+
+    def __len__(self) -> int:
+        return int(self.codes.shape[0])
+
+
+def _capital(text: str) -> str:
+    return text[0].upper() + text[1:]
+
+
+def _first_bad_row(values: np.ndarray, above: float | None = None) -> int:
+    bad = values > above if above is not None else ~np.isfinite(values) | (values < 0)
+    return int(np.argwhere(bad)[0][0])
+
+
+@dataclass(frozen=True, eq=False)
+class CommuneResults:
+    """Model outputs per commune, aligned with `CommuneInputs.codes`.
+
+    Per PCS (n, 6): `potential_by_pcs`, `teleworkers_by_pcs`. Per commune (n,): the totals
+    `potential`, `teleworkers`, `telework_days` (per week), `shared_share` (θ of the commune's
+    band), `shared_days` (salaried telework days in shared places per week), `solo_days`
+    (solo days in shared places per week), `users` (full-time-equivalent users of shared places,
+    needed later for impacts) and `desks`.
+    """
+
+    codes: np.ndarray
+    estimated: np.ndarray
+    potential_by_pcs: np.ndarray
+    teleworkers_by_pcs: np.ndarray
+    potential: np.ndarray
+    teleworkers: np.ndarray
+    telework_days: np.ndarray
+    shared_share: np.ndarray
+    shared_days: np.ndarray
+    solo_days: np.ndarray
+    users: np.ndarray
+    desks: np.ndarray
+
+
+# Per-commune quantities that add up across communes (θ is a rate: it does not).
+ADDITIVE_FIELDS: tuple[str, ...] = (
+    "potential",
+    "teleworkers",
+    "telework_days",
+    "shared_days",
+    "solo_days",
+    "users",
+    "desks",
+)
+
+
+# --- the steps, one function each --------------------------------------------------------------
+
+
+def salaried_residents(working: np.ndarray, salaried_share: np.ndarray) -> np.ndarray:
+    """Step 1. `W_sal[c,k] = W[c,k] × s[c,k]`: only salaried jobs enter the telework chain
+    (independents are counted apart, as solos, because they choose their place freely)."""
+    return working * salaried_share
+
+
+def potential_teleworkers(salaried: np.ndarray, teleworkable: Sequence[float]) -> np.ndarray:
+    """Step 2a. `P[c,k] = W_sal[c,k] × τ[k]`: salaried residents whose job can be done remotely."""
+    return salaried * np.asarray(teleworkable, dtype=np.float64)
+
+
+def teleworkers(potential: np.ndarray, adoption: float) -> np.ndarray:
+    """Step 2b. `T[c,k] = P[c,k] × a`: those who actually telework at the scenario's horizon."""
+    return potential * adoption
+
+
+def telework_days(teleworkers_by_pcs: np.ndarray, days_per_week: float) -> np.ndarray:
+    """Step 2c. `TD[c] = Σ_k T[c,k] × f`: telework days per week of the commune's residents."""
+    return teleworkers_by_pcs.sum(axis=1) * days_per_week
+
+
+def shared_place_share(
+    commute_km: np.ndarray, bounds_km: Sequence[float], shares: Sequence[float]
+) -> np.ndarray:
+    """Step 3a. `θ[c] = shares[i]` for the band `bounds[i-1] <= d[c] < bounds[i]` of the
+    commune's commute `d[c]`; `shares[-1]` beyond the last bound. A shorter commute leaves less
+    to gain from a nearby shared place, so θ does not decrease with distance."""
+    bands = np.searchsorted(np.asarray(bounds_km, dtype=np.float64), commute_km, side="right")
+    return np.asarray(shares, dtype=np.float64)[bands]
+
+
+def shared_place_days(telework_days_per_week: np.ndarray, share: np.ndarray) -> np.ndarray:
+    """Step 3b. `D_shared[c] = TD[c] × θ[c]`: salaried telework days per week in shared places."""
+    return telework_days_per_week * share
+
+
+def solo_days(solos: np.ndarray, solo_share: float, solo_days_per_week: float) -> np.ndarray:
+    """Step 3c. `D_solo[c] = S[c] × θs × fs`: days per week independents without employees spend
+    in shared places."""
+    return solos * (solo_share * solo_days_per_week)
+
+
+def shared_place_users(
+    teleworkers_total: np.ndarray, share: np.ndarray, solos: np.ndarray, solo_share: float
+) -> np.ndarray:
+    """`U[c] = T[c] × θ[c] + S[c] × θs` (reference §1): people-equivalents in shared places,
+    so that `U × f` gives the desk-days; kept for the impact steps (km and CO2 avoided)."""
+    return teleworkers_total * share + solos * solo_share
+
+
+def desks_needed(
+    shared_days: np.ndarray, solo_days_per_week: np.ndarray, opening_days: float, occupancy: float
+) -> np.ndarray:
+    """Step 4. `N[c] = (D_shared[c] + D_solo[c]) / (O × ρ)`: one desk serves O days a week, but
+    only a share ρ of them on average, so that peaks still find a seat."""
+    return (shared_days + solo_days_per_week) / (opening_days * occupancy)
+
+
+def run(inputs: CommuneInputs, scenario: Scenario) -> CommuneResults:
+    """All steps for every commune under one scenario (validate the scenario first)."""
+    salaried = salaried_residents(inputs.working, inputs.salaried_share)
+    potential_by_pcs = potential_teleworkers(salaried, scenario.teleworkable)
+    teleworkers_by_pcs = teleworkers(potential_by_pcs, scenario.adoption)
+    days = telework_days(teleworkers_by_pcs, scenario.days_per_week)
+    share = shared_place_share(inputs.commute_km, scenario.shared_bounds_km, scenario.shared_shares)
+    shared = shared_place_days(days, share)
+    solo = solo_days(inputs.solos, scenario.solo_share, scenario.solo_days_per_week)
+    teleworkers_total = teleworkers_by_pcs.sum(axis=1)
+    return CommuneResults(
+        codes=inputs.codes,
+        estimated=inputs.estimated,
+        potential_by_pcs=potential_by_pcs,
+        teleworkers_by_pcs=teleworkers_by_pcs,
+        potential=potential_by_pcs.sum(axis=1),
+        teleworkers=teleworkers_total,
+        telework_days=days,
+        shared_share=share,
+        shared_days=shared,
+        solo_days=solo,
+        users=shared_place_users(teleworkers_total, share, inputs.solos, scenario.solo_share),
+        desks=desks_needed(shared, solo, scenario.opening_days, scenario.occupancy),
+    )
+
+
+# --- aggregation -------------------------------------------------------------------------------
+
+
+def aggregate(
+    results: CommuneResults, group_codes: Sequence[str] | np.ndarray
+) -> dict[str, dict[str, float]]:
+    """Totals per group (EPCI, département, territory…): `{group: {field: total, …}}`.
+
+    `group_codes[c]` is the group of commune c. Each additive field is summed over the group's
+    communes; `communes` and `estimated` count them, so a page can say « dont 3 communes
+    estimées ». Groups come back in sorted order. Every commune lands in exactly one group, so
+    group totals add up to the territory total (float64 sums of non-negative terms: equal up to
+    rounding, ~1e-12 relative).
+    """
+    groups = np.asarray(group_codes, dtype=str)
+    if groups.shape != results.codes.shape:
+        raise InputError(
+            "group_codes",
+            f"Codes de regroupement : {groups.shape[0]} reçus pour {results.codes.shape[0]} "
+            "communes.",
+        )
+    names, index = np.unique(groups, return_inverse=True)
+    size = names.shape[0]
+    sums = {
+        name: np.bincount(index, weights=getattr(results, name), minlength=size)
+        for name in ADDITIVE_FIELDS
+    }
+    communes = np.bincount(index, minlength=size)
+    estimated = np.bincount(index, weights=results.estimated.astype(np.float64), minlength=size)
+    return {
+        str(group): {
+            **{name: float(sums[name][i]) for name in ADDITIVE_FIELDS},
+            "communes": int(communes[i]),
+            "estimated": int(estimated[i]),
+        }
+        for i, group in enumerate(names)
+    }
+
+
+def total(results: CommuneResults) -> dict[str, float]:
+    """Territory total of every additive field (plus the commune counts)."""
+    return {
+        **{name: float(getattr(results, name).sum()) for name in ADDITIVE_FIELDS},
+        "communes": len(results.codes),
+        "estimated": int(results.estimated.sum()),
+    }
