@@ -10,7 +10,8 @@ from maillage.booking.models import Closure, PassProduct, Plan, Resource
 class EurosMixin:
     """Model fields `*_cents` are typed in euros (« 15,50 ») and stored in cents."""
 
-    def _euros_fields(self):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         for name, field in list(self.fields.items()):
             if name.endswith("_cents"):
                 label = str(field.label).replace("(centimes TTC)", "(€ TTC)")
@@ -26,10 +27,12 @@ class EurosMixin:
                 if cents is not None:
                     self.initial[name] = Decimal(cents) / 100
 
-    def _clean_cents(self):
+    def clean(self):
+        data = super().clean()
         for name in self.fields:
-            if name.endswith("_cents") and self.cleaned_data.get(name) is not None:
-                self.cleaned_data[name] = round(self.cleaned_data[name] * 100)
+            if name.endswith("_cents") and data.get(name) is not None:
+                data[name] = round(data[name] * 100)
+        return data
 
 
 class ResourceForm(EurosMixin, forms.ModelForm):
@@ -40,15 +43,6 @@ class ResourceForm(EurosMixin, forms.ModelForm):
             "price_hour_cents", "price_half_day_cents", "price_day_cents", "min_minutes",
             "max_minutes", "horizon_days", "cancel_hours", "is_active",
         ]  # fmt: skip
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._euros_fields()
-
-    def clean(self):
-        data = super().clean()
-        self._clean_cents()
-        return data
 
 
 class ClosureForm(forms.ModelForm):
@@ -82,26 +76,8 @@ class PlanForm(EurosMixin, forms.ModelForm):
         model = Plan
         fields = ["name", "days_per_month", "price_month_cents", "is_active"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._euros_fields()
-
-    def clean(self):
-        data = super().clean()
-        self._clean_cents()
-        return data
-
 
 class PassProductForm(EurosMixin, forms.ModelForm):
     class Meta:
         model = PassProduct
         fields = ["name", "unit", "units", "price_cents", "validity_days", "is_active"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._euros_fields()
-
-    def clean(self):
-        data = super().clean()
-        self._clean_cents()
-        return data
