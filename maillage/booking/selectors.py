@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from maillage.booking.models import (
     Booking,
+    CalendarFeed,
     Closure,
     Pass,
     PlaceBookingSettings,
@@ -17,6 +18,7 @@ from maillage.booking.models import (
     WaitlistEntry,
 )
 from maillage.booking.occupancy import peak_seats
+from maillage.booking.permissions import can_manage_bookings
 from maillage.booking.timeslots import (
     SLOT_LABELS,
     local_day,
@@ -26,6 +28,7 @@ from maillage.booking.timeslots import (
 from maillage.core.geo import haversine_km
 from maillage.places.models import Place
 from maillage.places.opening_hours import PARIS, open_spans
+from maillage.places.permissions import is_coordinator, managed_organisation_ids
 
 DEFAULT_SPLIT = time(13, 0)
 
@@ -301,3 +304,45 @@ def place_members(place: Place) -> list[dict]:
         entry["bookings"] += 1
         entry["last"] = max(filter(None, [entry["last"], booking.starts_at]))
     return sorted(people.values(), key=lambda p: str(p["user"]).lower())
+
+
+def user_feeds(user) -> QuerySet[CalendarFeed]:
+    return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).select_related(
+        "resource__place"
+    )
+
+
+def managed_resources(user) -> list[Resource]:
+    """Active resources of the places the user runs (all of them for a coordinator), one query."""
+    rows = Resource.objects.filter(is_active=True).select_related("place")
+    if not is_coordinator(user):
+        rows = rows.filter(place__operator_id__in=managed_organisation_ids(user))
+    return list(rows)
+
+
+def feed_content(token: str, *, days_back: int = 90) -> tuple[str, QuerySet[Booking], bool] | None:
+    """(calendar name, bookings, for a team) of a live feed; None if unknown, revoked, or its
+    owner no longer runs the resource's place."""
+    feed = (
+        CalendarFeed.objects.select_related("user", "resource__place")
+        .filter(token=token, revoked_at__isnull=True)
+        .first()
+    )
+    if feed is None:
+        return None
+    rows = Booking.objects.filter(ends_at__gte=timezone.now() - timedelta(days=days_back)).exclude(
+        status=Booking.Status.EXPIRED
+    )
+    if feed.resource is not None:
+        if not can_manage_bookings(feed.user, feed.resource.place):
+            return None
+        rows = rows.filter(resource=feed.resource)
+        name = f"{feed.resource.name} — {feed.resource.place.name}"
+    else:
+        rows = rows.filter(user=feed.user)
+        name = "Mes réservations (maillage)"
+    return (
+        name,
+        rows.select_related("user", "resource", "place__commune"),
+        feed.resource is not None,
+    )

@@ -21,6 +21,7 @@ from maillage.booking import notifications
 from maillage.booking.errors import BookingError, forbidden, full, not_found
 from maillage.booking.models import (
     Booking,
+    CalendarFeed,
     IdempotencyKey,
     Pass,
     PassLedger,
@@ -760,3 +761,19 @@ def reminders_send(*, now: datetime | None = None, ahead: timedelta = timedelta(
             notifications.booking_reminder(booking)
             sent += 1
     return sent
+
+
+def calendar_feed_create(*, user, resource_id=None) -> CalendarFeed:
+    """A new secret address: the user's own bookings, or a resource's for its place's team."""
+    resource = None
+    if resource_id is not None:
+        resource = Resource.objects.select_related("place").filter(pk=resource_id).first()
+        if resource is None or not can_manage_bookings(user, resource.place):
+            raise not_found("Ressource introuvable.")
+    return CalendarFeed.objects.create(user=user, resource=resource)
+
+
+def calendar_feed_revoke(*, user, token: str) -> None:
+    CalendarFeed.objects.filter(user=user, token=token, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )

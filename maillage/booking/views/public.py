@@ -5,7 +5,6 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_POST
 from maillage.booking import calendars, selectors, services
 from maillage.booking.errors import BookingError
 from maillage.booking.forms import BookingForm, SearchForm, today
-from maillage.booking.models import Booking, CalendarFeed, Payment, Resource
+from maillage.booking.models import Booking, Payment, Resource
 from maillage.booking.permissions import can_manage_bookings
 from maillage.core.lookups import get_or_404
 
@@ -249,54 +248,30 @@ def check_in_by_code(request: HttpRequest, token: str) -> HttpResponse:
 def feeds(request: HttpRequest) -> HttpResponse:
     """The user's private calendar addresses: create, show, revoke."""
     if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "creer":
-            resource = None
-            if request.POST.get("ressource"):
-                resource = (
-                    Resource.objects.filter(pk=request.POST["ressource"])
-                    .select_related("place")
-                    .first()
+        if request.POST.get("action") == "creer":
+            try:
+                services.calendar_feed_create(
+                    user=request.user, resource_id=request.POST.get("ressource") or None
                 )
-                if resource is None or not can_manage_bookings(request.user, resource.place):
-                    raise Http404("Ressource introuvable.")
-            CalendarFeed.objects.create(user=request.user, resource=resource)
+            except BookingError as error:
+                raise Http404(error.message) from error
             messages.success(request, "Nouvelle adresse d'agenda créée.")
-        elif action == "revoquer":
-            CalendarFeed.objects.filter(
-                user=request.user, token=request.POST.get("jeton", ""), revoked_at__isnull=True
-            ).update(revoked_at=timezone.now())
+        elif request.POST.get("action") == "revoquer":
+            services.calendar_feed_revoke(user=request.user, token=request.POST.get("jeton", ""))
             messages.success(request, "Adresse révoquée : les agendas abonnés ne la liront plus.")
         return redirect("booking:feeds")
-    mine = CalendarFeed.objects.filter(user=request.user, revoked_at__isnull=True).select_related(
-        "resource__place"
-    )
-    managed = [
-        r
-        for r in Resource.objects.select_related("place").filter(is_active=True)
-        if can_manage_bookings(request.user, r.place)
-    ]
-    return render(request, "booking/feeds.html", {"feeds": mine, "managed": managed})
+    context = {
+        "feeds": selectors.user_feeds(request.user),
+        "managed": selectors.managed_resources(request.user),
+    }
+    return render(request, "booking/feeds.html", context)
 
 
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """Read by calendar applications, without a session: the secret token is the key."""
-    subscription = get_or_404(
-        CalendarFeed.objects.select_related("user", "resource__place"),
-        "Agenda introuvable ou révoqué.",
-        token=token,
-        revoked_at__isnull=True,
-    )
-    since = timezone.now() - timedelta(days=90)
-    rows = Booking.objects.filter(ends_at__gte=since).exclude(status=Booking.Status.EXPIRED)
-    if subscription.resource is not None:
-        if not can_manage_bookings(subscription.user, subscription.resource.place):
-            raise Http404("Agenda introuvable ou révoqué.")
-        rows = rows.filter(resource=subscription.resource)
-        name = f"{subscription.resource.name} — {subscription.resource.place.name}"
-    else:
-        rows = rows.filter(Q(user=subscription.user))
-        name = "Mes réservations (maillage)"
-    rows = rows.select_related("user", "resource", "place__commune")
-    body = calendars.calendar_bytes(name, rows, for_manager=subscription.resource is not None)
+    found = selectors.feed_content(token)
+    if found is None:
+        raise Http404("Agenda introuvable ou révoqué.")
+    name, rows, for_manager = found
+    body = calendars.calendar_bytes(name, rows, for_manager=for_manager)
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
