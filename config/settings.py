@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "maillage.territory",
     "maillage.places",
     "maillage.booking",
+    "maillage.observatory",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
