@@ -1,0 +1,94 @@
+"""Tables as downloads: CSV for tools, XLSX for spreadsheets, shared by every app that exports.
+
+CSV choices, made once: UTF-8 with a byte order mark (so that Excel reads the accents), `;` as
+separator (what a French spreadsheet expects), and a **dot** as decimal mark (42.5), the form
+every program parses; the unit is in each column name (h, %). Dates are ISO (2026-10-25). The
+XLSX file holds real numbers and dates, so the spreadsheet shows them the local way.
+
+Text cells are protected against formula injection: a place or resource name is typed by people,
+and a value such as `=HYPERLINK(…)` must stay text. CSV prefixes such values with an apostrophe
+(OWASP advice); XLSX stores them as plain strings.
+"""
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.http import HttpResponse
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One table of a workbook: a title (31 characters at most in XLSX), a header and rows."""
+
+    title: str
+    header: Sequence[str]
+    rows: Sequence[Sequence]
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return "'" + value if value.startswith(_FORMULA_STARTS) else value
+    return str(value)
+
+
+def csv_bytes(header: Sequence[str], rows: Sequence[Sequence]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([_csv_cell(cell) for cell in header])
+    for row in rows:
+        writer.writerow([_csv_cell(cell) for cell in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for sheet_data in sheets:
+        sheet = workbook.create_sheet(sheet_data.title[:31])
+        for column, value in enumerate(sheet_data.header, start=1):
+            cell = sheet.cell(row=1, column=column, value=value)
+            cell.font = Font(bold=True)
+        for row_number, row in enumerate(sheet_data.rows, start=2):
+            for column, value in enumerate(row, start=1):
+                cell = sheet.cell(row=row_number, column=column, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # never a formula, whatever the text starts with
+                elif isinstance(value, date):
+                    cell.number_format = "DD/MM/YYYY"
+        sheet.freeze_panes = "A2"
+        for column_cells in sheet.iter_cols(min_row=1, max_row=1):
+            letter = column_cells[0].column_letter
+            width = max(12, min(40, len(str(column_cells[0].value))))
+            sheet.column_dimensions[letter].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def attachment(body: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def csv_response(header: Sequence[str], rows: Sequence[Sequence], filename: str) -> HttpResponse:
+    return attachment(csv_bytes(header, rows), CSV_TYPE, filename)
+
+
+def xlsx_response(
+    header: Sequence[str], rows: Sequence[Sequence], filename: str, title: str = "Chiffres"
+) -> HttpResponse:
+    return attachment(xlsx_bytes([Sheet(title, header, rows)]), XLSX_TYPE, filename)
