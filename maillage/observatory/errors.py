@@ -22,6 +22,21 @@ class InputError(ObservatoryError):
     """Commune inputs the model cannot use (negative counts, misshapen arrays…)."""
 
 
+class ImportFileError(ObservatoryError):
+    """An INSEE file the importer refuses (missing column, bad code, negative count…); `field`
+    names the column at fault (or `file` for the file as a whole). Nothing was stored."""
+
+
+class CatchmentError(ObservatoryError):
+    """A catchment that cannot be drawn (zero, missing or absurd radius…) or arrays of need and
+    offer that do not fit together; `field` is the `Catchment` field or the array at fault."""
+
+
+class SitingError(ObservatoryError):
+    """A siting question the solver cannot answer as asked (k above the number of candidates,
+    a share no set of sites can reach…); `field` is the French form field (`k`, `part`…)."""
+
+
 def french_number(value: float) -> str:
     """`0.125` → `0,125`: numbers in messages read the French way."""
     return f"{value:.6g}".replace(".", ",")

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from maillage.observatory.errors import InputError
+from maillage.observatory.commute import CAR_SHARE_NATIONAL, COMMUTE_BIN_KM
+from maillage.observatory.errors import InputError, french_percent
 from maillage.observatory.pcs import PCS_COUNT
 from maillage.observatory.scenarios import Scenario
 
@@ -31,7 +32,13 @@ INPUT_LABELS = {
     "solos": "indépendants sans salarié",
     "commute_km": "distance domicile-travail (km)",
     "estimated": "indicateur d'estimation",
+    "commute_mix": "répartition des actifs par distance domicile-travail",
+    "commute_bin_km": "distances représentatives des tranches de trajet (km)",
+    "car_share": "part des actifs allant travailler en voiture",
 }
+
+# A commute mix row is a set of shares: it must add up to 1 (or be all zero: unknown).
+MIX_TOLERANCE = 1e-6
 
 
 @dataclass(frozen=True, eq=False)
@@ -44,6 +51,13 @@ class CommuneInputs:
     - `solos` (n,): non-salaried without employees (INSEE `P{yy}_NSAL15P_INDEP`).
     - `commute_km` (n,): typical one-way home–work distance of the commune's residents.
     - `estimated` (n,): True where the figures are the default estimate, not an INSEE file.
+    - `commute_mix` (n, m), optional: share of the commune's workers in each distance bin of
+      `commute_bin_km` (MOBPRO flows); a row of zeros means « unknown », and θ then comes from
+      `commute_km` alone. Omitted: every row is zero.
+    - `commute_bin_km` (m,), optional: representative one-way km of each bin, by default
+      `commute.COMMUTE_BIN_KM` (the bins the MOBPRO importer fills).
+    - `car_share` (n,) or a number, optional: share of workers driving to work, used by the
+      impact steps; by default the national figure `commute.CAR_SHARE_NATIONAL`.
 
     Arrays are converted to float64 (bool for `estimated`) and checked on construction; a bad
     value raises `InputError` naming the field.
@@ -55,6 +69,9 @@ class CommuneInputs:
     solos: np.ndarray
     commute_km: np.ndarray
     estimated: np.ndarray
+    commute_mix: np.ndarray | None = None
+    commute_bin_km: np.ndarray | None = None
+    car_share: np.ndarray | float | None = None
 
     def __post_init__(self) -> None:
         codes = np.asarray(self.codes, dtype=str)
@@ -92,6 +109,63 @@ class CommuneInputs:
         if estimated.shape != (n,):
             estimated = np.broadcast_to(estimated, (n,)).copy()
         object.__setattr__(self, "estimated", estimated)
+        self._check_commute_mix(codes)
+        car_share = np.broadcast_to(
+            np.asarray(CAR_SHARE_NATIONAL if self.car_share is None else self.car_share, float),
+            (n,),
+        ).copy()
+        if not np.isfinite(car_share).all() or (car_share < 0).any() or (car_share > 1).any():
+            bad = ~np.isfinite(car_share) | (car_share < 0) | (car_share > 1)
+            raise InputError(
+                "car_share",
+                f"{_capital(INPUT_LABELS['car_share'])} : une part doit être comprise entre "
+                f"0 et 100 % (commune {codes[int(np.argwhere(bad)[0][0])]}).",
+            )
+        object.__setattr__(self, "car_share", car_share)
+
+    def _check_commute_mix(self, codes: np.ndarray) -> None:
+        n = codes.shape[0]
+        bin_km = np.asarray(
+            COMMUTE_BIN_KM if self.commute_bin_km is None else self.commute_bin_km, np.float64
+        )
+        if (
+            bin_km.ndim != 1
+            or not np.isfinite(bin_km).all()
+            or (bin_km < 0).any()
+            or (np.diff(bin_km) <= 0).any()
+        ):
+            raise InputError(
+                "commute_bin_km",
+                f"{_capital(INPUT_LABELS['commute_bin_km'])} : des distances positives, "
+                "strictement croissantes, sont attendues.",
+            )
+        m = bin_km.shape[0]
+        mix = np.zeros((n, m)) if self.commute_mix is None else self.commute_mix
+        mix = np.asarray(mix, dtype=np.float64)
+        label = _capital(INPUT_LABELS["commute_mix"])
+        if mix.shape != (n, m):
+            raise InputError(
+                "commute_mix",
+                f"{label} : dimensions {mix.shape} reçues, {(n, m)} attendues ({n} communes, "
+                f"{m} tranches).",
+            )
+        if not np.isfinite(mix).all() or (mix < 0).any():
+            raise InputError(
+                "commute_mix",
+                f"{label} : valeurs négatives ou manquantes "
+                f"(commune {codes[_first_bad_row(mix)]}).",
+            )
+        sums = mix.sum(axis=1)
+        bad = (sums > 0) & (np.abs(sums - 1) > MIX_TOLERANCE)
+        if bad.any():
+            row = int(np.argwhere(bad)[0][0])
+            raise InputError(
+                "commute_mix",
+                f"{label} : les parts de la commune {codes[row]} totalisent "
+                f"{french_percent(float(sums[row]))} au lieu de 100 % (ou 0 si inconnues).",
+            )
+        object.__setattr__(self, "commute_bin_km", bin_km)
+        object.__setattr__(self, "commute_mix", mix)
 
     def __len__(self) -> int:
         return int(self.codes.shape[0])
@@ -111,10 +185,10 @@ class CommuneResults:
     """Model outputs per commune, aligned with `CommuneInputs.codes`.
 
     Per PCS (n, 6): `potential_by_pcs`, `teleworkers_by_pcs`. Per commune (n,): the totals
-    `potential`, `teleworkers`, `telework_days` (per week), `shared_share` (θ of the commune's
-    band), `shared_days` (salaried telework days in shared places per week), `solo_days`
-    (solo days in shared places per week), `users` (full-time-equivalent users of shared places,
-    needed later for impacts) and `desks`.
+    `potential`, `teleworkers`, `telework_days` (per week), `shared_share` (θ of the commune:
+    of its band, or the average over its commute mix), `shared_days` (salaried telework days in
+    shared places per week), `solo_days` (solo days in shared places per week), `users`
+    (full-time-equivalent users of shared places, needed later for impacts) and `desks`.
     """
 
     codes: np.ndarray
@@ -177,6 +251,26 @@ def shared_place_share(
     return np.asarray(shares, dtype=np.float64)[bands]
 
 
+def mixed_shared_place_share(
+    commute_km: np.ndarray,
+    commute_mix: np.ndarray,
+    bin_km: Sequence[float] | np.ndarray,
+    bounds_km: Sequence[float],
+    shares: Sequence[float],
+) -> np.ndarray:
+    """Step 3a with the distance mix of each commune's workers (MOBPRO flows):
+    `θ[c] = Σ_b mix[c,b] × θ(km_b)`, each bin counted at its representative distance `km_b`.
+
+    A commune whose workers go in every direction gets the average of their θ instead of the θ
+    of a single typical distance (a few long commuters weigh as much as they should). Where the
+    mix is unknown (a row of zeros), `θ(commute_km[c])` as in `shared_place_share`.
+    """
+    typical = shared_place_share(commute_km, bounds_km, shares)
+    per_bin = shared_place_share(np.asarray(bin_km, dtype=np.float64), bounds_km, shares)
+    known = commute_mix.sum(axis=1) > 0
+    return np.where(known, commute_mix @ per_bin, typical)
+
+
 def shared_place_days(telework_days_per_week: np.ndarray, share: np.ndarray) -> np.ndarray:
     """Step 3b. `D_shared[c] = TD[c] × θ[c]`: salaried telework days per week in shared places."""
     return telework_days_per_week * share
@@ -210,7 +304,13 @@ def run(inputs: CommuneInputs, scenario: Scenario) -> CommuneResults:
     potential_by_pcs = potential_teleworkers(salaried, scenario.teleworkable)
     teleworkers_by_pcs = teleworkers(potential_by_pcs, scenario.adoption)
     days = telework_days(teleworkers_by_pcs, scenario.days_per_week)
-    share = shared_place_share(inputs.commute_km, scenario.shared_bounds_km, scenario.shared_shares)
+    share = mixed_shared_place_share(
+        inputs.commute_km,
+        inputs.commute_mix,
+        inputs.commute_bin_km,
+        scenario.shared_bounds_km,
+        scenario.shared_shares,
+    )
     shared = shared_place_days(days, share)
     solo = solo_days(inputs.solos, scenario.solo_share, scenario.solo_days_per_week)
     teleworkers_total = teleworkers_by_pcs.sum(axis=1)

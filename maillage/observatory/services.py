@@ -1,0 +1,235 @@
+"""Writes of the observatory: INSEE imports and users' saved scenarios."""
+
+import re
+from dataclasses import replace
+from datetime import date
+from typing import BinaryIO
+
+import numpy as np
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max, Model
+
+from maillage.observatory import scenarios as scenarios_mod
+from maillage.observatory.errors import ImportFileError, ScenarioError
+from maillage.observatory.imports import activity, mobpro, reading
+from maillage.observatory.imports.reference import (
+    commune_centroids,
+    commune_reference,
+    loaded_commune_codes,
+)
+from maillage.observatory.models import (
+    RESERVED_SCENARIO_NAMES,
+    CensusImport,
+    CommuneActivity,
+    CommuneCommute,
+    SavedScenario,
+)
+from maillage.observatory.pcs import PCS_COUNT
+
+BATCH_SIZE = 2000
+SCENARIO_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_SAVE_ATTEMPTS = 3
+
+
+def census_import(
+    *,
+    kind: str,
+    file: BinaryIO,
+    filename: str,
+    user: AbstractBaseUser | None = None,
+    allow_unknown: bool = False,
+    progress: reading.Progress | None = None,
+) -> CensusImport:
+    """Import an INSEE file (`kind` « activite » or « mobpro »), all or nothing.
+
+    The whole file is read and checked before anything is written; any problem raises
+    `ImportFileError` (French message naming the column) and nothing is stored. Side effects:
+    one `CensusImport` row and one `CommuneActivity` or `CommuneCommute` row per commune, in one
+    transaction; the new import becomes the one the observatory uses for its kind.
+    `progress(label, done, total)` is called while reading (bytes) and writing (communes).
+    """
+    if kind not in CensusImport.Kind.values:
+        raise ImportFileError(
+            "kind",
+            f"Type de fichier inconnu : « {kind} » ; choisir « activite » (activité des "
+            "résidents) ou « mobpro » (mobilités professionnelles).",
+        )
+    source = reading.open_csv(file, filename)
+    reference = commune_reference()
+    if kind == CensusImport.Kind.ACTIVITY:
+        table = activity.read_activity(
+            source, reference=reference, allow_unknown=allow_unknown, progress=progress
+        )
+    else:
+        table = mobpro.read_mobpro(
+            source,
+            reference=reference,
+            centroids=commune_centroids,
+            allow_unknown=allow_unknown,
+            progress=progress,
+        )
+    loaded = loaded_commune_codes()
+    with transaction.atomic():
+        record = CensusImport.objects.create(
+            kind=kind,
+            vintage=table.vintage,
+            layout=table.layout,
+            filename=_shown_name(filename, source.name),
+            sha256=source.sha256,
+            rows=table.rows,
+            communes_stored=len(table.codes),
+            unknown_communes=table.unknown,
+            outside_territories=sum(code not in loaded for code in table.codes),
+            imported_by=user,
+        )
+        if kind == CensusImport.Kind.ACTIVITY:
+            _insert(CommuneActivity, _activity_rows(record, table), progress)
+        else:
+            _insert(CommuneCommute, _commute_rows(record, table), progress)
+    return record
+
+
+def scenario_save(
+    *, user: AbstractBaseUser | None, scenario: scenarios_mod.Scenario, today: date
+) -> SavedScenario:
+    """Store `scenario` under its name, as version 1 or the next version of that name.
+
+    Validated first (`scenarios.validate` against `today`); the names of the published
+    scenarios are refused, and a name must be a slug (« ma-variante-2030 »). The stored data
+    carries the version given here, whatever `scenario.version` said. Side effects: one
+    `SavedScenario` row.
+    """
+    name = scenario.name.strip() if isinstance(scenario.name, str) else scenario.name
+    if isinstance(name, str) and name in RESERVED_SCENARIO_NAMES:
+        raise ScenarioError(
+            "name",
+            f"Nom du scénario : « {name} » est réservé à un scénario publié ; choisir un autre "
+            "nom (par exemple « " + name + "-variante »).",
+        )
+    if isinstance(name, str) and name and not SCENARIO_NAME.match(name):
+        raise ScenarioError(
+            "name",
+            f"Nom du scénario : « {name} » n'est pas valide ; utiliser des minuscules sans "
+            "accent, des chiffres et des tirets (par exemple « normandie-2030 »).",
+        )
+    scenarios_mod.validate(replace(scenario, name=name, version=1), today)
+    for attempt in range(_SAVE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                latest = SavedScenario.objects.filter(name=name).aggregate(Max("version"))
+                version = (latest["version__max"] or 0) + 1
+                stored = replace(scenario, name=name, version=version)
+                return SavedScenario.objects.create(
+                    name=name,
+                    version=version,
+                    label=scenario.label,
+                    data=scenarios_mod.to_dict(stored),
+                    based_on=scenario.based_on,
+                    created_by=user,
+                )
+        except IntegrityError:
+            # Someone saved the same name at the same moment: take the next version.
+            if attempt == _SAVE_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def scenario_delete(*, user: AbstractBaseUser, saved: SavedScenario) -> None:
+    """Delete one saved version; only its author (or staff) may. Side effects: one row deleted
+    (earlier versions stay, so a name's latest version becomes the previous one)."""
+    if saved.created_by_id != user.pk and not getattr(user, "is_staff", False):
+        raise PermissionDenied(
+            f"Seul l'auteur du scénario « {saved.name} » (version {saved.version}) peut le "
+            "supprimer."
+        )
+    saved.delete()
+
+
+# --- internals ---------------------------------------------------------------------------------
+
+
+def _shown_name(filename: str, member: str) -> str:
+    """The name a person recognises: the uploaded file, and the CSV inside when zipped."""
+    base = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    shown = base if base == member else f"{base} ({member})"
+    return shown[: CensusImport._meta.get_field("filename").max_length]
+
+
+_ACTIVITY_COLUMNS = (
+    "census_import",
+    "commune_code",
+    *(f"working_pcs{k}" for k in range(1, PCS_COUNT + 1)),
+    *(f"salaried_share_pcs{k}" for k in range(1, PCS_COUNT + 1)),
+    "salaried",
+    "solos",
+    "car_share",
+)
+_COMMUTE_COLUMNS = (
+    "census_import",
+    "commune_code",
+    "workers",
+    "unplaced_workers",
+    "mean_km",
+    "mix",
+)
+
+
+def _insert(
+    model: type[Model],
+    rows: tuple[tuple[str, ...], list[tuple]],
+    progress: reading.Progress | None,
+) -> None:
+    """Plain INSERTs in batches (`executemany`): `bulk_create` builds a model instance per row
+    and prepares every value through the field API, twenty times slower for 35,000 communes.
+    Values are already checked; the table's constraints still apply."""
+    fields, values = rows
+    columns = [model._meta.get_field(name).column for name in fields]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), BATCH_SIZE):
+            cursor.executemany(sql, values[start : start + BATCH_SIZE])
+            if progress:
+                progress("Enregistrement", min(start + BATCH_SIZE, len(values)), len(values))
+
+
+def _activity_rows(
+    record: CensusImport, table: activity.ActivityTable
+) -> tuple[tuple[str, ...], list[tuple]]:
+    car = [None if np.isnan(value) else float(value) for value in table.car_share]
+    values = [
+        (
+            record.pk,
+            code,
+            *map(float, table.working[i]),
+            *map(float, table.salaried_share[i]),
+            float(table.salaried[i]),
+            float(table.solos[i]),
+            car[i],
+        )
+        for i, code in enumerate(table.codes)
+    ]
+    return _ACTIVITY_COLUMNS, values
+
+
+def _commute_rows(
+    record: CensusImport, table: mobpro.CommuteTable
+) -> tuple[tuple[str, ...], list[tuple]]:
+    mix_field = CommuneCommute._meta.get_field("mix")
+    values = [
+        (
+            record.pk,
+            code,
+            float(table.workers[i]),
+            float(table.unplaced[i]),
+            None if np.isnan(table.mean_km[i]) else float(table.mean_km[i]),
+            mix_field.get_db_prep_save([float(share) for share in table.mix[i]], connection),
+        )
+        for i, code in enumerate(table.codes)
+    ]
+    return _COMMUTE_COLUMNS, values

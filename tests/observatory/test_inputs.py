@@ -1,0 +1,266 @@
+"""Inputs of the model from the database: territories' communes, imports where a commune has
+them, the default estimate (distance to the nearest employment pole) elsewhere, provenance."""
+
+import io
+import math
+
+import numpy as np
+import pytest
+from django.http import Http404
+from django.utils import timezone
+
+from maillage.core.geo import haversine_km
+from maillage.observatory import defaults
+from maillage.observatory.inputs import (
+    CommuneRow,
+    commune_inputs,
+    inputs_provenance,
+    territory_communes,
+)
+from maillage.observatory.services import census_import
+from maillage.territory.models import Commune
+from tests.observatory.test_imports import (
+    ACTIVITY21_HEADER,
+    ACTIVITY21_ROWS,
+    FLUX21_HEADER,
+    FLUX21_ROWS,
+    csv_bytes,
+)
+
+pytestmark = pytest.mark.django_db
+
+CAR_SOURCE = (
+    "70 % : Insee Focus n°143 (13/02/2019) : en 2015, 70 % des salariés habitant et travaillant "
+    "en France (hors Mayotte) utilisent principalement leur voiture pour aller travailler"
+)
+
+
+def communes(*codes: str) -> list[CommuneRow]:
+    rows = {row.code: row for row in territory_communes(level="departement", code="14")}
+    return [rows[code] for code in codes]
+
+
+def pole_km(code: str) -> float:
+    """Distance to the nearest commune of 10,000 inhabitants or more, by brute force."""
+    lat, lon = Commune.objects.values_list("centroid_lat", "centroid_lon").get(code=code)
+    poles = Commune.objects.filter(population__gte=10_000, centroid_lat__isnull=False).values_list(
+        "centroid_lat", "centroid_lon"
+    )
+    return min(haversine_km(lat, lon, pole_lat, pole_lon) for pole_lat, pole_lon in poles)
+
+
+def import_activity_and_flows() -> None:
+    census_import(
+        kind="activite",
+        file=io.BytesIO(csv_bytes(ACTIVITY21_HEADER, ACTIVITY21_ROWS[:1])),
+        filename="base-cc-emploi-pop-active-2021.csv",
+    )
+    census_import(
+        kind="mobpro",
+        file=io.BytesIO(csv_bytes(FLUX21_HEADER, FLUX21_ROWS[:6])),
+        filename="base-flux-mobilite-domicile-lieu-travail-2021.csv",
+    )
+
+
+# --- territories -------------------------------------------------------------------------------
+
+
+def test_territory_communes_of_a_departement_ordered_with_their_epci():
+    rows = territory_communes(level="departement", code="14")
+
+    expected = Commune.objects.filter(departement__code="14").order_by("code")
+    assert [row.code for row in rows] == list(expected.values_list("code", flat=True))
+    caen = Commune.objects.select_related("epci").get(code="14118")
+    assert communes("14118") == [
+        CommuneRow(
+            code="14118",
+            name="Caen",
+            population=caen.population,
+            lat=caen.centroid_lat,
+            lon=caen.centroid_lon,
+            epci_code=caen.epci.code,
+            epci_name=caen.epci.name,
+            departement_code="14",
+        )
+    ]
+
+
+def test_territory_communes_of_a_region_and_an_epci():
+    region = territory_communes(level="region", code="28")
+    caen_epci = Commune.objects.get(code="14118").epci.code
+    epci = territory_communes(level="epci", code=caen_epci)
+
+    assert len(region) == Commune.objects.filter(departement__region__code="28").count()
+    assert {row.departement_code for row in region} == {"14", "27", "50", "61", "76"}
+    assert [row.code for row in epci] == list(
+        Commune.objects.filter(epci__code=caen_epci).order_by("code").values_list("code", flat=True)
+    )
+
+
+@pytest.mark.parametrize(
+    ("level", "code", "message"),
+    [
+        ("departement", "99", "Aucun territoire chargé n'a le code « 99 » (département)."),
+        ("region", "14", "Aucun territoire chargé n'a le code « 14 » (région)."),
+        (
+            "commune",
+            "14118",
+            "Échelon inconnu : « commune » (région, département ou EPCI attendu).",
+        ),
+    ],
+)
+def test_territory_communes_unknown_is_a_404_in_french(level, code, message):
+    with pytest.raises(Http404) as caught:
+        territory_communes(level=level, code=code)
+
+    assert str(caught.value) == message
+
+
+# --- inputs ------------------------------------------------------------------------------------
+
+
+def test_commune_inputs_without_imports_is_the_default_estimate():
+    # Caen is a pole itself (0 km); Ablon (14001, ≈ 1,200 inhabitants) is not.
+    rows = communes("14118", "14001")
+    distances = [pole_km("14118"), pole_km("14001")]
+    assert distances[0] == 0
+    assert distances[1] > 5
+
+    inputs = commune_inputs(communes=rows)
+
+    expected = defaults.estimate_inputs(
+        ["14118", "14001"], [row.population for row in rows], distances
+    )
+    assert inputs.codes.tolist() == ["14118", "14001"]
+    np.testing.assert_allclose(inputs.working, expected.working, rtol=1e-12)
+    np.testing.assert_allclose(inputs.salaried_share, expected.salaried_share, rtol=1e-12)
+    np.testing.assert_allclose(inputs.solos, expected.solos, rtol=1e-12)
+    np.testing.assert_allclose(inputs.commute_km, [0, 1.3 * distances[1]], rtol=1e-9)
+    assert inputs.estimated.tolist() == [True, True]
+    assert inputs.car_share.tolist() == [0.7, 0.7]
+    assert inputs.commute_mix.sum() == 0
+
+
+def test_commune_inputs_use_the_imports_where_a_commune_has_rows():
+    import_activity_and_flows()
+    rows = communes("14118", "14047", "14001")
+
+    inputs = commune_inputs(communes=rows)
+
+    # Caen: activity and flows imported.
+    assert inputs.estimated.tolist() == [False, True, True]
+    assert inputs.working[0].tolist() == [10, 1200.5, 8000, 9000, 10000, 5000]
+    assert inputs.salaried_share[0].tolist() == [0, 0, 0.9375, 0.9375, 0.9375, 0.9375]
+    assert (inputs.solos[0], inputs.car_share[0]) == (1500, 0.5)
+    caen_flows = inputs.commute_mix[0]
+    assert caen_flows[1] == pytest.approx(100 / 115, rel=1e-12)
+    assert caen_flows[11] == pytest.approx(15 / 115, rel=1e-12)
+    paris_km = haversine_km(
+        *Commune.objects.values_list("centroid_lat", "centroid_lon").get(code="14118"),
+        *Commune.objects.values_list("centroid_lat", "centroid_lon").get(code="75056"),
+    )
+    assert inputs.commute_km[0] == pytest.approx((100 * 2 + 10 * 1.3 * paris_km) / 110)
+    # Bayeux: flows only; activity estimated from its population, national car share.
+    estimate = defaults.estimate_inputs(["14047"], [rows[1].population], [0])
+    np.testing.assert_allclose(inputs.working[1], estimate.working[0], rtol=1e-12)
+    assert inputs.commute_mix[1][[1, 6]] == pytest.approx([0.6, 0.4], rel=1e-12)
+    assert inputs.car_share[1] == 0.7
+    # Ablon: nothing imported, the pole estimate.
+    assert inputs.commute_km[2] == pytest.approx(1.3 * pole_km("14001"), rel=1e-9)
+    assert inputs.commute_mix[2].sum() == 0
+
+
+def test_commune_inputs_from_arrays_equal_those_from_rows():
+    import_activity_and_flows()
+    rows = communes("14118", "14047", "14001", "14118")
+
+    from_rows = commune_inputs(communes=rows)
+    from_arrays = commune_inputs(
+        codes=np.array([row.code for row in rows]),
+        population=np.array([row.population for row in rows], dtype=float),
+        lat=np.array([row.lat for row in rows]),
+        lon=np.array([row.lon for row in rows]),
+    )
+
+    for name in ("working", "salaried_share", "solos", "commute_km", "commute_mix", "car_share"):
+        np.testing.assert_array_equal(getattr(from_rows, name), getattr(from_arrays, name))
+    # A code given twice gets the same imported figures twice.
+    np.testing.assert_array_equal(from_rows.working[0], from_rows.working[3])
+    assert from_rows.estimated.tolist() == [False, True, True, False]
+
+
+def test_commune_inputs_take_the_latest_import():
+    import_activity_and_flows()
+    newer = [[*ACTIVITY21_ROWS[0][:2], "20", *ACTIVITY21_ROWS[0][3:]]]
+    census_import(
+        kind="activite", file=io.BytesIO(csv_bytes(ACTIVITY21_HEADER, newer)), filename="b.csv"
+    )
+
+    inputs = commune_inputs(communes=communes("14118"))
+
+    assert inputs.working[0, 0] == 20
+
+
+def test_commune_without_centroid_gets_zero_pole_distance():
+    inputs = commune_inputs(codes=["14118"], population=[100], lat=[math.nan], lon=[math.nan])
+
+    assert inputs.commute_km.tolist() == [0.0]
+
+
+def test_commune_inputs_of_a_region_in_a_fixed_number_of_queries(django_assert_max_num_queries):
+    import_activity_and_flows()
+    rows = territory_communes(level="region", code="28")
+
+    # Poles, latest imports, then activity and flows rows in chunks of at most 989 codes
+    # (SQLite's 999 parameters): 1 + 1 + 3 + 3 for ≈ 2,650 communes.
+    with django_assert_max_num_queries(8):
+        inputs = commune_inputs(communes=rows)
+
+    assert len(inputs) == len(rows)
+    assert int((~inputs.estimated).sum()) == 1
+
+
+# --- provenance --------------------------------------------------------------------------------
+
+
+def test_inputs_provenance_without_imports():
+    assert inputs_provenance() == {
+        "actifs résidents": (
+            "estimation par défaut : population × 0,418 actif occupé par habitant, répartis "
+            "selon les parts nationales par PCS (Insee, 2022) (aucun fichier « Activité des "
+            "résidents » importé)"
+        ),
+        "distance domicile-travail": (
+            "estimation par défaut : 1,3 × distance à vol d'oiseau au pôle d'emploi le plus "
+            "proche (commune de 10\u202f000 habitants ou plus parmi les communes chargées, "
+            "hypothèse) (aucun fichier MOBPRO importé)"
+        ),
+        "part des actifs allant travailler en voiture": CAR_SOURCE,
+    }
+
+
+def test_inputs_provenance_names_the_imports():
+    import_activity_and_flows()
+    day = timezone.localdate().strftime("%d/%m/%Y")
+
+    provenance = inputs_provenance()
+
+    activity = (
+        "Insee, Activité des résidents, recensement 2021, fichier "
+        f"« base-cc-emploi-pop-active-2021.csv » importé le {day}"
+    )
+    assert provenance["actifs résidents"] == (
+        f"{activity} ; communes absentes du fichier : estimation par défaut : population × 0,418 "
+        "actif occupé par habitant, répartis selon les parts nationales par PCS (Insee, 2022)"
+    )
+    assert provenance["distance domicile-travail"] == (
+        "Insee, Mobilités professionnelles (domicile-travail), recensement 2021, fichier "
+        f"« base-flux-mobilite-domicile-lieu-travail-2021.csv » importé le {day} ; distance "
+        "entre centroïdes des communes × 1,3 (hypothèse), 2 km dans la même commune "
+        "(hypothèse) ; communes absentes du fichier : 1,3 × distance à vol d'oiseau au pôle "
+        "d'emploi le plus proche (commune de 10\u202f000 habitants ou plus parmi les communes "
+        "chargées, hypothèse)"
+    )
+    assert provenance["part des actifs allant travailler en voiture"] == (
+        f"{activity} (colonnes du mode de transport) ; ailleurs {CAR_SOURCE}"
+    )
