@@ -1,6 +1,11 @@
+import re
+
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
+
+from maillage.territory.models import Commune
+from maillage.territory.selectors import commune_resolve
 
 RGPD_NOTICE = (
     "J'accepte que maillage conserve mon adresse e-mail et mon nom pour gérer mon compte et mes "
@@ -73,3 +78,84 @@ class ResendForm(forms.Form):
     email = forms.EmailField(
         label="Adresse e-mail", widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
+
+
+# « Mon profil de déplacement »: why the communes are asked, shown above the form.
+COMMUTE_NOTICE = (
+    "Facultatif. Indiquez la commune où vous habitez et celle où vous travaillez d'habitude : "
+    "chaque réservation garde ces deux communes, et le réseau en déduit, tous usagers confondus, "
+    "les kilomètres de trajet domicile-travail et le CO2 évités grâce à ses lieux. Seuls des "
+    "totaux sont publiés, jamais vos trajets. Ni adresse ni itinéraire : la commune suffit. Vous "
+    "pouvez modifier ou effacer ces informations à tout moment."
+)
+COMMUNE_HELP = (
+    "Nom, code postal ou code INSEE, par exemple « Bayeux », « 14400 » ou « 14047 ». "
+    "Laissez vide pour ne pas la donner."
+)
+# "Bayeux (14047)": how a chosen commune is shown back in the field, so that sending the form
+# again unchanged keeps the same commune even when another one has the same name.
+_LABELLED_CODE = re.compile(r"\(((?:[0-9]{2}|2[AB])[0-9]{3})\)\s*$", re.IGNORECASE)
+
+
+def commune_label(commune: Commune | None) -> str:
+    return f"{commune.name} ({commune.code})" if commune else ""
+
+
+class CommuteProfileForm(forms.Form):
+    """Home and work communes, each optional, typed as text and resolved like the search forms
+    (name, postcode or INSEE code; an ambiguous name asks for the INSEE code)."""
+
+    residence = forms.CharField(
+        label="Commune de résidence (facultative)",
+        required=False,
+        max_length=100,
+        help_text=COMMUNE_HELP,
+        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
+    )
+    travail = forms.CharField(
+        label="Commune de travail habituelle (facultative)",
+        required=False,
+        max_length=100,
+        help_text=COMMUNE_HELP
+        + " Celle de votre employeur ou de votre lieu de travail principal, hors télétravail.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        if user is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "residence": commune_label(user.home_commune),
+                    "travail": commune_label(user.work_commune),
+                },
+            )
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs.setdefault("aria-describedby", f"id_{name}_aide id_{name}_erreurs")
+
+    def clean_residence(self) -> Commune | None:
+        return _resolve_commune(self.cleaned_data["residence"])
+
+    def clean_travail(self) -> Commune | None:
+        return _resolve_commune(self.cleaned_data["travail"])
+
+
+def _resolve_commune(text: str) -> Commune | None:
+    text = " ".join(text.split())
+    if not text:
+        return None
+    labelled = _LABELLED_CODE.search(text)
+    code = labelled.group(1).upper() if labelled else None
+    if code is None:
+        found = commune_resolve(text=text)
+        code = found[0] if found else None
+    commune = (
+        Commune.objects.defer("outline", "boundary").filter(code=code).first() if code else None
+    )
+    if commune is None:
+        raise forms.ValidationError(
+            "Commune inconnue : « %(text)s ». Donnez son nom ou son code INSEE, ex. 14118.",
+            params={"text": text},
+        )
+    return commune

@@ -29,6 +29,25 @@ class User(AbstractUser):
     email = models.EmailField(_("adresse e-mail"), unique=True)
     # Name shown to others (moderation history, community); first/last names stay optional.
     display_name = models.CharField(_("nom affiché"), max_length=150, blank=True)
+    # « Mon profil de déplacement », optional: lets the network measure the commutes its places
+    # save (aggregated only). Communes, never addresses; copied onto each booking when it is
+    # made (booking.services.booking_create), so changing them later does not rewrite history.
+    home_commune = models.ForeignKey(
+        "territory.Commune",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("commune de résidence"),
+    )
+    work_commune = models.ForeignKey(
+        "territory.Commune",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("commune de travail habituelle"),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

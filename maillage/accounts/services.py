@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes, force_str
@@ -57,3 +58,31 @@ def confirmation_resend(*, email: str, base_url: str) -> None:
     user = get_user_model().objects.filter(email__iexact=email.strip(), is_active=False).first()
     if user is not None:
         _send_confirmation(user, base_url)
+
+
+# --- « Mon profil de déplacement » ------------------------------------------------------------
+
+
+def commute_profile_update(*, user, home_commune, work_commune):
+    """Record the communes the user gave (either may be None). Bookings made from now on copy
+    them; past bookings keep the communes of their day (booking.services.booking_create)."""
+    user.home_commune = home_commune
+    user.work_commune = work_commune
+    user.save(update_fields=["home_commune", "work_commune"])
+    return user
+
+
+@transaction.atomic
+def commute_profile_clear(*, user, past_bookings: bool = False) -> int:
+    """Forget both communes. With `past_bookings`, also erase the copies kept on the user's
+    bookings (right to erasure: the aggregated figures then count them as without commute
+    data). Returns how many bookings were cleaned."""
+    user.home_commune = None
+    user.work_commune = None
+    user.save(update_fields=["home_commune", "work_commune"])
+    if not past_bookings:
+        return 0
+    # Through the reverse relation of Booking.user, so that accounts does not import booking.
+    return user.bookings.filter(
+        Q(home_commune__isnull=False) | Q(work_commune__isnull=False)
+    ).update(home_commune=None, work_commune=None)

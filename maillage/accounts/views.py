@@ -1,12 +1,20 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.views.decorators.http import require_http_methods
 
-from maillage.accounts import services
-from maillage.accounts.forms import EmailAuthenticationForm, ResendForm, SignupForm
+from maillage.accounts import selectors, services
+from maillage.accounts.forms import (
+    COMMUTE_NOTICE,
+    CommuteProfileForm,
+    EmailAuthenticationForm,
+    ResendForm,
+    SignupForm,
+)
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -62,3 +70,50 @@ class PasswordResetView(auth_views.PasswordResetView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def commute_profile(request: HttpRequest) -> HttpResponse:
+    """« Mon profil de déplacement »: set, change or clear the two communes."""
+    user = selectors.user_with_communes(user=request.user)
+    action = request.POST.get("action", "enregistrer")
+    if request.method == "POST" and action in {"effacer", "effacer-tout"}:
+        cleaned = services.commute_profile_clear(user=user, past_bookings=action == "effacer-tout")
+        if action == "effacer-tout":
+            messages.success(
+                request,
+                f"Communes effacées de votre profil et de vos réservations ({cleaned} "
+                "réservation(s) concernée(s)).",
+            )
+        else:
+            messages.success(
+                request,
+                "Communes effacées de votre profil. Vos prochaines réservations ne les "
+                "garderont pas.",
+            )
+        return redirect("accounts:commute_profile")
+    form = CommuteProfileForm(request.POST or None, user=user)
+    if request.method == "POST":
+        if form.is_valid():
+            services.commute_profile_update(
+                user=user,
+                home_commune=form.cleaned_data["residence"],
+                work_commune=form.cleaned_data["travail"],
+            )
+            messages.success(request, "Profil de déplacement enregistré.")
+            return redirect("accounts:commute_profile")
+        status = 400
+    else:
+        status = 200
+    return render(
+        request,
+        "accounts/commute_profile.html",
+        {
+            "form": form,
+            "profile": user,
+            "notice": COMMUTE_NOTICE,
+            "has_history": selectors.commute_history_exists(user=user),
+        },
+        status=status,
+    )

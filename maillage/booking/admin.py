@@ -29,6 +29,9 @@ class BookingAdmin(admin.ModelAdmin):
     list_display = ["resource", "user", "starts_at", "ends_at", "status", "payment"]
     list_filter = ["status", "payment"]
     search_fields = ["user__email", "resource__name", "place__name"]
+    # The commute snapshot is read only in aggregate (observatory.measured): nobody needs to see
+    # one person's communes, so the admin does not show them either.
+    exclude = ["home_commune", "work_commune"]
 
     def has_add_permission(self, request):
         return False

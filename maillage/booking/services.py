@@ -325,6 +325,7 @@ def _offer_freed(resource: Resource, now: datetime) -> None:
             offer_expires_at=min(now + OFFER_TTL, entry.starts_at),
             payment=Payment.ON_SITE,
             price_cents=price_cents(resource, entry.unit, entry.starts_at, entry.ends_at, 1),
+            **_commute_snapshot(entry.user),
         )
         entry.status = WaitlistEntry.Status.OFFERED
         entry.offer = offer
@@ -365,6 +366,13 @@ def _integrity_error(error: IntegrityError) -> BookingError | None:
 # --- public writes ------------------------------------------------------------------------------
 
 
+def _commute_snapshot(user) -> dict:
+    """The booker's « profil de déplacement » as it is now, copied onto the booking so that a
+    later change of profile does not rewrite history. Read from the user row already loaded
+    (the `_id` attributes): no query."""
+    return {"home_commune_id": user.home_commune_id, "work_commune_id": user.work_commune_id}
+
+
 def booking_create(
     *,
     user,
@@ -373,7 +381,11 @@ def booking_create(
     idempotency_key: str = "",
     now: datetime | None = None,
 ) -> tuple[Booking, bool]:
-    """Book, or replay the first answer to the same idempotency key. Returns (booking, replayed)."""
+    """Book, or replay the first answer to the same idempotency key. Returns (booking, replayed).
+
+    The booking records the user's home and work communes of the moment (`_commute_snapshot`),
+    for the observatory's aggregated measure of commutes avoided.
+    """
     now = now or timezone.now()
     if idempotency_key and len(idempotency_key) > 100:
         raise BookingError(
@@ -408,6 +420,7 @@ def booking_create(
                 starts_at=starts_at,
                 ends_at=ends_at,
                 created_by=created_by or user,
+                **_commute_snapshot(user),
                 **fields,
             )
             if booking.pass_ref_id:
@@ -666,7 +679,10 @@ def offer_accept(
                 user, resource, request, offer.unit, offer.starts_at, offer.ends_at
             )
             Booking.objects.filter(pk=offer.pk, status=Booking.Status.OFFERED).update(
-                status=Booking.Status.CONFIRMED, offer_expires_at=None, **fields
+                status=Booking.Status.CONFIRMED,
+                offer_expires_at=None,
+                **_commute_snapshot(user),
+                **fields,
             )
             offer.refresh_from_db()
             if offer.pass_ref_id:

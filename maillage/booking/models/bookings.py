@@ -68,6 +68,29 @@ class Booking(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # The booker's « profil de déplacement » when the booking was made (a snapshot: editing the
+    # profile later does not rewrite past bookings). Read only in aggregate, by
+    # observatory.measured, to count the commutes the network saves. No index: nothing filters
+    # on them, and every booking insert would pay for two more B-trees; deleting a commune (a
+    # yearly merge, at most) scans the table once instead.
+    home_commune = models.ForeignKey(
+        "territory.Commune",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("commune de résidence (à la réservation)"),
+    )
+    work_commune = models.ForeignKey(
+        "territory.Commune",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("commune de travail (à la réservation)"),
+    )
 
     class Meta:
         verbose_name = _("réservation")
