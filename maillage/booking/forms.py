@@ -8,8 +8,8 @@ from django.utils import timezone
 from maillage.booking.models import Pass, Payment, Resource
 from maillage.booking.services import BookingRequest
 from maillage.booking.timeslots import local_day
-from maillage.places.filters_form import DirectoryFilterForm
 from maillage.territory.models import Commune
+from maillage.territory.selectors import commune_resolve
 
 NO_ACCOUNT = (
     "Aucun compte actif avec cette adresse e-mail : la personne doit d'abord créer son compte."
@@ -66,7 +66,7 @@ class SearchForm(forms.Form):
         return day
 
     def clean_pres_de(self) -> Commune | None:
-        found = DirectoryFilterForm._find_commune(self.cleaned_data["pres_de"])
+        found = commune_resolve(text=self.cleaned_data["pres_de"])
         return Commune.objects.get(code=found[0]) if found else None
 
     def clean(self):

@@ -13,11 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.places.models import Kind, Label, Place, Service
 from maillage.places.selectors import PlaceFilters
-from maillage.territory.models import EPCI, Commune, Departement
-from maillage.territory.selectors import commune_search
+from maillage.territory.models import EPCI, Departement
+from maillage.territory.selectors import commune_resolve
 
-INSEE_CODE = re.compile(r"^(?:[0-9]{2}|2[AB])[0-9]{3}$", re.IGNORECASE)
-POSTAL_CODE = re.compile(r"^[0-9]{5}$")
 DEPARTEMENT_CODE = re.compile(r"^(?:[0-9]{2}|2[AB]|97[0-9])$", re.IGNORECASE)
 SIREN = re.compile(r"^[0-9]{9}$")
 DEFAULT_RADIUS_KM = 20
@@ -176,11 +174,11 @@ class DirectoryFilterForm(forms.Form):
         return code
 
     def clean_commune(self) -> str:
-        found = self._find_commune(self.cleaned_data["commune"])
+        found = commune_resolve(text=self.cleaned_data["commune"])
         return found[0] if found else ""
 
     def clean_pres_de(self) -> str:
-        self.near_commune = self._find_commune(self.cleaned_data["pres_de"])
+        self.near_commune = commune_resolve(text=self.cleaned_data["pres_de"])
         return self.near_commune[0] if self.near_commune else ""
 
     def clean_demo(self) -> bool:
@@ -196,39 +194,6 @@ class DirectoryFilterForm(forms.Form):
         choices = self.fields[name].widget.choices
         if all(value != code for value, _label in choices):
             choices.append((code, label))
-
-    @staticmethod
-    def _find_commune(text: str) -> tuple[str, str] | None:
-        """(code, name) of the commune named by its INSEE code, a postcode or its name."""
-        text = " ".join(text.split())
-        if not text:
-            return None
-        if INSEE_CODE.match(text):
-            row = Commune.objects.filter(code=text.upper()).values_list("code", "name").first()
-            if row:
-                return row
-        digits = text.isdigit()
-        rows = []
-        if POSTAL_CODE.match(text) or not digits:
-            rows = list(commune_search(query=text).values_list("code", "name", "rank")[:2])
-        # Exact name (rank 0), or exact postcode (rank 1); homonyms: the most populous first.
-        exact = [row for row in rows if row[2] <= (1 if digits else 0)]
-        if exact:
-            return exact[0][:2]
-        if len(rows) == 1:
-            return rows[0][:2]
-        if rows:
-            raise forms.ValidationError(
-                _(
-                    "Plusieurs communes correspondent à « %(text)s » : "
-                    "donnez le nom complet ou le code INSEE."
-                ),
-                params={"text": text},
-            )
-        raise forms.ValidationError(
-            _("Commune inconnue : « %(text)s ». Donnez son nom ou son code INSEE, ex. 14118."),
-            params={"text": text},
-        )
 
     # --- Results -------------------------------------------------------------------------------
 

@@ -6,11 +6,16 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import shapely
+from django.core.exceptions import ValidationError
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.utils.translation import gettext_lazy as _
 
 from maillage.core.lookups import get_or_404
 from maillage.territory.models import EPCI, Commune, Departement, Region
 from maillage.territory.search_names import fold_name
+
+INSEE_CODE = re.compile(r"^(?:[0-9]{2}|2[AB])[0-9]{3}$", re.IGNORECASE)
+POSTAL_CODE = re.compile(r"^[0-9]{5}$")
 
 _DIGITS = re.compile(r"^[0-9][0-9AB][0-9]{0,3}$", re.IGNORECASE)
 
@@ -211,3 +216,37 @@ def commune_at_point(*, latitude: float, longitude: float) -> Commune | None:
             if shapely.from_wkb(bytes(commune.boundary)).covers(point):
                 return commune
     return None
+
+
+def commune_resolve(*, text: str) -> tuple[str, str] | None:
+    """(code, name) of the commune a person typed: INSEE code, postcode or name; None for an
+    empty text; a French `ValidationError` when it is unknown or ambiguous (forms show it)."""
+    text = " ".join(text.split())
+    if not text:
+        return None
+    if INSEE_CODE.match(text):
+        row = Commune.objects.filter(code=text.upper()).values_list("code", "name").first()
+        if row:
+            return row
+    digits = text.isdigit()
+    rows = []
+    if POSTAL_CODE.match(text) or not digits:
+        rows = list(commune_search(query=text).values_list("code", "name", "rank")[:2])
+    # Exact name (rank 0), or exact postcode (rank 1); homonyms: the most populous first.
+    exact = [row for row in rows if row[2] <= (1 if digits else 0)]
+    if exact:
+        return exact[0][:2]
+    if len(rows) == 1:
+        return rows[0][:2]
+    if rows:
+        raise ValidationError(
+            _(
+                "Plusieurs communes correspondent à « %(text)s » : "
+                "donnez le nom complet ou le code INSEE."
+            ),
+            params={"text": text},
+        )
+    raise ValidationError(
+        _("Commune inconnue : « %(text)s ». Donnez son nom ou son code INSEE, ex. 14118."),
+        params={"text": text},
+    )
