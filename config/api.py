@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from maillage.booking import api as booking_api
 from maillage.booking import api_figures
 from maillage.core.api_errors import document_error_responses, install_error_handlers
+from maillage.observatory.api import router as observatory_router
 from maillage.places import api as places_api
 from maillage.territory.api import router as territory_router
 
@@ -17,7 +18,9 @@ class MaillageAPI(NinjaAPI):
 api = MaillageAPI(
     title="maillage API",
     version="1",
-    description="API ouverte de maillage : géographie de référence, lieux, réservations.",
+    description=(
+        "API ouverte de maillage : géographie de référence, lieux, réservations, observatoire."
+    ),
     urls_namespace="api",
 )
 install_error_handlers(api)
@@ -27,3 +30,4 @@ api.add_router("/lieux", places_api.router)
 api.add_router("/moderation", places_api.moderation_router)
 api.add_router("/reservations", booking_api.router)
 api.add_router("/reservations", api_figures.router)
+api.add_router("/observatoire", observatory_router)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("maillage.territory.urls")),
     path("", include("maillage.places.urls")),
     path("", include("maillage.booking.urls")),
+    path("", include("maillage.observatory.urls")),
     path("compte/", include("maillage.accounts.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -1,0 +1,355 @@
+"""JSON API of the observatory (mounted at /api/observatoire): scenarios and results.
+
+Results are public (they come from public data and the public directory). Saving a scenario and
+running the siting optimisation need an account: the first writes, the second can hold a
+worker for seconds. Bad parameters get a 422 naming the field, like the rest of the API.
+"""
+
+from typing import Annotated, Literal
+
+from django.http import Http404, HttpRequest, JsonResponse
+from django.utils import timezone
+from ninja import Path, Query, Router, Schema
+from ninja.responses import Status
+from ninja.security import django_auth
+from pydantic import Field
+
+from maillage.core.compression import compress_response
+from maillage.observatory import selectors, services, siting_run
+from maillage.observatory.analysis import INDICATORS
+from maillage.observatory.errors import ObservatoryError
+from maillage.observatory.forms import CatchmentForm
+from maillage.observatory.scenarios import (
+    FIELD_LABELS,
+    PUBLISHED_NAMES,
+    Scenario,
+    scenario_copy,
+    to_dict,
+)
+from maillage.observatory.svg import map_scheme
+
+router = Router(tags=["Observatoire"])
+
+Level = Literal["region", "departement", "epci"]
+Code = Annotated[str, Field(pattern=r"^[0-9A-Za-z]{2,9}$", description="ex. 28, 14, 200065597")]
+
+
+class ErrorItem(Schema):
+    champ: str
+    emplacement: list[str]
+    message: str
+
+
+class Error(Schema):
+    detail: str
+    erreurs: list[ErrorItem] = []
+
+
+class ScenarioOut(Schema):
+    nom: str
+    libelle: str
+    version: int
+    horizon: int
+    publie: bool
+    origine: str
+    parametres: dict
+    sources: dict[str, str]
+
+
+def _scenario_out(scenario: Scenario) -> dict:
+    data = to_dict(scenario)
+    return {
+        "nom": scenario.name,
+        "libelle": scenario.label,
+        "version": scenario.version,
+        "horizon": scenario.horizon,
+        "publie": scenario.name in PUBLISHED_NAMES,
+        "origine": scenario.based_on,
+        "parametres": {key: data[key] for key in data if key not in _META},
+        "sources": scenario.sources,
+    }
+
+
+_META = {"name", "label", "version", "based_on", "sources"}
+
+
+def _refused(field: str, message: str, where: str = "query") -> Status:
+    return Status(
+        422,
+        {
+            "detail": message,
+            "erreurs": [{"champ": field, "emplacement": [where, field], "message": message}],
+        },
+    )
+
+
+@router.get("/scenarios", response=list[ScenarioOut], summary="Scénarios publiés et enregistrés")
+def scenario_list(request: HttpRequest):
+    catalogue = selectors.scenario_catalogue(today=timezone.localdate())
+    return [_scenario_out(scenario) for scenario in catalogue.values()]
+
+
+@router.get(
+    "/scenarios/{nom}",
+    response={200: ScenarioOut, 404: Error},
+    summary="Un scénario (dernière version)",
+)
+def scenario_detail(request: HttpRequest, nom: Path[Annotated[str, Field(max_length=60)]]):
+    catalogue = selectors.scenario_catalogue(today=timezone.localdate())
+    if nom not in catalogue:
+        raise Http404(f"Scénario introuvable : « {nom} ».")
+    return _scenario_out(catalogue[nom])
+
+
+class ScenarioIn(Schema):
+    nom: Annotated[str, Field(min_length=1, max_length=60)]
+    depuis: Annotated[str, Field(min_length=1, max_length=60)] = "tendanciel"
+    libelle: Annotated[str, Field(max_length=120)] = ""
+    parametres: dict = {}
+
+
+@router.post(
+    "/scenarios",
+    auth=django_auth,
+    response={201: ScenarioOut, 422: Error},
+    summary="Enregistrer une copie modifiée d'un scénario",
+)
+def scenario_create(request: HttpRequest, body: ScenarioIn):
+    today = timezone.localdate()
+    catalogue = selectors.scenario_catalogue(today=today)
+    if body.depuis not in catalogue:
+        return _refused("depuis", f"Scénario d'origine inconnu : « {body.depuis} ».", "body")
+    unknown = sorted(set(body.parametres) - set(FIELD_LABELS))
+    if unknown:
+        return _refused(unknown[0], f"Paramètre inconnu : « {unknown[0]} ».", "body")
+    try:
+        scenario = scenario_copy(
+            catalogue[body.depuis],
+            body.nom,
+            today=today,
+            label=body.libelle or body.nom,
+            **body.parametres,
+        )
+        saved = services.scenario_save(user=request.user, scenario=scenario, today=today)
+    except ObservatoryError as error:
+        return _refused(error.field, error.message, "body")
+    except (TypeError, ValueError) as error:
+        return _refused("parametres", f"Paramètres illisibles : {error}.", "body")
+    stored = selectors.scenario_catalogue(today=today)[saved.name]
+    return Status(201, _scenario_out(stored))
+
+
+class AnalysisParams(Schema):
+    """What every computation takes: the scenario and the catchment (see `CatchmentForm`)."""
+
+    scenario: Annotated[str, Field(max_length=60)] = "tendanciel"
+    mode: Literal["distance", "temps"] = "distance"
+    rayon: float | None = None
+    minutes: float | None = None
+    detour: float | None = None
+    vitesse: float | None = None
+    projets: bool = False
+
+
+class ResultsQuery(AnalysisParams):
+    maille: Literal["communes", "epci"] = "epci"
+
+
+class IndicatorOut(Schema):
+    cle: str
+    libelle: str
+    unite: str
+    decimales: int
+    description: str
+
+
+class RowOut(Schema):
+    code: str
+    nom: str
+    population: float
+    estimation_par_defaut: bool | int
+    valeurs: dict[str, float]
+    couleurs: dict[str, str]
+
+
+class LegendItem(Schema):
+    couleur: str
+    libelle: str
+
+
+class ResultsOut(Schema):
+    territoire: dict
+    scenario: ScenarioOut
+    maille: str
+    chalandise: str
+    indicateurs: list[IndicatorOut]
+    totaux: dict[str, float]
+    legendes: dict[str, list[LegendItem]]
+    lignes: list[RowOut]
+    provenance: dict
+
+
+def _catchment(query: AnalysisParams):
+    form = CatchmentForm(
+        {
+            key: value
+            for key, value in {
+                "mode": query.mode,
+                "rayon": query.rayon,
+                "minutes": query.minutes,
+                "detour": query.detour,
+                "vitesse": query.vitesse,
+                "projets": query.projets or None,
+            }.items()
+            if value is not None
+        }
+    )
+    if not form.is_valid():
+        field, messages = next(iter(form.errors.items()))
+        return None, _refused(field, messages[0])
+    return form.cleaned_data["catchment"], None
+
+
+@router.get(
+    "/territoires/{echelon}/{code}/resultats",
+    response={200: ResultsOut, 404: Error, 422: Error},
+    summary="Résultats d'un scénario par commune ou par EPCI",
+)
+def results(
+    request: HttpRequest, echelon: Path[Level], code: Path[Code], query: Query[ResultsQuery]
+):
+    catalogue = selectors.scenario_catalogue(today=timezone.localdate())
+    if query.scenario not in catalogue:
+        return _refused("scenario", f"Scénario inconnu : « {query.scenario} ».")
+    catchment, refusal = _catchment(query)
+    if refusal:
+        return refusal
+    analysis = selectors.analysis_run(
+        level=echelon,
+        code=code.upper(),
+        scenarios=[catalogue[query.scenario]],
+        catchment=catchment,
+        include_projects=query.projets,
+    )
+    values = analysis.outcomes[query.scenario].values
+    if query.maille == "epci":
+        names = analysis.epci_names()
+        rows = [
+            {
+                "code": group,
+                "nom": names.get(group, ""),
+                "population": sums["population"],
+                "estimation_par_defaut": sums["estimated"],
+                "valeurs": {i.key: sums[i.key] for i in INDICATORS},
+            }
+            for group, sums in analysis.by_epci(query.scenario).items()
+        ]
+    else:
+        rows = [
+            {
+                "code": code_,
+                "nom": str(analysis.names[index]),
+                "population": float(analysis.population[index]),
+                "estimation_par_defaut": bool(analysis.estimated[index]),
+                "valeurs": {key: float(array[index]) for key, array in values.items()},
+            }
+            for index, code_ in enumerate(analysis.codes.tolist())
+        ]
+    legends = {}
+    for indicator in INDICATORS:
+        scheme = map_scheme(indicator, [row["valeurs"][indicator.key] for row in rows])
+        for row in rows:
+            row.setdefault("couleurs", {})[indicator.key] = scheme.class_of(
+                row["valeurs"][indicator.key]
+            ).fill
+        legends[indicator.key] = [
+            {"couleur": item.fill, "libelle": item.label}
+            for item in [*scheme.classes(), scheme.class_of(None)]
+        ]
+    body = {
+        "territoire": {
+            "echelon": analysis.area.level,
+            "code": analysis.area.code,
+            "nom": analysis.area.name,
+        },
+        "scenario": _scenario_out(catalogue[query.scenario]),
+        "maille": query.maille,
+        "chalandise": catchment.describe(),
+        "indicateurs": [
+            {
+                "cle": i.key,
+                "libelle": i.label,
+                "unite": i.unit,
+                "decimales": i.decimals,
+                "description": i.description,
+            }
+            for i in INDICATORS
+        ],
+        "totaux": analysis.totals(query.scenario),
+        "legendes": legends,
+        "lignes": rows,
+        "provenance": analysis.provenance,
+    }
+    # A region by commune is megabytes of JSON: validated by the schema, then gzipped when the
+    # client accepts it (public data, so no secret for BREACH to guess).
+    validated = ResultsOut.model_validate(body).model_dump(mode="json")
+    response = JsonResponse(validated, json_dumps_params={"ensure_ascii": False})
+    return compress_response(request, response)
+
+
+class SitingIn(AnalysisParams):
+    objectif: Literal["nombre", "part"] = "nombre"
+    k: Annotated[int, Field(ge=1, le=200)] = 5
+    part: Annotated[float, Field(gt=0, le=1)] = 0.8
+    seuil_population: Annotated[int, Field(ge=0)] = 2000
+    candidats: list[Annotated[str, Field(pattern=r"^[0-9][0-9ABab][0-9]{3}$")]] = []
+
+
+class SiteOut(Schema):
+    code: str
+    nom: str
+    postes_couverts: float
+
+
+class SitingOut(Schema):
+    statut: str
+    statut_libelle: str
+    ecart_optimalite: float | None
+    duree_s: float
+    besoin_non_couvert_total: float
+    besoin_couvert: float
+    part_couverte: float
+    sites: list[SiteOut]
+    candidats: int
+    chalandise: str
+
+
+@router.post(
+    "/territoires/{echelon}/{code}/implantation",
+    auth=django_auth,
+    response={200: SitingOut, 404: Error, 422: Error},
+    summary="Où ouvrir : sites qui couvrent le plus de besoin non couvert",
+)
+def siting(request: HttpRequest, echelon: Path[Level], code: Path[Code], body: SitingIn):
+    catalogue = selectors.scenario_catalogue(today=timezone.localdate())
+    if body.scenario not in catalogue:
+        return _refused("scenario", f"Scénario inconnu : « {body.scenario} ».", "body")
+    catchment, refusal = _catchment(body)
+    if refusal:
+        return refusal
+    try:
+        outcome = siting_run.siting_for_territory(
+            level=echelon,
+            code=code.upper(),
+            scenario=catalogue[body.scenario],
+            catchment=catchment,
+            include_projects=body.projets,
+            objective=body.objectif,
+            k=body.k,
+            share=body.part,
+            population_threshold=body.seuil_population,
+            candidate_codes=body.candidats or None,
+        )
+    except ObservatoryError as error:
+        return _refused(error.field, error.message, "body")
+    return siting_run.as_dict(outcome)

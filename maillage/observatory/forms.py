@@ -1,0 +1,98 @@
+"""Forms of the observatory pages: what to show (scenario, indicator, mesh) and how far a place
+reaches (catchment). Every bad value comes back as a French message next to its field."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from maillage.observatory.analysis import INDICATORS
+from maillage.observatory.catchment import Catchment
+from maillage.observatory.errors import ObservatoryError
+
+MESHES = (("communes", "Communes"), ("epci", "Intercommunalités (EPCI)"))
+MODES = (("distance", "Distance par la route (km)"), ("temps", "Temps de trajet (minutes)"))
+DEFAULT_RADIUS_KM = 15.0
+DEFAULT_MINUTES = 20.0
+
+# The catchment's own field names (in `Catchment` and its errors) → the form's French names.
+_CATCHMENT_FIELDS = {
+    "radius_km": "rayon",
+    "minutes": "minutes",
+    "detour": "detour",
+    "speed_kmh": "vitesse",
+    "mode": "mode",
+}
+
+
+class CatchmentForm(forms.Form):
+    """How far a shared place serves: km by the road, or minutes at an average speed."""
+
+    mode = forms.ChoiceField(label="Zone de chalandise", choices=MODES, initial="distance")
+    rayon = forms.FloatField(
+        label="Rayon (km par la route)",
+        required=False,
+        initial=DEFAULT_RADIUS_KM,
+        help_text="Distance à vol d'oiseau multipliée par le facteur de détour.",
+    )
+    minutes = forms.FloatField(
+        label="Temps de trajet (minutes)", required=False, initial=DEFAULT_MINUTES
+    )
+    detour = forms.FloatField(
+        label="Facteur de détour", required=False, initial=1.3, help_text="Route / vol d'oiseau."
+    )
+    vitesse = forms.FloatField(label="Vitesse moyenne (km/h)", required=False, initial=50.0)
+    projets = forms.BooleanField(
+        label="Compter aussi les lieux en projet", required=False, initial=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        mode = "time" if data.get("mode") == "temps" else "distance"
+        values = {
+            "mode": mode,
+            "radius_km": _or(data.get("rayon"), DEFAULT_RADIUS_KM) if mode == "distance" else None,
+            "minutes": _or(data.get("minutes"), DEFAULT_MINUTES) if mode == "time" else None,
+            "detour": _or(data.get("detour"), 1.3),
+            "speed_kmh": _or(data.get("vitesse"), 50.0),
+        }
+        try:
+            data["catchment"] = Catchment(**values)
+        except ObservatoryError as error:
+            raise ValidationError({_CATCHMENT_FIELDS.get(error.field): error.message}) from None
+        return data
+
+
+def _or(value, default):
+    return default if value is None else value
+
+
+class AnalysisForm(CatchmentForm):
+    """The dashboard: which scenario and indicator the map shows, at which mesh."""
+
+    scenario = forms.ChoiceField(label="Scénario affiché", choices=())
+    indicateur = forms.ChoiceField(
+        label="Indicateur",
+        choices=[(indicator.key, indicator.label) for indicator in INDICATORS],
+        initial="postes",
+    )
+    maille = forms.ChoiceField(label="Maille", choices=MESHES, initial="epci")
+
+    def __init__(self, *args, scenario_choices: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scenario"].choices = scenario_choices
+        self.fields["scenario"].initial = scenario_choices[0][0]
+        self.order_fields(["scenario", "indicateur", "maille"])
+
+
+def bound_with_defaults(form_class, data, **kwargs):
+    """A form bound to the query string, with the initial value of every missing field, so that
+    a first visit without parameters shows results instead of « ce champ est obligatoire »."""
+    probe = form_class(**kwargs)
+    merged = {name: field.initial for name, field in probe.fields.items()}
+    merged = {key: value for key, value in merged.items() if value is not None}
+    for key in data:
+        merged[key] = data.get(key)
+    if "projets" in merged and merged["projets"] in (False, "False", "0", "", "off"):
+        merged.pop("projets")
+    return form_class(merged, **kwargs)

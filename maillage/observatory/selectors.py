@@ -1,0 +1,194 @@
+"""Reads of the observatory: the study area, the offer of the directory, and a whole analysis.
+
+Each function reads with a fixed number of queries (`values_list`, no per-commune query) and
+hands numpy arrays to the pure modules (`model`, `catchment`, `impacts`, `analysis`).
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from django.http import Http404
+
+from maillage.core.geo import bounding_box, pairs_within_km
+from maillage.observatory import inputs as inputs_mod
+from maillage.observatory.analysis import Analysis, Offer, StudyArea, analyse
+from maillage.observatory.catchment import Catchment
+from maillage.observatory.impacts import ImpactParameters
+from maillage.observatory.models import SavedScenario
+from maillage.observatory.scenarios import Scenario, default_scenarios, from_dict
+from maillage.places.models import Place
+from maillage.territory.models import EPCI, Commune, Departement, Region
+
+
+@dataclass(frozen=True)
+class Level:
+    key: str
+    label: str
+    model: type
+    commune_filter: str
+
+
+LEVELS: dict[str, Level] = {
+    "region": Level("region", "région", Region, "departement__region__code"),
+    "departement": Level("departement", "département", Departement, "departement__code"),
+    "epci": Level("epci", "EPCI", EPCI, "epci__code"),
+}
+
+_COMMUNE_COLUMNS = (
+    "code",
+    "name",
+    "epci__code",
+    "epci__name",
+    "population",
+    "centroid_lat",
+    "centroid_lon",
+)
+
+
+def territory_get(*, level: str, code: str) -> tuple[Level, str]:
+    """The level and the name of a territory, or 404 with a French message."""
+    if level not in LEVELS:
+        raise Http404(f"Échelon inconnu : « {level} » (région, département ou EPCI).")
+    spec = LEVELS[level]
+    name = spec.model.objects.filter(code=code).values_list("name", flat=True).first()
+    if name is None:
+        raise Http404(f"Aucun territoire chargé n'a le code « {code} » ({spec.label}).")
+    return spec, name
+
+
+def territory_find(*, code: str) -> tuple[Level, str]:
+    """A territory from its code alone, as the CLI takes it: région (2 digits), département
+    (2–3 characters) or EPCI (9-digit SIREN). A 2-digit code is tried as a région first."""
+    for level in ("epci", "region", "departement"):
+        spec = LEVELS[level]
+        name = spec.model.objects.filter(code=code).values_list("name", flat=True).first()
+        if name is not None:
+            return spec, name
+    raise Http404(f"Aucun territoire chargé n'a le code « {code} » (région, département ou EPCI).")
+
+
+def _rows_to_arrays(rows: Sequence[tuple], inside: bool) -> dict[str, np.ndarray]:
+    return {
+        "codes": np.array([row[0] for row in rows], dtype=str),
+        "names": np.array([row[1] for row in rows], dtype=str),
+        "epci_codes": np.array([row[2] or "" for row in rows], dtype=str),
+        "epci_names": np.array([row[3] or "sans EPCI" for row in rows], dtype=str),
+        "population": np.array([row[4] or 0 for row in rows], dtype=np.float64),
+        "lat": np.array([row[5] for row in rows], dtype=np.float64),
+        "lon": np.array([row[6] for row in rows], dtype=np.float64),
+        "inside": np.full(len(rows), inside, dtype=bool),
+    }
+
+
+def study_area(*, level: str, code: str, reach_km: float) -> StudyArea:
+    """The territory's communes, then the neighbours whose centroid is within `reach_km` of one
+    of them (straight line). Communes without a centroid cannot be placed and are left out."""
+    spec, name = territory_get(level=level, code=code)
+    located = Commune.objects.filter(centroid_lat__isnull=False, centroid_lon__isnull=False)
+    inside_rows = list(
+        located.filter(**{spec.commune_filter: code})
+        .order_by("code")
+        .values_list(*_COMMUNE_COLUMNS)
+    )
+    if not inside_rows:
+        raise Http404(f"Le territoire « {name} » n'a aucune commune localisée.")
+    lats = [row[5] for row in inside_rows]
+    lons = [row[6] for row in inside_rows]
+    south, _, west, _ = bounding_box(min(lats), min(lons), reach_km)
+    _, north, _, east = bounding_box(max(lats), max(lons), reach_km)
+    around = list(
+        located.filter(centroid_lat__range=(south, north), centroid_lon__range=(west, east))
+        .exclude(**{spec.commune_filter: code})
+        .order_by("code")
+        .values_list(*_COMMUNE_COLUMNS)
+    )
+    inside = _rows_to_arrays(inside_rows, inside=True)
+    if around:
+        ring = _rows_to_arrays(around, inside=False)
+        near = pairs_within_km(ring["lat"], ring["lon"], inside["lat"], inside["lon"], reach_km)
+        keep = np.asarray(near.getnnz(axis=1) > 0)
+        arrays = {key: np.concatenate((inside[key], ring[key][keep])) for key in inside}
+    else:
+        arrays = inside
+    return StudyArea(level=spec.key, code=code, name=name, **arrays)
+
+
+def places_offer(*, area: StudyArea, reach_km: float, include_projects: bool) -> Offer:
+    """Places that can serve the study area: open ones (and projects if asked) within reach of
+    its bounding box. Capacity = open-space desks + seats in private offices (`Place.desks`)."""
+    statuses = [Place.Status.OPEN] + ([Place.Status.PROJECT] if include_projects else [])
+    south, _, west, _ = bounding_box(float(area.lat.min()), float(area.lon.min()), reach_km)
+    _, north, _, east = bounding_box(float(area.lat.max()), float(area.lon.max()), reach_km)
+    rows = list(
+        Place.objects.filter(
+            status__in=statuses,
+            latitude__range=(south, north),
+            longitude__range=(west, east),
+        )
+        .order_by("id")
+        .values_list(
+            "id",
+            "name",
+            "commune__code",
+            "latitude",
+            "longitude",
+            "open_space_desks",
+            "private_office_seats",
+            "status",
+        )
+    )
+    return Offer(
+        ids=np.array([row[0] for row in rows], dtype=np.int64),
+        names=np.array([row[1] for row in rows], dtype=str),
+        commune_codes=np.array([row[2] for row in rows], dtype=str),
+        lat=np.array([row[3] for row in rows], dtype=np.float64),
+        lon=np.array([row[4] for row in rows], dtype=np.float64),
+        capacity=np.array([row[5] + row[6] for row in rows], dtype=np.float64),
+        is_project=np.array([row[7] == Place.Status.PROJECT for row in rows], dtype=bool),
+    )
+
+
+def analysis_run(
+    *,
+    level: str,
+    code: str,
+    scenarios: Sequence[Scenario],
+    catchment: Catchment,
+    include_projects: bool = False,
+    impact_parameters: ImpactParameters | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Analysis:
+    """The whole analysis of a territory under `scenarios` (validate them first)."""
+    step = progress or (lambda _label: None)
+    reach_km = catchment.straight_line_km()
+    step("Communes du territoire et voisines")
+    area = study_area(level=level, code=code, reach_km=reach_km)
+    step("Données d'entrée (imports INSEE ou estimation par défaut)")
+    commune_inputs = inputs_mod.commune_inputs(
+        codes=area.codes, population=area.population, lat=area.lat, lon=area.lon
+    )
+    step("Offre des lieux de l'annuaire")
+    offer = places_offer(area=area, reach_km=reach_km, include_projects=include_projects)
+    step("Calcul des scénarios")
+    return analyse(
+        area=area,
+        inputs=commune_inputs,
+        offer=offer,
+        scenarios=scenarios,
+        catchment=catchment,
+        impact_parameters=impact_parameters or ImpactParameters(),
+        provenance=inputs_mod.inputs_provenance(),
+    )
+
+
+def scenario_catalogue(*, today) -> dict[str, Scenario]:
+    """Published scenarios of the current year, then users' saved ones (latest version of each
+    name), keyed by name. Published names are reserved, so nothing is shadowed."""
+    catalogue = dict(default_scenarios(today.year))
+    latest: dict[str, Scenario] = {}
+    for data in SavedScenario.objects.order_by("name", "version").values_list("data", flat=True):
+        scenario = from_dict(data)
+        latest[scenario.name] = scenario
+    catalogue.update(sorted(latest.items()))
+    return catalogue

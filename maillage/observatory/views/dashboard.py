@@ -1,0 +1,242 @@
+"""The observatory's pages for everybody: choose a territory, see its diagnosis.
+
+Results come from public data and the public directory, so they are public. The page is usable
+without JavaScript (tables, charts in SVG); the map adds the choropleth on top.
+"""
+
+from datetime import timedelta
+
+import numpy as np
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from maillage.core.tables import CSV_TYPE, XLSX_TYPE, attachment, csv_bytes
+from maillage.core.templatetags.humanize_fr import french_decimal
+from maillage.observatory import exports, selectors
+from maillage.observatory.analysis import INDICATORS, INDICATORS_BY_KEY, Analysis
+from maillage.observatory.forms import AnalysisForm, bound_with_defaults
+from maillage.observatory.measured import measured_impacts
+from maillage.observatory.report import desks_by_scenario_chart
+from maillage.observatory.scenarios import PUBLISHED_NAMES
+from maillage.places.permissions import is_coordinator
+from maillage.territory.models import EPCI, Departement, Region
+
+COMMUNE_ROWS_SHOWN = 100
+FORMATS = ("csv", "xlsx", "geojson")
+OUTLINE_PATHS = {"region": "regions", "departement": "departements", "epci": "epci"}
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    epcis = []
+    if query:
+        epcis = list(EPCI.objects.filter(name__icontains=query).order_by("name")[:30])
+    return render(
+        request,
+        "observatory/index.html",
+        {
+            "regions": Region.objects.filter(departements__communes__isnull=False)
+            .distinct()
+            .order_by("name"),
+            "departements": Departement.objects.filter(communes__isnull=False)
+            .distinct()
+            .order_by("code"),
+            "query": query,
+            "epcis": epcis,
+            "can_import": is_coordinator(request.user),
+        },
+    )
+
+
+def _scenario_choices(catalogue) -> list[tuple[str, str]]:
+    return [(name, scenario.label or name) for name, scenario in catalogue.items()]
+
+
+def _number(value: float, decimals: int) -> str:
+    return french_decimal(value, decimals)
+
+
+def _cells(values: dict[str, float]) -> list[dict]:
+    return [
+        {"value": values[i.key], "text": _number(values[i.key], i.decimals)} for i in INDICATORS
+    ]
+
+
+def territory(request: HttpRequest, level: str, code: str) -> HttpResponse:
+    spec, name = selectors.territory_get(level=level, code=code)
+    today = timezone.localdate()
+    catalogue = selectors.scenario_catalogue(today=today)
+    form = bound_with_defaults(
+        AnalysisForm, request.GET, scenario_choices=_scenario_choices(catalogue)
+    )
+    context = {
+        "level": spec,
+        "code": code,
+        "name": name,
+        "form": form,
+        "indicators": INDICATORS,
+    }
+    if not form.is_valid():
+        return render(request, "observatory/territory.html", context, status=400)
+    data = form.cleaned_data
+    chosen = data["scenario"]
+    names = [*PUBLISHED_NAMES, *([chosen] if chosen not in PUBLISHED_NAMES else [])]
+    analysis = selectors.analysis_run(
+        level=spec.key,
+        code=code,
+        scenarios=[catalogue[n] for n in names],
+        catchment=data["catchment"],
+        include_projects=data["projets"],
+    )
+    export = request.GET.get("format", "")
+    if export in FORMATS:
+        return _download(analysis, export, mesh=data["maille"], scenario=chosen)
+    context.update(_results_context(request, analysis, data, names))
+    return render(request, "observatory/territory.html", context)
+
+
+def _results_context(request, analysis: Analysis, data: dict, names: list[str]) -> dict:
+    chosen, indicator_key, mesh = data["scenario"], data["indicateur"], data["maille"]
+    indicator = INDICATORS_BY_KEY[indicator_key]
+    totals = {name: analysis.totals(name) for name in names}
+    comparison = [
+        {
+            "indicator": i,
+            "cells": [_number(totals[name][i.key], i.decimals) for name in names],
+        }
+        for i in INDICATORS
+    ]
+    epci_names = analysis.epci_names()
+    if mesh == "epci":
+        rows = [
+            {
+                "code": group,
+                "name": epci_names.get(group, ""),
+                "population": sums["population"],
+                "estimated": sums["estimated"],
+                "cells": _cells(sums),
+            }
+            for group, sums in analysis.by_epci(chosen).items()
+        ]
+        truncated = False
+    else:
+        values = analysis.outcomes[chosen].values
+        order = sorted(
+            range(len(analysis.codes)),
+            key=lambda i: (-values[indicator_key][i], analysis.codes[i]),
+        )
+        truncated = len(order) > COMMUNE_ROWS_SHOWN
+        rows = [
+            {
+                "code": str(analysis.codes[i]),
+                "name": str(analysis.names[i]),
+                "population": float(analysis.population[i]),
+                "estimated": bool(analysis.estimated[i]),
+                "cells": _cells({key: float(array[i]) for key, array in values.items()}),
+            }
+            for i in order[:COMMUNE_ROWS_SHOWN]
+        ]
+    underserved_values = analysis.outcomes[chosen].values["non_couverts"]
+    underserved = [
+        {
+            "code": str(analysis.codes[i]),
+            "name": str(analysis.names[i]),
+            "epci": epci_names.get(str(analysis.epci_codes[i]), ""),
+            "unmet": _number(float(underserved_values[i]), 1),
+            "estimated": bool(analysis.estimated[i]),
+        }
+        for i in analysis.underserved(chosen, limit=15)
+    ]
+    labels = [analysis.outcomes[name].scenario.label or name for name in names]
+    chart = desks_by_scenario_chart(analysis, names, labels)
+    measured = _measured(analysis)
+    query = request.GET.copy()
+    links = {}
+    for export in FORMATS:
+        query["format"] = export
+        links[export] = "?" + query.urlencode()
+    level, code = analysis.area.level, analysis.area.code
+    map_query = request.GET.copy()
+    map_query.pop("format", None)
+    map_query["scenario"] = chosen
+    map_query["maille"] = mesh
+    return {
+        "analysis": analysis,
+        "scenario_names": names,
+        "scenario_labels": labels,
+        "chosen": analysis.outcomes[chosen].scenario,
+        "indicator": indicator,
+        "mesh": mesh,
+        "comparison": comparison,
+        "rows": rows,
+        "truncated": truncated,
+        "row_limit": COMMUNE_ROWS_SHOWN,
+        "underserved": underserved,
+        "chart": chart,
+        "links": links,
+        "estimated_count": int(analysis.estimated.sum()),
+        "commune_count": len(analysis.codes),
+        "places_count": len(analysis.offer),
+        "places_capacity": _number(float(analysis.offer.capacity.sum()), 0),
+        "map_config": {
+            "outlinesUrl": f"/api/territoires/{OUTLINE_PATHS[level]}/{code}/contours?maille="
+            + ("epci" if mesh == "epci" and level != "epci" else "communes"),
+            "resultsUrl": f"/api/observatoire/territoires/{level}/{code}/resultats?"
+            + map_query.urlencode(),
+            "indicator": indicator.key,
+            "mesh": mesh,
+        },
+        "siting_url": reverse("observatory:siting", args=[level, code]),
+        "measured": measured,
+    }
+
+
+MEASURE_DAYS = 365
+
+
+def _measured(analysis: Analysis) -> dict:
+    """Impacts measured on the last year's desk bookings of the territory's own places."""
+    inside = np.isin(analysis.offer.commune_codes, analysis.codes)
+    last = timezone.localdate()
+    first = last - timedelta(days=MEASURE_DAYS - 1)
+    measure = measured_impacts(
+        start=first,
+        end=last,
+        params=analysis.impact_parameters,
+        places=[int(i) for i in analysis.offer.ids[inside]],
+    )
+    totals = measure.totals
+    figures = totals.figures
+    return {
+        "first": first,
+        "last": last,
+        "bookings": totals.bookings,
+        "covered": totals.covered_bookings,
+        "coverage": None if totals.coverage is None else french_decimal(totals.coverage * 100, 0),
+        "people": totals.people,
+        "min_people": measure.min_people,
+        "figures": None
+        if figures is None
+        else {
+            "km": french_decimal(figures.km, 0),
+            "co2": french_decimal(figures.co2_kg, 0),
+            "co2_net": french_decimal(figures.co2_kg_net, 0),
+            "hours": french_decimal(figures.hours, 0),
+            "euros": french_decimal(figures.euros, 0),
+        },
+    }
+
+
+def _download(analysis: Analysis, export: str, *, mesh: str, scenario: str) -> HttpResponse:
+    stem = f"observatoire-{slugify(analysis.area.name) or analysis.area.code}-{mesh}"
+    if export == "xlsx":
+        return attachment(exports.workbook(analysis), XLSX_TYPE, f"{stem}.xlsx")
+    if export == "geojson":
+        body = exports.geojson(analysis, mesh=mesh, scenario=scenario).encode("utf-8")
+        return attachment(body, "application/geo+json", f"{stem}-{scenario}.geojson")
+    table = exports.epci_table if mesh == "epci" else exports.commune_table
+    header, rows = table(analysis)
+    return attachment(csv_bytes(header, rows), CSV_TYPE, f"{stem}.csv")

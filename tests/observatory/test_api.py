@@ -1,0 +1,155 @@
+"""Observatory API: results, scenarios, siting; field-level French errors."""
+
+import pytest
+
+from maillage.observatory.models import SavedScenario
+from maillage.territory.models import Commune
+from tests.factories import UserFactory
+
+CAEN_LA_MER = "200065597"
+RESULTS = f"/api/observatoire/territoires/epci/{CAEN_LA_MER}/resultats"
+pytestmark = pytest.mark.django_db
+
+
+def test_results_by_commune_add_up_to_the_totals(client, place):
+    response = client.get(RESULTS, {"scenario": "tendanciel", "maille": "communes"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["territoire"] == {
+        "echelon": "epci",
+        "code": CAEN_LA_MER,
+        "nom": body["territoire"]["nom"],
+    }
+    assert body["scenario"]["nom"] == "tendanciel"
+    assert body["scenario"]["publie"] is True
+    members = set(Commune.objects.filter(epci__code=CAEN_LA_MER).values_list("code", flat=True))
+    assert {row["code"] for row in body["lignes"]} == members
+    for key, total in body["totaux"].items():
+        assert sum(row["valeurs"][key] for row in body["lignes"]) == pytest.approx(total)
+    assert body["totaux"]["offre"] > 0
+    assert "15 km par la route" in body["chalandise"]
+    assert [item["cle"] for item in body["indicateurs"]][:4] == [
+        "potentiel",
+        "teletravailleurs",
+        "usagers",
+        "postes",
+    ]
+
+
+def test_results_by_epci(client):
+    body = client.get(RESULTS, {"maille": "epci"}).json()
+    assert [row["code"] for row in body["lignes"]] == [CAEN_LA_MER]
+    assert body["lignes"][0]["valeurs"]["postes"] == pytest.approx(body["totaux"]["postes"])
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"rayon": 0}, "rayon"),
+        ({"mode": "temps", "minutes": -5}, "minutes"),
+        ({"scenario": "inconnu"}, "scenario"),
+        ({"maille": "cantons"}, "maille"),
+    ],
+)
+def test_bad_result_parameters_are_422_with_the_field(client, params, field):
+    response = client.get(RESULTS, params)
+    assert response.status_code == 422
+    body = response.json()
+    assert body["erreurs"][0]["champ"] == field
+    assert body["erreurs"][0]["message"]
+
+
+def test_unknown_territory_is_404(client):
+    response = client.get("/api/observatoire/territoires/epci/999999999/resultats")
+    assert response.status_code == 404
+    assert "999999999" in response.json()["detail"]
+
+
+def test_scenarios_are_listed_with_their_sources(client):
+    body = client.get("/api/observatoire/scenarios").json()
+    assert [item["nom"] for item in body][:3] == ["actuel", "tendanciel", "rupture"]
+    assert all(item["publie"] for item in body[:3])
+    assert "Insee" in body[0]["sources"]["teleworkable"]
+    one = client.get("/api/observatoire/scenarios/rupture").json()
+    assert one["parametres"]["adoption"] == pytest.approx(0.85)
+    assert client.get("/api/observatoire/scenarios/absent").status_code == 404
+
+
+def test_saving_a_scenario_needs_an_account(client):
+    response = client.post(
+        "/api/observatoire/scenarios",
+        {"nom": "essai", "parametres": {"adoption": 0.7}},
+        content_type="application/json",
+    )
+    assert response.status_code == 401
+    assert not SavedScenario.objects.exists()
+
+
+def test_a_saved_scenario_marks_changed_values(client):
+    client.force_login(UserFactory())
+    response = client.post(
+        "/api/observatoire/scenarios",
+        {"nom": "essai", "depuis": "actuel", "parametres": {"adoption": 0.7}},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert body["version"] == 1
+    assert body["parametres"]["adoption"] == pytest.approx(0.7)
+    assert "modifiée par l'utilisateur" in body["sources"]["adoption"]
+    assert "Insee" in body["sources"]["teleworkable"]
+    again = client.post(
+        "/api/observatoire/scenarios",
+        {"nom": "essai", "depuis": "actuel", "parametres": {"adoption": 0.75}},
+        content_type="application/json",
+    )
+    assert again.json()["version"] == 2
+
+
+@pytest.mark.parametrize(
+    ("parameters", "field"),
+    [
+        ({"adoption": 1.5}, "adoption"),
+        ({"horizon": 2001}, "horizon"),
+        ({"occupancy": 0}, "occupancy"),
+        ({"nope": 1}, "nope"),
+    ],
+)
+def test_a_bad_scenario_is_422_and_not_saved(client, parameters, field):
+    client.force_login(UserFactory())
+    response = client.post(
+        "/api/observatoire/scenarios",
+        {"nom": "essai", "parametres": parameters},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["erreurs"][0]["champ"] == field
+    assert not SavedScenario.objects.exists()
+
+
+def test_reserved_scenario_names_are_refused(client):
+    client.force_login(UserFactory())
+    response = client.post(
+        "/api/observatoire/scenarios",
+        {"nom": "rupture", "parametres": {"adoption": 0.9}},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert not SavedScenario.objects.exists()
+
+
+def test_siting_api(client):
+    url = "/api/observatoire/territoires/departement/14/implantation"
+    payload = {"scenario": "tendanciel", "objectif": "nombre", "k": 2, "seuil_population": 5000}
+    assert client.post(url, payload, content_type="application/json").status_code == 401
+    client.force_login(UserFactory())
+    body = client.post(url, payload, content_type="application/json").json()
+    assert body["statut"] == "optimal"
+    assert body["ecart_optimalite"] == 0.0
+    assert len(body["sites"]) == 2
+    assert body["besoin_couvert"] == pytest.approx(sum(s["postes_couverts"] for s in body["sites"]))
+    assert 0 < body["part_couverte"] <= 1
+    share = client.post(
+        url, {**payload, "objectif": "part", "part": 0.5}, content_type="application/json"
+    ).json()
+    assert share["part_couverte"] >= 0.5 - 1e-9

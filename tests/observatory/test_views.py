@@ -1,0 +1,264 @@
+"""Observatory pages: the diagnosis of a territory, downloads, bad input, siting, scenarios."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from maillage.observatory.analysis import INDICATORS
+from maillage.observatory.models import SavedScenario
+from maillage.places.permissions import COORDINATORS_GROUP
+from maillage.territory.models import Commune
+from tests.factories import UserFactory
+
+CAEN_LA_MER = "200065597"
+pytestmark = pytest.mark.django_db
+
+
+def _territory_url(**params):
+    url = reverse("observatory:territory", args=["epci", CAEN_LA_MER])
+    if params:
+        from urllib.parse import urlencode
+
+        url += "?" + urlencode(params)
+    return url
+
+
+def test_index_lists_regions_and_finds_an_epci(client):
+    response = client.get(reverse("observatory:index"), {"q": "Caen la Mer"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert reverse("observatory:territory", args=["region", "28"]) in body
+    assert reverse("observatory:territory", args=["epci", CAEN_LA_MER]) in body
+
+
+def test_territory_page_shows_the_scenarios_side_by_side(client, place):
+    response = client.get(_territory_url())
+    assert response.status_code == 200
+    body = response.content.decode()
+    for label in ("Pratiques actuelles", "Tendance prolongée", "Rupture"):
+        assert label in body
+    assert "Postes nécessaires" in body
+    assert "estimation par défaut" in body.lower()
+    assert "1 lieu de l'annuaire" in body
+    config = response.context["map_config"]
+    assert config["outlinesUrl"] == "/api/territoires/epci/200065597/contours?maille=communes"
+    assert "resultats" in config["resultsUrl"]
+
+
+def test_territory_page_epci_table_matches_the_analysis(client):
+    response = client.get(_territory_url(maille="epci", scenario="rupture"))
+    analysis = response.context["analysis"]
+    rows = response.context["rows"]
+    assert [row["code"] for row in rows] == [CAEN_LA_MER]
+    desks = rows[0]["cells"][[i.key for i in INDICATORS].index("postes")]["value"]
+    assert desks == pytest.approx(analysis.totals("rupture")["postes"])
+
+
+def test_commune_table_is_sorted_by_the_indicator(client):
+    response = client.get(_territory_url(maille="communes", indicateur="potentiel"))
+    values = [row["cells"][0]["value"] for row in response.context["rows"]]
+    assert values == sorted(values, reverse=True)
+    assert len(values) == Commune.objects.filter(epci__code=CAEN_LA_MER).count()
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"rayon": "0"}, "rayon", "Rayon"),
+        ({"rayon": "-3"}, "rayon", "Rayon"),
+        ({"mode": "temps", "minutes": "0"}, "minutes", "minutes"),
+        ({"scenario": "inconnu"}, "scenario", "inconnu"),
+        ({"indicateur": "nimporte"}, "indicateur", "nimporte"),
+    ],
+)
+def test_bad_parameters_give_a_400_naming_the_field(client, params, field, message):
+    response = client.get(_territory_url(**params))
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert field in errors
+    assert message.lower() in " ".join(errors[field]).lower()
+    assert "analysis" not in response.context
+
+
+def test_unknown_territory_is_a_404(client):
+    response = client.get(reverse("observatory:territory", args=["epci", "999999999"]))
+    assert response.status_code == 404
+    response = client.get(reverse("observatory:territory", args=["canton", "14"]))
+    assert response.status_code == 404
+
+
+def test_csv_download_has_one_row_per_commune(client):
+    response = client.get(_territory_url(maille="communes", format="csv"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    text = response.content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    members = Commune.objects.filter(epci__code=CAEN_LA_MER).count()
+    assert len(rows) == 1 + members
+    assert rows[0][:2] == ["Code commune", "Commune"]
+    assert any(header.startswith("Postes nécessaires (postes) — rupture") for header in rows[0])
+
+
+def test_xlsx_download_sheets_add_up(client):
+    response = client.get(_territory_url(format="xlsx"))
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == [
+        "Synthèse",
+        "EPCI",
+        "Communes",
+        "Lieux (offre)",
+        "Paramètres et sources",
+        "Provenance des données",
+    ]
+    communes = list(workbook["Communes"].iter_rows(values_only=True))
+    epci = list(workbook["EPCI"].iter_rows(values_only=True))
+    column = communes[0].index("Postes nécessaires (postes) — tendanciel")
+    epci_column = epci[0].index("Postes nécessaires (postes) — tendanciel")
+    assert sum(row[column] for row in communes[1:]) == pytest.approx(epci[1][epci_column])
+    sources = [row[4] for row in workbook["Paramètres et sources"].iter_rows(values_only=True)]
+    assert any("Insee" in (source or "") for source in sources)
+
+
+def test_geojson_download_carries_indicators(client):
+    response = client.get(_territory_url(maille="communes", format="geojson", scenario="actuel"))
+    collection = json.loads(response.content)
+    members = Commune.objects.filter(epci__code=CAEN_LA_MER).count()
+    assert len(collection["features"]) == members
+    feature = collection["features"][0]
+    assert feature["geometry"]["type"] in {"Polygon", "MultiPolygon"}
+    assert {"postes", "offre", "ecart", "co2_evite", "estimation_par_defaut"} <= set(
+        feature["properties"]
+    )
+    assert feature["properties"]["scenario"] == "actuel"
+
+
+def test_siting_needs_an_account(client):
+    url = reverse("observatory:siting", args=["departement", "14"])
+    response = client.get(url)
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
+
+
+def test_siting_chooses_k_sites_and_proves_optimality(client):
+    client.force_login(UserFactory())
+    url = reverse("observatory:siting", args=["departement", "14"])
+    response = client.post(
+        url, {"scenario": "tendanciel", "objectif": "nombre", "k": "3", "seuil_population": "5000"}
+    )
+    assert response.status_code == 200
+    outcome = response.context["outcome"]
+    assert len(outcome.sites) == 3
+    assert outcome.result.status == "optimal"
+    assert outcome.result.mip_gap == 0.0
+    download = client.post(
+        url,
+        {
+            "scenario": "tendanciel",
+            "objectif": "nombre",
+            "k": "3",
+            "seuil_population": "5000",
+            "format": "csv",
+        },
+    )
+    lines = download.content.decode("utf-8-sig").strip().splitlines()
+    assert len(lines) == 4
+
+
+def test_siting_with_a_list_of_candidates_outside_the_territory_is_refused(client):
+    client.force_login(UserFactory())
+    url = reverse("observatory:siting", args=["departement", "14"])
+    response = client.post(
+        url, {"scenario": "tendanciel", "objectif": "nombre", "k": "1", "candidats": "76540"}
+    )
+    assert response.status_code == 400
+    assert "76540" in " ".join(response.context["form"].errors["candidats"])
+
+
+def test_scenarios_page_compares_two_scenarios(client):
+    response = client.get(reverse("observatory:scenarios"), {"a": "actuel", "b": "rupture"})
+    assert response.status_code == 200
+    rows = {row["label"]: row for row in response.context["rows"]}
+    assert rows["Taux d'adoption du télétravail"]["differs"] is True
+    assert rows["Jours d'ouverture par semaine"]["differs"] is False
+    assert "Insee Flash" in rows["Taux d'adoption du télétravail"]["source_a"]
+
+
+def _scenario_post(**overrides):
+    data = {
+        "name": "rupture-locale",
+        "label": "Rupture locale",
+        "horizon": "2031",
+        "adoption": "80",
+        "days_per_week": "2",
+        "shared_bounds_km": "5 ; 50",
+        "shared_shares": "5 ; 10 ; 20",
+        "solo_share": "10",
+        "solo_days_per_week": "2",
+        "opening_days": "5",
+        "occupancy": "80",
+        "tau_agriculteurs": "3",
+        "tau_artisans_commercants_chefs": "33",
+        "tau_cadres": "72",
+        "tau_professions_intermediaires": "48",
+        "tau_employes": "36",
+        "tau_ouvriers": "2",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_copied_scenario_is_saved_and_shown(client):
+    client.force_login(UserFactory())
+    url = reverse("observatory:scenario-new", args=["tendanciel"])
+    response = client.post(url, _scenario_post())
+    assert response.status_code == 302
+    saved = SavedScenario.objects.get(name="rupture-locale")
+    assert saved.version == 1
+    assert saved.data["adoption"] == pytest.approx(0.8)
+    page = client.get(_territory_url(scenario="rupture-locale"))
+    assert page.status_code == 200
+    assert "rupture-locale" in page.context["analysis"].outcomes
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "fragment"),
+    [
+        ({"horizon": "2020"}, "horizon", "passé"),
+        ({"adoption": "120"}, "adoption", "120"),
+        ({"shared_shares": "5 ; 10"}, "shared_shares", "3 valeurs"),
+        ({"shared_bounds_km": "cinq"}, "shared_bounds_km", "points-virgules"),
+    ],
+)
+def test_a_bad_scenario_value_is_refused_and_nothing_saved(client, overrides, field, fragment):
+    client.force_login(UserFactory())
+    url = reverse("observatory:scenario-new", args=["tendanciel"])
+    response = client.post(url, _scenario_post(**overrides))
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert field in errors
+    assert fragment in " ".join(errors[field])
+    assert not SavedScenario.objects.exists()
+
+
+def test_imports_page_is_for_the_coordination(client):
+    client.force_login(UserFactory())
+    assert client.get(reverse("observatory:imports")).status_code == 404
+    coordinator = UserFactory()
+    coordinator.groups.add(Group.objects.get(name=COORDINATORS_GROUP))
+    client.force_login(coordinator)
+    response = client.get(reverse("observatory:imports"))
+    assert response.status_code == 200
+    assert "Aucun import" in response.content.decode()
+
+
+def test_measured_impacts_stay_hidden_below_three_people(client, place):
+    response = client.get(_territory_url())
+    measured = response.context["measured"]
+    assert measured["bookings"] == 0
+    assert measured["figures"] is None
+    assert "Pas assez d'usagers" in response.content.decode()
