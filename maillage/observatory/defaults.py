@@ -59,12 +59,16 @@ SAME_COMMUNE_KM = 2.0
 
 
 def estimate_commute_km(pole_distance_km: np.ndarray | Sequence[float]) -> np.ndarray:
-    """Typical one-way commute: `d = 1.3 × distance to the nearest employment pole`.
+    """Typical one-way commute: `d = max(1.3 × distance to the nearest employment pole, 2 km)`.
 
-    A resident of the pole itself gets 0 km (the shortest band); the pole distance is an input
-    (computed elsewhere from the commune geometry), so this module never reads the database.
+    A resident of the pole itself still travels to work inside it: the same 2 km as a flow
+    inside one commune in MOBPRO (`SAME_COMMUNE_KM`), not 0, or a town would avoid no
+    kilometre at all. The pole distance is an input (computed elsewhere from the commune
+    geometry), so this module never reads the database.
     """
-    return np.asarray(pole_distance_km, dtype=np.float64) * DETOUR_FACTOR
+    return np.maximum(
+        np.asarray(pole_distance_km, dtype=np.float64) * DETOUR_FACTOR, SAME_COMMUNE_KM
+    )
 
 
 def estimate_inputs(

@@ -9,10 +9,11 @@ Definitions (all days are Europe/Paris calendar days):
 - **Bookings counted**: confirmed (cancelled, expired and waiting-list offers never count) of a
   desk (`open_space` or `office`: a meeting room, a visio room or equipment replaces no commute),
   overlapping the period `[start, end]`, both days included.
-- **Trips**: one per local day a booking covers inside the period, for the booker only (extra
-  seats are other people, whose commute nobody gave). A booking from Saturday 09:00 to Monday
-  18:00 is three trips, whatever the clock change in between; one ending at midnight does not
-  count the next day.
+- **Trips**: one per person and working day (Monday to Friday) a booking covers inside the
+  period, for the booker only (extra seats are other people, whose commute nobody gave). Two
+  half-days, or two places, on the same day are one commute avoided, not two; a weekend day
+  replaces no commute. A booking from Friday 09:00 to Monday 18:00 is two trips, whatever the
+  clock change in between; one ending at midnight does not count the next day.
 - **Covered**: the booking kept both communes and both have a centroid. Only covered bookings
   produce kilometres; the others are counted apart, so that the figure is read with its
   coverage rate (`covered_bookings / bookings`) and never taken for the whole network's.
@@ -197,10 +198,16 @@ def measured_impacts(
     first_days = _local_days(columns[3])
     last_days = _local_days(end_at - timedelta(microseconds=1) for end_at in columns[4])
     period = np.array([start, end], dtype="M8[D]")
-    trips = (np.minimum(last_days, period[1]) - np.maximum(first_days, period[0])).astype(
-        np.int64
-    ) + 1
-    trips = np.maximum(trips, 0)
+    first_days = np.maximum(first_days, period[0])
+    last_days = np.minimum(last_days, period[1])
+    lengths = np.maximum((last_days - first_days).astype(np.int64) + 1, 0)
+    # One row per (booking, day), then only working days.
+    trip_booking = np.repeat(np.arange(len(data)), lengths)
+    offsets = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    trip_day = first_days[trip_booking] + offsets.astype("m8[D]")
+    workday = np.is_busday(trip_day)
+    trip_booking, trip_day = trip_booking[workday], trip_day[workday]
+    trips = Trips(trip_booking, trip_day.astype(np.int64))
     coords = np.array(
         [[np.nan if value is None else value for value in column] for column in columns[5:]],
         dtype=np.float64,
@@ -216,14 +223,16 @@ def measured_impacts(
             home_lat[covered], home_lon[covered], place_lat[covered], place_lon[covered]
         )
         km_per_trip[covered] = 2.0 * np.maximum(0.0, (to_work - to_place) * DETOUR_FACTOR)
-    km = km_per_trip * trips * covered
+    km_per_trip = km_per_trip * covered
 
     names = dict(zip(columns[0], columns[1], strict=True))
     measures = [
         PlaceMeasure(
             place_id=int(place_id),
             name=names[int(place_id)],
-            totals=_coverage(place_ids == place_id, covered, trips, km, users, params, min_people),
+            totals=_coverage(
+                place_ids == place_id, covered, trips, km_per_trip, users, params, min_people
+            ),
         )
         for place_id in np.unique(place_ids)
     ]
@@ -234,25 +243,48 @@ def measured_impacts(
         end=end,
         params=params,
         min_people=min_people,
-        totals=_coverage(everything, covered, trips, km, users, params, min_people),
+        totals=_coverage(everything, covered, trips, km_per_trip, users, params, min_people),
         places=tuple(measures),
     )
+
+
+@dataclass(frozen=True)
+class Trips:
+    """Working days of the bookings: `booking[i]` (index into the rows) on `day[i]` (days since
+    1970, as integers, so that (user, day) pairs sort fast)."""
+
+    booking: np.ndarray
+    day: np.ndarray
 
 
 def _coverage(
     selected: np.ndarray,
     covered: np.ndarray,
-    trips: np.ndarray,
-    km: np.ndarray,
+    trips: Trips,
+    km_per_trip: np.ndarray,
     users: np.ndarray,
     params: ImpactParameters,
     min_people: int,
 ) -> Coverage:
+    """Counts and figures of the bookings `selected`; a person's day is one trip however many
+    bookings it holds (the longest saving of that day counts)."""
     counted = selected & covered
     people = int(np.unique(users[counted]).shape[0])
+    in_scope = selected[trips.booking]
+    all_days = _person_days(users[trips.booking][in_scope], trips.day[in_scope])
+    keep = in_scope & covered[trips.booking]
+    covered_users, covered_days = users[trips.booking][keep], trips.day[keep]
+    covered_km = km_per_trip[trips.booking][keep]
+    keys, inverse = (
+        np.unique(np.stack((covered_users, covered_days)), axis=1, return_inverse=True)
+        if covered_users.size
+        else (np.empty((2, 0)), np.empty(0, dtype=np.int64))
+    )
+    best = np.zeros(keys.shape[1])
+    np.maximum.at(best, np.asarray(inverse).ravel(), covered_km)
     figures = None
     if people >= min_people:
-        total_km = float(km[counted].sum())
+        total_km = float(best.sum())
         car_km = total_km * params.car_share
         co2 = car_km * params.emission_factor
         figures = Figures(
@@ -266,8 +298,14 @@ def _coverage(
     return Coverage(
         bookings=int(selected.sum()),
         covered_bookings=int(counted.sum()),
-        trips=int(trips[selected].sum()),
-        covered_trips=int(trips[counted].sum()),
+        trips=all_days,
+        covered_trips=int(keys.shape[1]),
         people=people,
         figures=figures,
     )
+
+
+def _person_days(users: np.ndarray, days: np.ndarray) -> int:
+    if users.size == 0:
+        return 0
+    return int(np.unique(np.stack((users, days)), axis=1).shape[1])

@@ -57,15 +57,30 @@ def territory_get(*, level: str, code: str) -> tuple[Level, str]:
     return spec, name
 
 
-def territory_find(*, code: str) -> tuple[Level, str]:
-    """A territory from its code alone, as the CLI takes it: région (2 digits), département
-    (2–3 characters) or EPCI (9-digit SIREN). A 2-digit code is tried as a région first."""
-    for level in ("epci", "region", "departement"):
-        spec = LEVELS[level]
+def territory_find(*, code: str, level: str | None = None) -> tuple[Level, str]:
+    """A territory from its code, as the CLI takes it: région, département or EPCI (SIREN).
+
+    Codes 01 to 94 can be both a région and a département (76 is Seine-Maritime and Occitanie):
+    such a code needs `level`, and is refused with both names otherwise, never guessed."""
+    if level is not None:
+        return territory_get(level=level, code=code)
+    found = []
+    for key in ("region", "departement", "epci"):
+        spec = LEVELS[key]
         name = spec.model.objects.filter(code=code).values_list("name", flat=True).first()
         if name is not None:
-            return spec, name
-    raise Http404(f"Aucun territoire chargé n'a le code « {code} » (région, département ou EPCI).")
+            found.append((spec, name))
+    if not found:
+        raise Http404(
+            f"Aucun territoire chargé n'a le code « {code} » (région, département ou EPCI)."
+        )
+    if len(found) > 1:
+        choices = " ou ".join(f"{spec.label} {name}" for spec, name in found)
+        raise Http404(
+            f"Le code « {code} » désigne {choices} : préciser l'échelon "
+            "(--echelon region, departement ou epci)."
+        )
+    return found[0]
 
 
 def _rows_to_arrays(rows: Sequence[tuple], inside: bool) -> dict[str, np.ndarray]:
@@ -82,8 +97,11 @@ def _rows_to_arrays(rows: Sequence[tuple], inside: bool) -> dict[str, np.ndarray
 
 
 def study_area(*, level: str, code: str, reach_km: float) -> StudyArea:
-    """The territory's communes, then the neighbours whose centroid is within `reach_km` of one
-    of them (straight line). Communes without a centroid cannot be placed and are left out."""
+    """The territory's communes, then the neighbours whose centroid is within 2 × `reach_km` of
+    one of them (straight line): a place within reach of the territory also serves communes up
+    to `reach_km` beyond it, whose demand shares its desks (2SFCA). Communes without a centroid
+    cannot be placed and are left out."""
+    ring_km = 2 * reach_km
     spec, name = territory_get(level=level, code=code)
     located = Commune.objects.filter(centroid_lat__isnull=False, centroid_lon__isnull=False)
     inside_rows = list(
@@ -95,8 +113,8 @@ def study_area(*, level: str, code: str, reach_km: float) -> StudyArea:
         raise Http404(f"Le territoire « {name} » n'a aucune commune localisée.")
     lats = [row[5] for row in inside_rows]
     lons = [row[6] for row in inside_rows]
-    south, _, west, _ = bounding_box(min(lats), min(lons), reach_km)
-    _, north, _, east = bounding_box(max(lats), max(lons), reach_km)
+    south, _, west, _ = bounding_box(min(lats), min(lons), ring_km)
+    _, north, _, east = bounding_box(max(lats), max(lons), ring_km)
     around = list(
         located.filter(centroid_lat__range=(south, north), centroid_lon__range=(west, east))
         .exclude(**{spec.commune_filter: code})
@@ -106,7 +124,7 @@ def study_area(*, level: str, code: str, reach_km: float) -> StudyArea:
     inside = _rows_to_arrays(inside_rows, inside=True)
     if around:
         ring = _rows_to_arrays(around, inside=False)
-        near = pairs_within_km(ring["lat"], ring["lon"], inside["lat"], inside["lon"], reach_km)
+        near = pairs_within_km(ring["lat"], ring["lon"], inside["lat"], inside["lon"], ring_km)
         keep = np.asarray(near.getnnz(axis=1) > 0)
         arrays = {key: np.concatenate((inside[key], ring[key][keep])) for key in inside}
     else:
@@ -116,12 +134,14 @@ def study_area(*, level: str, code: str, reach_km: float) -> StudyArea:
 
 def places_offer(*, area: StudyArea, reach_km: float, include_projects: bool) -> Offer:
     """Places that can serve the study area: open ones (and projects if asked) within reach of
-    its bounding box. Capacity = open-space desks + seats in private offices (`Place.desks`)."""
+    its bounding box, demonstration places excluded. Capacity = open-space desks + seats in
+    private offices (`Place.desks`)."""
     statuses = [Place.Status.OPEN] + ([Place.Status.PROJECT] if include_projects else [])
     south, _, west, _ = bounding_box(float(area.lat.min()), float(area.lon.min()), reach_km)
     _, north, _, east = bounding_box(float(area.lat.max()), float(area.lon.max()), reach_km)
     rows = list(
         Place.objects.filter(
+            is_demo=False,
             status__in=statuses,
             latitude__range=(south, north),
             longitude__range=(west, east),

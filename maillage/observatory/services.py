@@ -1,6 +1,9 @@
 """Writes of the observatory: INSEE imports and users' saved scenarios."""
 
+import csv
 import re
+import zipfile
+import zlib
 from dataclasses import replace
 from datetime import date
 from typing import BinaryIO
@@ -10,6 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Model
+from django.utils import timezone
 
 from maillage.observatory import scenarios as scenarios_mod
 from maillage.observatory.errors import ImportFileError, ScenarioError
@@ -27,10 +31,23 @@ from maillage.observatory.models import (
     SavedScenario,
 )
 from maillage.observatory.pcs import PCS_COUNT
+from maillage.places.permissions import is_coordinator
 
 BATCH_SIZE = 2000
 SCENARIO_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SAVE_ATTEMPTS = 3
+
+
+# What a damaged or foreign file raises while being read (zip, deflate, csv, encryption).
+UNREADABLE = (
+    zipfile.BadZipFile,
+    zlib.error,
+    csv.Error,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    OSError,
+)
 
 
 def census_import(
@@ -56,19 +73,32 @@ def census_import(
             f"Type de fichier inconnu : « {kind} » ; choisir « activite » (activité des "
             "résidents) ou « mobpro » (mobilités professionnelles).",
         )
-    source = reading.open_csv(file, filename)
-    reference = commune_reference()
-    if kind == CensusImport.Kind.ACTIVITY:
-        table = activity.read_activity(
-            source, reference=reference, allow_unknown=allow_unknown, progress=progress
-        )
-    else:
-        table = mobpro.read_mobpro(
-            source,
-            reference=reference,
-            centroids=commune_centroids,
-            allow_unknown=allow_unknown,
-            progress=progress,
+    try:
+        source = reading.open_csv(file, filename)
+        reference = commune_reference()
+        if kind == CensusImport.Kind.ACTIVITY:
+            table = activity.read_activity(
+                source, reference=reference, allow_unknown=allow_unknown, progress=progress
+            )
+        else:
+            table = mobpro.read_mobpro(
+                source,
+                reference=reference,
+                centroids=commune_centroids,
+                allow_unknown=allow_unknown,
+                progress=progress,
+            )
+    except UNREADABLE as error:
+        # A damaged zip or a malformed CSV line is the file's fault, not a server error.
+        raise ImportFileError(
+            "file", f"Le fichier « {filename} » est illisible ({error}) : le télécharger à nouveau."
+        ) from error
+    latest = CensusImport.objects.filter(kind=kind).order_by("-imported_at", "-id").first()
+    if latest is not None and latest.sha256 == source.sha256:
+        raise ImportFileError(
+            "file",
+            f"Ce fichier est déjà l'import en usage (importé le "
+            f"{timezone.localtime(latest.imported_at):%d/%m/%Y à %H:%M}) : rien à refaire.",
         )
     loaded = loaded_commune_codes()
     with transaction.atomic():
@@ -88,6 +118,9 @@ def census_import(
             _insert(CommuneActivity, _activity_rows(record, table), progress)
         else:
             _insert(CommuneCommute, _commute_rows(record, table), progress)
+        # The import in use is the last one *finished*: stamp it just before the commit.
+        record.imported_at = timezone.now()
+        record.save(update_fields=["imported_at"])
     return record
 
 
@@ -115,6 +148,14 @@ def scenario_save(
             "accent, des chiffres et des tirets (par exemple « normandie-2030 »).",
         )
     scenarios_mod.validate(replace(scenario, name=name, version=1), today)
+    authors = set(SavedScenario.objects.filter(name=name).values_list("created_by", flat=True))
+    if authors and authors != {getattr(user, "pk", None)} and not _may_edit_any(user):
+        # Names are shared by everyone: a new version would change what « name » computes on
+        # every public page, so only its author (or the coordination) may add one.
+        raise ScenarioError(
+            "name",
+            f"Nom du scénario : « {name} » appartient à quelqu'un d'autre ; choisir un autre nom.",
+        )
     for attempt in range(_SAVE_ATTEMPTS):
         try:
             with transaction.atomic():
@@ -134,6 +175,10 @@ def scenario_save(
             if attempt == _SAVE_ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _may_edit_any(user: AbstractBaseUser | None) -> bool:
+    return user is not None and (getattr(user, "is_staff", False) or is_coordinator(user))
 
 
 def scenario_delete(*, user: AbstractBaseUser, saved: SavedScenario) -> None:

@@ -82,3 +82,37 @@ def test_underserved_ranking_is_by_unmet_desks():
     assert len(ranking) == 10
     assert list(unmet) == sorted(unmet, reverse=True)
     assert unmet[-1] > 0
+
+
+def test_ring_reaches_twice_the_catchment_so_border_places_share_their_desks():
+    from maillage.core.geo import nearest_km
+
+    analysis = _run(radius=13.0)  # 10 km straight line
+    area = analysis.area
+    ring = ~area.inside
+    distance, _ = nearest_km(
+        area.lat[ring], area.lon[ring], area.lat[area.inside], area.lon[area.inside]
+    )
+    assert distance.max() > 10.0  # beyond one catchment: served by a place on the border
+    assert distance.max() <= 20.0 + 1e-6
+
+
+def test_demonstration_places_are_not_offer(place):
+    from maillage.places.models import Place
+
+    Place.objects.filter(pk=place.pk).update(is_demo=True)
+    assert len(_run().offer) == 0
+
+
+def test_a_code_that_is_both_a_region_and_a_departement_is_never_guessed():
+    from django.http import Http404
+
+    with pytest.raises(Http404) as refused:
+        selectors.territory_find(code="76")
+    message = str(refused.value)
+    assert "Seine-Maritime" in message
+    assert "Occitanie" in message
+    assert "--echelon" in message
+    level, name = selectors.territory_find(code="76", level="departement")
+    assert (level.key, name) == ("departement", "Seine-Maritime")
+    assert selectors.territory_find(code="14")[1] == "Calvados"

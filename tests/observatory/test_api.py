@@ -153,3 +153,21 @@ def test_siting_api(client):
         url, {**payload, "objectif": "part", "part": 0.5}, content_type="application/json"
     ).json()
     assert share["part_couverte"] >= 0.5 - 1e-9
+
+
+def test_a_scenario_name_belongs_to_its_author(client):
+    author, other = UserFactory(), UserFactory()
+    client.force_login(author)
+    payload = {"nom": "essai", "depuis": "actuel", "parametres": {"adoption": 0.7}}
+    assert (
+        client.post("/api/observatoire/scenarios", payload, content_type="application/json")
+    ).status_code == 201
+    client.force_login(other)
+    taken = client.post(
+        "/api/observatoire/scenarios",
+        {**payload, "parametres": {"adoption": 0.1}},
+        content_type="application/json",
+    )
+    assert taken.status_code == 422
+    assert taken.json()["erreurs"][0]["champ"] == "name"
+    assert SavedScenario.objects.filter(name="essai").count() == 1

@@ -715,3 +715,35 @@ def test_admin_lists_imports_read_only(client):
     # Read-only: the change page shows the values without a save button.
     assert detail.status_code == 200
     assert 'name="_save"' not in detail.content.decode()
+
+
+def test_a_damaged_zip_is_a_clear_error_and_stores_nothing():
+    data = bytearray(
+        zipped(
+            {
+                "base-cc-emploi-pop-active-2021.CSV": csv_bytes(ACTIVITY21_HEADER, ACTIVITY21_ROWS)
+                * 20
+            }
+        )
+    )
+    # Flip bytes in the middle of the compressed member: its checksum no longer matches.
+    middle = len(data) // 2
+    data[middle : middle + 8] = bytes(255 - b for b in data[middle : middle + 8])
+
+    with pytest.raises(ImportFileError) as refused:
+        run_import("activite", bytes(data), "base-cc-emploi-pop-active-2021.zip")
+
+    assert refused.value.field == "file"
+    assert "illisible" in refused.value.message
+    assert_nothing_stored()
+
+
+def test_the_same_file_twice_in_a_row_is_refused_the_second_time():
+    data = csv_bytes(ACTIVITY21_HEADER, ACTIVITY21_ROWS)
+    first = run_import("activite", data, "base-cc-emploi-pop-active-2021.CSV")
+
+    with pytest.raises(ImportFileError) as refused:
+        run_import("activite", data, "copie.csv")
+
+    assert "déjà l'import en usage" in refused.value.message
+    assert list(CensusImport.objects.values_list("id", flat=True)) == [first.id]

@@ -135,7 +135,7 @@ def test_commune_inputs_without_imports_is_the_default_estimate():
     np.testing.assert_allclose(inputs.working, expected.working, rtol=1e-12)
     np.testing.assert_allclose(inputs.salaried_share, expected.salaried_share, rtol=1e-12)
     np.testing.assert_allclose(inputs.solos, expected.solos, rtol=1e-12)
-    np.testing.assert_allclose(inputs.commute_km, [0, 1.3 * distances[1]], rtol=1e-9)
+    np.testing.assert_allclose(inputs.commute_km, [2.0, 1.3 * distances[1]], rtol=1e-9)
     assert inputs.estimated.tolist() == [True, True]
     assert inputs.car_share.tolist() == [0.7, 0.7]
     assert inputs.commute_mix.sum() == 0
@@ -201,10 +201,10 @@ def test_commune_inputs_take_the_latest_import():
     assert inputs.working[0, 0] == 20
 
 
-def test_commune_without_centroid_gets_zero_pole_distance():
+def test_commune_without_centroid_gets_the_shortest_commute():
     inputs = commune_inputs(codes=["14118"], population=[100], lat=[math.nan], lon=[math.nan])
 
-    assert inputs.commute_km.tolist() == [0.0]
+    assert inputs.commute_km.tolist() == [2.0]
 
 
 def test_commune_inputs_of_a_region_in_a_fixed_number_of_queries(django_assert_max_num_queries):

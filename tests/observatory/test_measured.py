@@ -217,9 +217,11 @@ def test_figures_withheld_below_three_people(desk, communes):
     assert shown.totals.figures.km == pytest.approx(4 * TRIP_KM)
 
 
-def test_multi_day_booking_counts_one_trip_per_local_day_across_dst(desk, communes):
+def test_multi_day_booking_counts_one_trip_per_working_day_across_dst(desk, communes):
     """Saturday 28 March 2026 09:00 to Monday 30 March 18:00 (clocks go forward on the 29th):
-    three trips; 25 October 2026 from midnight to midnight (a 25-hour day): one trip."""
+    one trip, the Monday (a weekend replaces no commute). Sunday 25 October 2026 (a 25-hour
+    day) 00:00 to Tuesday 27 October 00:00: one trip, the Monday; ending at midnight does not
+    count the Tuesday."""
     people = commuters(desk, communes, count=2, day=date(2026, 3, 27))
     spring = book(
         desk,
@@ -233,27 +235,45 @@ def test_multi_day_booking_counts_one_trip_per_local_day_across_dst(desk, commun
         desk,
         people[1],
         at(date(2026, 10, 25), 0),
-        at(date(2026, 10, 26), 0),
+        at(date(2026, 10, 27), 0),
         home=communes["14047"],
         work=communes["76540"],
     )
     # Subtracting two Paris datetimes gives wall-clock time: compare UTC instants.
     elapsed = autumn.ends_at.astimezone(UTC) - autumn.starts_at.astimezone(UTC)
-    assert elapsed.total_seconds() == 25 * 3600
+    assert elapsed.total_seconds() == 49 * 3600
     assert spring.starts_at.astimezone(UTC).hour == 8  # +01:00 before the change
     assert spring.ends_at.astimezone(UTC).hour == 16  # +02:00 after it
 
+    # Friday 27: the two commuters' days; Monday 30: people[0]'s.
     march = measured_impacts(start=date(2026, 3, 27), end=date(2026, 3, 31), params=PARAMS)
-    assert (march.totals.bookings, march.totals.trips, march.totals.people) == (3, 5, 2)
+    assert (march.totals.bookings, march.totals.trips, march.totals.people) == (3, 3, 2)
     sunday = measured_impacts(start=date(2026, 3, 29), end=date(2026, 3, 29), params=PARAMS)
-    assert (sunday.totals.bookings, sunday.totals.trips) == (1, 1)
+    assert (sunday.totals.bookings, sunday.totals.trips) == (1, 0)
     october = measured_impacts(
-        start=date(2026, 10, 24), end=date(2026, 10, 26), params=PARAMS, min_people=1
+        start=date(2026, 10, 24), end=date(2026, 10, 27), params=PARAMS, min_people=1
     )
     assert (october.totals.bookings, october.totals.trips) == (1, 1)
     assert october.totals.figures.km == pytest.approx(TRIP_KM)
-    after = measured_impacts(start=date(2026, 10, 26), end=date(2026, 10, 26), params=PARAMS)
+    after = measured_impacts(start=date(2026, 10, 27), end=date(2026, 10, 27), params=PARAMS)
     assert after.totals.bookings == 0
+
+
+def test_two_bookings_of_one_person_on_one_day_are_one_trip(desk, communes):
+    person = commuters(desk, communes, count=1, day=date(2026, 3, 27))[0]
+    book(
+        desk,
+        person,
+        at(date(2026, 3, 27), 14),
+        at(date(2026, 3, 27), 18),
+        home=communes["14047"],
+        work=communes["76540"],
+    )
+    friday = measured_impacts(
+        start=date(2026, 3, 27), end=date(2026, 3, 27), params=PARAMS, min_people=1
+    )
+    assert (friday.totals.bookings, friday.totals.trips, friday.totals.covered_trips) == (2, 1, 1)
+    assert friday.totals.figures.km == pytest.approx(TRIP_KM)
 
 
 def test_measured_impacts_per_place_and_place_filter(desk, communes, place, manager):

@@ -605,12 +605,13 @@ def test_estimate_inputs_from_population():
     assert math.isclose(inputs.salaried_share[0, 2], 0.961052631578947, rel_tol=1e-12)
     # Solos: 418.25 × 0.12 × 0.6 = 30.11.
     assert math.isclose(inputs.solos[0], 418.2494355 * 0.072, rel_tol=1e-9)
-    assert_close(inputs.commute_km, [0, 13])
+    assert_close(inputs.commute_km, [2, 13])
     assert inputs.working[1].sum() == 0
 
 
-def test_estimate_commute_km_uses_detour_factor():
-    assert_close(defaults.estimate_commute_km([0, 10, 40]), [0, 13, 52])
+def test_estimate_commute_km_uses_detour_factor_and_a_floor_inside_the_pole():
+    # A pole's own residents still commute inside it: 2 km, as a flow inside one commune.
+    assert_close(defaults.estimate_commute_km([0, 1, 10, 40]), [2, 2, 13, 52])
 
 
 def test_estimated_total_share_teleworkable_is_plausible():

@@ -45,7 +45,7 @@ def test_scenario_save_same_name_again_adds_a_version(variant):
     scenario_save(user=user, scenario=variant, today=TODAY)
     changed = scenario_copy(variant, "normandie-2030", today=TODAY, adoption=0.8)
 
-    saved = scenario_save(user=UserFactory(), scenario=changed, today=TODAY)
+    saved = scenario_save(user=user, scenario=changed, today=TODAY)
 
     assert saved.version == 2
     assert saved.data["version"] == 2

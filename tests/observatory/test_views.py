@@ -3,10 +3,12 @@
 import csv
 import io
 import json
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from maillage.observatory.analysis import INDICATORS
@@ -256,9 +258,18 @@ def test_imports_page_is_for_the_coordination(client):
     assert "Aucun import" in response.content.decode()
 
 
-def test_measured_impacts_stay_hidden_below_three_people(client, place):
+def test_measured_impacts_are_for_the_coordination_and_hidden_below_three_people(client, place):
+    assert client.get(_territory_url()).context["measured"] is None
+    coordinator = UserFactory()
+    coordinator.groups.add(Group.objects.get(name=COORDINATORS_GROUP))
+    client.force_login(coordinator)
     response = client.get(_territory_url())
     measured = response.context["measured"]
+    # Twelve complete months, fixed for the whole month.
+    today = timezone.localdate()
+    assert measured["last"] == today.replace(day=1) - timedelta(days=1)
+    assert measured["first"].day == 1
+    assert (measured["last"] - measured["first"]).days in range(364, 366)
     assert measured["bookings"] == 0
     assert measured["figures"] is None
     assert "Pas assez d'usagers" in response.content.decode()

@@ -4,7 +4,7 @@ Results come from public data and the public directory, so they are public. The 
 without JavaScript (tables, charts in SVG); the map adds the choropleth on top.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import numpy as np
 from django.http import HttpRequest, HttpResponse
@@ -152,7 +152,9 @@ def _results_context(request, analysis: Analysis, data: dict, names: list[str]) 
     ]
     labels = [analysis.outcomes[name].scenario.label or name for name in names]
     chart = desks_by_scenario_chart(analysis, names, labels)
-    measured = _measured(analysis)
+    # Measured figures rest on a few people's home and work communes: shown to the network's
+    # coordination only, over whole months, so that two pages cannot be subtracted day by day.
+    measured = _measured(analysis) if is_coordinator(request.user) else None
     query = request.GET.copy()
     links = {}
     for export in FORMATS:
@@ -194,14 +196,12 @@ def _results_context(request, analysis: Analysis, data: dict, names: list[str]) 
     }
 
 
-MEASURE_DAYS = 365
-
-
 def _measured(analysis: Analysis) -> dict:
-    """Impacts measured on the last year's desk bookings of the territory's own places."""
+    """Impacts measured on the desk bookings of the territory's own places over the last twelve
+    complete months (fixed for a whole month)."""
     inside = np.isin(analysis.offer.commune_codes, analysis.codes)
-    last = timezone.localdate()
-    first = last - timedelta(days=MEASURE_DAYS - 1)
+    last = timezone.localdate().replace(day=1) - timedelta(days=1)
+    first = date(last.year - (last.month < 12), last.month % 12 + 1, 1)
     measure = measured_impacts(
         start=first,
         end=last,

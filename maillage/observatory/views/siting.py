@@ -121,6 +121,13 @@ def siting(request: HttpRequest, level: str, code: str) -> HttpResponse:
         form.add_error(field, error.message)
         return render(request, "observatory/siting.html", context, status=400)
     summary = siting_run.as_dict(outcome)
+    # The download solves again: it must get the same candidates, file included, as codes.
+    replay = {
+        key: value
+        for key, value in request.POST.items()
+        if key not in {"csrfmiddlewaretoken", "format", "candidats"}
+    }
+    replay["candidats"] = " ".join(data["codes"])
     if request.POST.get("format") == "csv":
         header = ["Code commune", "Commune", "Postes non couverts servis"]
         rows = [[s["code"], s["nom"], s["postes_couverts"]] for s in outcome.sites]
@@ -129,6 +136,7 @@ def siting(request: HttpRequest, level: str, code: str) -> HttpResponse:
     context.update(
         {
             "outcome": outcome,
+            "replay": replay,
             "summary": summary,
             "status_label": STATUS_LABELS.get(outcome.result.status, outcome.result.status),
             "covered": french_decimal(summary["besoin_couvert"], 1),

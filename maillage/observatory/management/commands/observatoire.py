@@ -118,12 +118,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--projets", action="store_true", help="compter aussi les lieux en projet dans l'offre"
         )
+        parser.add_argument(
+            "--echelon",
+            choices=sorted(selectors.LEVELS),
+            help="échelon du code, obligatoire quand il est ambigu (76 : région ou département)",
+        )
 
     def handle(self, *args, **options):
         today = timezone.localdate()
         code = options["territoire"].strip()
         try:
-            level, _name = selectors.territory_find(code=code)
+            level, _name = selectors.territory_find(code=code, level=options["echelon"])
         except Http404 as error:
             raise CommandError(str(error)) from error
         catalogue = selectors.scenario_catalogue(today=today)
