@@ -210,6 +210,19 @@ class _Solve:
     def remaining(self) -> float:
         return self.deadline - time.perf_counter()
 
+    def report(self, started: float) -> dict:
+        """The `SitingResult` fields that say how the solver did, timed from `started`."""
+        return {
+            "status": self.status,
+            "mip_gap": self.mip_gap,
+            "time_limit": self.time_limit,
+            "seconds": time.perf_counter() - started,
+            "solve_seconds": self.seconds,
+            "variables": self.variables,
+            "constraints": self.constraints,
+            "nonzeros": self.nonzeros,
+        }
+
     def settle(self, proven: bool, gap: float | None) -> None:
         """Record one model's outcome: proven optimal, or its gap (None: unknown)."""
         if not proven:
@@ -550,14 +563,7 @@ def _outcome(
         total_demand=total,
         site_demand=site_demand.astype(np.float64),
         assignment=assignment,
-        status=solve.status,
-        mip_gap=solve.mip_gap,
-        time_limit=solve.time_limit,
-        seconds=time.perf_counter() - started,
-        solve_seconds=solve.seconds,
-        variables=solve.variables,
-        constraints=solve.constraints,
-        nonzeros=solve.nonzeros,
+        **solve.report(started),
     )
 
 
@@ -841,12 +847,5 @@ def p_median(
         total_demand=total,
         site_demand=site_demand.astype(np.float64),
         assignment=assignment,
-        status=solve.status,
-        mip_gap=solve.mip_gap,
-        time_limit=solve.time_limit,
-        seconds=time.perf_counter() - started,
-        solve_seconds=solve.seconds,
-        variables=solve.variables,
-        constraints=solve.constraints,
-        nonzeros=solve.nonzeros,
+        **solve.report(started),
     )
