@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from maillage.observatory import commute
 from maillage.observatory.errors import (
     InputError,
     ObservatoryError,
@@ -62,16 +63,12 @@ SOURCE_EMISSION_FACTOR = (
     "par voiture (le facteur est par véhicule-km)"
 )
 
-# Insee Focus n°143 (13/02/2019): in 2015, 70 % of the 23.2 million salaried living and working
-# in France mainly drive to work. The model's teleworkers are salaried, hence this field rather
-# than Insee Première n°1835 (74 % of all actifs who travel, 2017). Same value and source as
-# `commute.CAR_SHARE_NATIONAL`, the default of `CommuneInputs.car_share`.
-CAR_SHARE_SALARIED_2015 = 0.70
+# The national car share of the model's inputs (Insee Focus n°143: 70 % of salaried drove to
+# work in 2015), replaced commune by commune when an imported file gives it.
 SOURCE_CAR_SHARE = (
-    "Insee Focus n°143 (13/02/2019) : en 2015, 70 % des salariés habitant et travaillant en "
-    "France (hors Mayotte) utilisent principalement leur voiture pour aller travailler ; valeur "
-    "nationale, remplacée commune par commune quand la part modale Insee est importée (74 % des "
-    "actifs en emploi qui se déplacent en 2017, Insee Première n°1835, champ plus large)"
+    commute.SOURCE_CAR_SHARE + " ; valeur nationale, remplacée commune par commune quand la part "
+    "modale Insee est importée (74 % des actifs en emploi qui se déplacent en 2017, Insee "
+    "Première n°1835, champ plus large)"
 )
 
 # Impact CO2 telework simulator: « AR * (SEMAINE - VACANCES - RTT) = 2 * (52 - 5 - 1) » = 92 trips
@@ -153,7 +150,7 @@ class ImpactParameters:
     """
 
     emission_factor: float = EMISSION_FACTOR_CAR
-    car_share: float = CAR_SHARE_SALARIED_2015
+    car_share: float = commute.CAR_SHARE_NATIONAL
     weeks_per_year: float = WEEKS_PER_YEAR
     speed_kmh: float = SPEED_KMH
     cost_per_km: float = COST_PER_KM
