@@ -5,16 +5,18 @@ running the siting optimisation need an account: the first writes, the second ca
 worker for seconds. Bad parameters get a 422 naming the field, like the rest of the API.
 """
 
+import hashlib
+import json
 from typing import Annotated, Literal
 
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Path, Query, Router, Schema
 from ninja.responses import Status
 from ninja.security import django_auth
 from pydantic import Field
 
-from maillage.core.compression import compress_response
+from maillage.core.compression import cached_response
 from maillage.observatory import selectors, services, siting_run
 from maillage.observatory.analysis import INDICATORS
 from maillage.observatory.errors import ObservatoryError
@@ -29,6 +31,7 @@ from maillage.observatory.scenarios import (
 from maillage.observatory.svg import map_scheme
 
 router = Router(tags=["Observatoire"])
+RESULTS_CACHE_SECONDS = 600
 
 Level = Literal["region", "departement", "epci"]
 Code = Annotated[str, Field(pattern=r"^[0-9A-Za-z]{2,9}$", description="ex. 28, 14, 200065597")]
@@ -224,10 +227,40 @@ def results(
     catchment, refusal = _catchment(query)
     if refusal:
         return refusal
+    scenario = catalogue[query.scenario]
+    # Read far more than the data changes: the key holds the scenario's values and the inputs'
+    # version, so an edited place, an import or a new scenario version is a new key.
+    key = (
+        "observatory-results:"
+        + hashlib.sha256(
+            "|".join(
+                [
+                    echelon,
+                    code.upper(),
+                    query.model_dump_json(),
+                    json.dumps(to_dict(scenario), sort_keys=True, default=str),
+                    selectors.inputs_version(),
+                ]
+            ).encode()
+        ).hexdigest()
+    )
+    # A region by commune is megabytes of JSON: gzipped when the client accepts it (public
+    # data, so no secret for BREACH to guess).
+    return cached_response(
+        request,
+        key=key,
+        build=lambda: _results_body(echelon, code.upper(), query, scenario, catchment),
+        content_type="application/json",
+        seconds=RESULTS_CACHE_SECONDS,
+    )
+
+
+def _results_body(echelon: str, code: str, query: ResultsQuery, scenario, catchment) -> bytes:
+    """The results as JSON bytes, validated by their schema."""
     analysis = selectors.analysis_run(
         level=echelon,
-        code=code.upper(),
-        scenarios=[catalogue[query.scenario]],
+        code=code,
+        scenarios=[scenario],
         catchment=catchment,
         include_projects=query.projets,
     )
@@ -272,7 +305,7 @@ def results(
             "code": analysis.area.code,
             "nom": analysis.area.name,
         },
-        "scenario": _scenario_out(catalogue[query.scenario]),
+        "scenario": _scenario_out(scenario),
         "maille": query.maille,
         "chalandise": catchment.describe(),
         "indicateurs": [
@@ -290,11 +323,8 @@ def results(
         "lignes": rows,
         "provenance": analysis.provenance,
     }
-    # A region by commune is megabytes of JSON: validated by the schema, then gzipped when the
-    # client accepts it (public data, so no secret for BREACH to guess).
     validated = ResultsOut.model_validate(body).model_dump(mode="json")
-    response = JsonResponse(validated, json_dumps_params={"ensure_ascii": False})
-    return compress_response(request, response)
+    return json.dumps(validated, ensure_ascii=False).encode()
 
 
 class SitingIn(AnalysisParams):
@@ -327,7 +357,7 @@ class SitingOut(Schema):
 @router.post(
     "/territoires/{echelon}/{code}/implantation",
     auth=django_auth,
-    response={200: SitingOut, 404: Error, 422: Error},
+    response={200: SitingOut, 404: Error, 422: Error, 429: Error},
     summary="Où ouvrir : sites qui couvrent le plus de besoin non couvert",
 )
 def siting(request: HttpRequest, echelon: Path[Level], code: Path[Code], body: SitingIn):
@@ -337,19 +367,22 @@ def siting(request: HttpRequest, echelon: Path[Level], code: Path[Code], body: S
     catchment, refusal = _catchment(body)
     if refusal:
         return refusal
-    try:
-        outcome = siting_run.siting_for_territory(
-            level=echelon,
-            code=code.upper(),
-            scenario=catalogue[body.scenario],
-            catchment=catchment,
-            include_projects=body.projets,
-            objective=body.objectif,
-            k=body.k,
-            share=body.part,
-            population_threshold=body.seuil_population,
-            candidate_codes=body.candidats or None,
-        )
-    except ObservatoryError as error:
-        return _refused(error.field, error.message, "body")
+    with siting_run.siting_slot(request.user) as free:
+        if not free:
+            return Status(429, {"detail": siting_run.BUSY_MESSAGE})
+        try:
+            outcome = siting_run.siting_for_territory(
+                level=echelon,
+                code=code.upper(),
+                scenario=catalogue[body.scenario],
+                catchment=catchment,
+                include_projects=body.projets,
+                objective=body.objectif,
+                k=body.k,
+                share=body.part,
+                population_threshold=body.seuil_population,
+                candidate_codes=body.candidats or None,
+            )
+        except ObservatoryError as error:
+            return _refused(error.field, error.message, "body")
     return siting_run.as_dict(outcome)

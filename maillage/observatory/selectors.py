@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from django.db.models import Count, Max
 from django.http import Http404
 
 from maillage.core.geo import bounding_box, pairs_within_km
@@ -15,8 +16,9 @@ from maillage.observatory import inputs as inputs_mod
 from maillage.observatory.analysis import Analysis, Offer, StudyArea, analyse
 from maillage.observatory.catchment import Catchment
 from maillage.observatory.impacts import ImpactParameters
-from maillage.observatory.models import SavedScenario
+from maillage.observatory.models import CensusImport, SavedScenario
 from maillage.observatory.scenarios import Scenario, default_scenarios, from_dict
+from maillage.places import selectors as places_selectors
 from maillage.places.models import Place
 from maillage.territory.models import EPCI, Commune, Departement, Region
 
@@ -212,3 +214,13 @@ def scenario_catalogue(*, today) -> dict[str, Scenario]:
         latest[scenario.name] = scenario
     catalogue.update(sorted(latest.items()))
     return catalogue
+
+
+def inputs_version() -> str:
+    """Changes whenever the data behind an analysis does: a place of the directory (created,
+    edited, deleted) or an INSEE import. Part of the key of cached results."""
+    imports = CensusImport.objects.aggregate(
+        count=Count("id"), top=Max("id"), last=Max("imported_at")
+    )
+    last = imports["last"].isoformat() if imports["last"] else ""
+    return f"{places_selectors.directory_version()}|{imports['count']}:{imports['top']}:{last}"

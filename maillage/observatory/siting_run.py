@@ -7,10 +7,12 @@ or a list the user gives (e.g. communes with a public building to convert).
 """
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 import numpy as np
 
+from maillage.core.single_flight import single_flight
 from maillage.observatory import catchment as catchment_mod
 from maillage.observatory import selectors, siting
 from maillage.observatory.analysis import Analysis
@@ -18,6 +20,18 @@ from maillage.observatory.errors import ObservatoryError
 from maillage.observatory.scenarios import Scenario
 
 OBJECTIVES = {"nombre": "K nouveaux sites", "part": "le moins de sites pour couvrir P %"}
+# A run holds a worker up to the solver's limit (20 s) plus the analysis before it (about 1 s):
+# one run at a time per account, the hold lapsing after this if a worker dies mid-run.
+RUN_HOLD_SECONDS = 120
+BUSY_MESSAGE = (
+    "Un calcul « où ouvrir » est déjà en cours pour votre compte : attendez son résultat, "
+    "puis relancez."
+)
+
+
+def siting_slot(user) -> AbstractContextManager[bool]:
+    """True while this account's run may go ahead (no other of its runs under way)."""
+    return single_flight(f"observatory-siting:{user.pk}", seconds=RUN_HOLD_SECONDS)
 
 
 @dataclass(frozen=True, eq=False)

@@ -5,7 +5,6 @@ import json
 from typing import Literal
 from uuid import UUID
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -13,7 +12,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
-from maillage.core.compression import accepts_gzip, compress_response, gzip_response
+from maillage.core.compression import cached_response, compress_response
 from maillage.places import opening_hours, selectors, services
 from maillage.places.api_fields import errors_to_api, snapshot_from_api
 from maillage.places.models import Kind, Label, Place, PlaceProposal, Service
@@ -152,17 +151,13 @@ def map_places(request: HttpRequest, query: Query[PlaceQuery]):
             (request.GET.urlencode() + selectors.directory_version()).encode()
         ).hexdigest()
     )
-    gzip_key = key + ":gzip"
-    if accepts_gzip(request) and (compressed := cache.get(gzip_key)) is not None:
-        return gzip_response(compressed, content_type="application/geo+json")
-    body = cache.get(key)
-    if body is None:
-        body = map_geojson(filters)
-        cache.set(key, body, MAP_CACHE_SECONDS)
-    response = compress_response(request, HttpResponse(body, content_type="application/geo+json"))
-    if response.get("Content-Encoding") == "gzip":
-        cache.set(gzip_key, response.content, MAP_CACHE_SECONDS)
-    return response
+    return cached_response(
+        request,
+        key=key,
+        build=lambda: map_geojson(filters),
+        content_type="application/geo+json",
+        seconds=MAP_CACHE_SECONDS,
+    )
 
 
 def map_geojson(filters) -> str:

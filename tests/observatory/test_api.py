@@ -2,7 +2,9 @@
 
 import pytest
 
+from maillage.observatory import siting_run
 from maillage.observatory.models import SavedScenario
+from maillage.places.services import place_update
 from maillage.territory.models import Commune
 from tests.factories import UserFactory
 
@@ -40,6 +42,32 @@ def test_results_by_epci(client):
     body = client.get(RESULTS, {"maille": "epci"}).json()
     assert [row["code"] for row in body["lignes"]] == [CAEN_LA_MER]
     assert body["lignes"][0]["valeurs"]["postes"] == pytest.approx(body["totaux"]["postes"])
+
+
+def test_results_are_cached_until_the_directory_changes(
+    client, place, django_assert_max_num_queries
+):
+    params = {"scenario": "tendanciel", "maille": "epci"}
+    first = client.get(RESULTS, params).json()
+    assert first["totaux"]["offre"] > 0  # the place's 26 desks, shared with the ring's demand
+    with django_assert_max_num_queries(6):  # the scenario catalogue and the inputs' version
+        again = client.get(RESULTS, params, HTTP_ACCEPT_ENCODING="gzip")
+    assert again["Content-Encoding"] == "gzip"
+    place_update(place=place, data={"open_space_desks": 30})
+    after = client.get(RESULTS, params).json()
+    assert after["totaux"]["offre"] > first["totaux"]["offre"]
+    assert after["totaux"]["ecart"] < first["totaux"]["ecart"]
+
+
+def test_results_follow_a_new_version_of_a_saved_scenario(client):
+    client.force_login(UserFactory())
+    url = "/api/observatoire/scenarios"
+    base = {"nom": "local", "depuis": "tendanciel", "libelle": "Local"}
+    client.post(url, {**base, "parametres": {"adoption": 0.3}}, content_type="application/json")
+    low = client.get(RESULTS, {"scenario": "local"}).json()["totaux"]["postes"]
+    client.post(url, {**base, "parametres": {"adoption": 0.6}}, content_type="application/json")
+    high = client.get(RESULTS, {"scenario": "local"}).json()["totaux"]["postes"]
+    assert high > low > 0
 
 
 @pytest.mark.parametrize(
@@ -153,6 +181,22 @@ def test_siting_api(client):
         url, {**payload, "objectif": "part", "part": 0.5}, content_type="application/json"
     ).json()
     assert share["part_couverte"] >= 0.5 - 1e-9
+
+
+def test_one_siting_run_at_a_time_per_account(client):
+    user = UserFactory()
+    client.force_login(user)
+    url = "/api/observatoire/territoires/departement/14/implantation"
+    payload = {"scenario": "tendanciel", "objectif": "nombre", "k": 1, "seuil_population": 5000}
+    with siting_run.siting_slot(user) as free:
+        assert free
+        busy = client.post(url, payload, content_type="application/json")
+        assert busy.status_code == 429
+        assert "déjà en cours" in busy.json()["detail"]
+        other = UserFactory()
+        with siting_run.siting_slot(other) as other_free:
+            assert other_free  # another account is not held up
+    assert client.post(url, payload, content_type="application/json").status_code == 200
 
 
 def test_a_scenario_name_belongs_to_its_author(client):

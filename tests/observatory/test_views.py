@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from maillage.observatory import siting_run
 from maillage.observatory.analysis import INDICATORS
 from maillage.observatory.models import SavedScenario
 from maillage.places.permissions import COORDINATORS_GROUP
@@ -169,6 +170,19 @@ def test_siting_chooses_k_sites_and_proves_optimality(client):
     )
     lines = download.content.decode("utf-8-sig").strip().splitlines()
     assert len(lines) == 4
+
+
+def test_siting_page_says_when_a_run_of_the_account_is_under_way(client):
+    user = UserFactory()
+    client.force_login(user)
+    url = reverse("observatory:siting", args=["departement", "14"])
+    data = {"scenario": "tendanciel", "objectif": "nombre", "k": "1", "seuil_population": "5000"}
+    with siting_run.siting_slot(user):
+        response = client.post(url, data)
+    assert response.status_code == 429
+    assert "déjà en cours" in response.content.decode()
+    assert "outcome" not in response.context
+    assert client.post(url, data).status_code == 200
 
 
 def test_siting_with_a_list_of_candidates_outside_the_territory_is_refused(client):

@@ -103,23 +103,27 @@ def siting(request: HttpRequest, level: str, code: str) -> HttpResponse:
     if not form.is_valid():
         return render(request, "observatory/siting.html", context, status=400)
     data = form.cleaned_data
-    try:
-        outcome = siting_run.siting_for_territory(
-            level=spec.key,
-            code=code,
-            scenario=catalogue[data["scenario"]],
-            catchment=data["catchment"],
-            include_projects=data["projets"],
-            objective=data["objectif"],
-            k=data["k"],
-            share=data["part"] / 100,
-            population_threshold=data["seuil_population"],
-            candidate_codes=data["codes"] or None,
-        )
-    except ObservatoryError as error:
-        field = error.field if error.field in form.fields else None
-        form.add_error(field, error.message)
-        return render(request, "observatory/siting.html", context, status=400)
+    with siting_run.siting_slot(request.user) as free:
+        if not free:
+            form.add_error(None, siting_run.BUSY_MESSAGE)
+            return render(request, "observatory/siting.html", context, status=429)
+        try:
+            outcome = siting_run.siting_for_territory(
+                level=spec.key,
+                code=code,
+                scenario=catalogue[data["scenario"]],
+                catchment=data["catchment"],
+                include_projects=data["projets"],
+                objective=data["objectif"],
+                k=data["k"],
+                share=data["part"] / 100,
+                population_threshold=data["seuil_population"],
+                candidate_codes=data["codes"] or None,
+            )
+        except ObservatoryError as error:
+            field = error.field if error.field in form.fields else None
+            form.add_error(field, error.message)
+            return render(request, "observatory/siting.html", context, status=400)
     summary = siting_run.as_dict(outcome)
     # The download solves again: it must get the same candidates, file included, as codes.
     replay = {
