@@ -17,17 +17,49 @@ _MESSAGES = {
     "enum": "valeur non reconnue : valeurs possibles {expected}",
     "missing": "champ obligatoire",
     "bool_parsing": "booléen attendu (true ou false)",
+    "bool_type": "booléen attendu (true ou false)",
+    "literal_error": "valeur non reconnue : valeurs possibles {expected}",
+    "int_type": "nombre entier attendu",
+    "int_from_float": "nombre entier attendu",
+    "float_type": "nombre attendu",
+    "finite_number": "nombre fini attendu",
+    "string_type": "texte attendu",
+    "dict_type": "objet JSON attendu",
+    "model_type": "objet JSON attendu",
+    "model_attributes_type": "objet JSON attendu",
+    "list_type": "liste attendue",
+    "too_long": "au plus {max_length} éléments",
+    "too_short": "au moins {min_length} éléments",
+    "json_invalid": "JSON illisible",
+    "uuid_parsing": "identifiant (UUID) attendu",
+    "date_from_datetime_parsing": "date attendue (AAAA-MM-JJ)",
+    "date_parsing": "date attendue (AAAA-MM-JJ)",
+    "datetime_parsing": "date et heure attendues (ISO 8601)",
+    "datetime_from_date_parsing": "date et heure attendues (ISO 8601)",
+    "extra_forbidden": "champ inconnu",
 }
 
 
 def french_message(error: dict) -> str:
     template = _MESSAGES.get(error.get("type", ""))
     if template is None:
-        return error.get("msg", "valeur invalide")
+        return "valeur invalide"
+    context = dict(error.get("ctx") or {})
+    if isinstance(context.get("expected"), str):  # pydantic writes « 'a' or 'b' »
+        context["expected"] = context["expected"].replace(" or ", " ou ")
     try:
-        return template.format(**(error.get("ctx") or {}))
+        return template.format(**context)
     except (KeyError, IndexError):
         return template
+
+
+def _location(loc) -> list[str]:
+    """Where the value was, without the name of the function's own parameter: a body read
+    into `body` is reported at ["body", "part"], not ["body", "body", "part"]."""
+    parts = [str(part) for part in loc or []]
+    if len(parts) > 2 and parts[0] in {"body", "query"} and parts[1] in {"body", "query"}:
+        del parts[1]
+    return parts
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -36,7 +68,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         errors = [
             {
                 "champ": str(error["loc"][-1]) if error.get("loc") else "",
-                "emplacement": [str(part) for part in error.get("loc", [])],
+                "emplacement": _location(error.get("loc")),
                 "message": french_message(error),
             }
             for error in exc.errors

@@ -18,6 +18,7 @@ from datetime import date
 
 from django.http import HttpResponse
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -63,6 +64,10 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
             cell.font = Font(bold=True)
         for row_number, row in enumerate(sheet_data.rows, start=2):
             for column, value in enumerate(row, start=1):
+                if isinstance(value, str):
+                    # XML 1.0 forbids most control characters: a stray one in a place's name
+                    # must not make the whole workbook fail.
+                    value = ILLEGAL_CHARACTERS_RE.sub("", value)
                 cell = sheet.cell(row=row_number, column=column, value=value)
                 if isinstance(value, str):
                     cell.data_type = "s"  # never a formula, whatever the text starts with

@@ -23,11 +23,14 @@ from maillage.observatory.errors import ObservatoryError
 from maillage.observatory.forms import CatchmentForm
 from maillage.observatory.scenarios import (
     FIELD_LABELS,
+    PARAMETER_FIELDS,
     PUBLISHED_NAMES,
+    TUPLE_FIELDS,
     Scenario,
     scenario_copy,
     to_dict,
 )
+from maillage.observatory.siting_run import MAX_POPULATION_THRESHOLD
 from maillage.observatory.svg import map_scheme
 
 router = Router(tags=["Observatoire"])
@@ -122,9 +125,13 @@ def scenario_create(request: HttpRequest, body: ScenarioIn):
     catalogue = selectors.scenario_catalogue(today=today)
     if body.depuis not in catalogue:
         return _refused("depuis", f"Scénario d'origine inconnu : « {body.depuis} ».", "body")
-    unknown = sorted(set(body.parametres) - set(FIELD_LABELS))
+    unknown = sorted(set(body.parametres) - set(PARAMETER_FIELDS))
     if unknown:
-        return _refused(unknown[0], f"Paramètre inconnu : « {unknown[0]} ».", "body")
+        return _refused_parameter(unknown[0], f"Paramètre inconnu : « {unknown[0]} ».")
+    for key, value in body.parametres.items():
+        if not _readable_parameter(key, value):
+            expected = "une liste de nombres" if key in TUPLE_FIELDS else "un nombre"
+            return _refused_parameter(key, f"{FIELD_LABELS[key].capitalize()} : {expected}.")
     try:
         scenario = scenario_copy(
             catalogue[body.depuis],
@@ -135,11 +142,37 @@ def scenario_create(request: HttpRequest, body: ScenarioIn):
         )
         saved = services.scenario_save(user=request.user, scenario=scenario, today=today)
     except ObservatoryError as error:
-        return _refused(error.field, error.message, "body")
-    except (TypeError, ValueError) as error:
-        return _refused("parametres", f"Paramètres illisibles : {error}.", "body")
+        if error.field in BODY_FIELDS:
+            return _refused(BODY_FIELDS[error.field], error.message, "body")
+        return _refused_parameter(error.field, error.message)
     stored = selectors.scenario_catalogue(today=today)[saved.name]
     return Status(201, _scenario_out(stored))
+
+
+# Scenario fields sent at the top of the body, under their French names; the others are in
+# `parametres`.
+BODY_FIELDS = {"name": "nom", "label": "libelle"}
+
+
+def _readable_parameter(key: str, value) -> bool:
+    def number(item) -> bool:
+        return isinstance(item, int | float) and not isinstance(item, bool)
+
+    if key in TUPLE_FIELDS:
+        return isinstance(value, list) and all(number(item) for item in value)
+    return number(value)
+
+
+def _refused_parameter(field: str, message: str) -> Status:
+    return Status(
+        422,
+        {
+            "detail": message,
+            "erreurs": [
+                {"champ": field, "emplacement": ["body", "parametres", field], "message": message}
+            ],
+        },
+    )
 
 
 class AnalysisParams(Schema):
@@ -331,7 +364,7 @@ class SitingIn(AnalysisParams):
     objectif: Literal["nombre", "part"] = "nombre"
     k: Annotated[int, Field(ge=1, le=200)] = 5
     part: Annotated[float, Field(gt=0, le=1)] = 0.8
-    seuil_population: Annotated[int, Field(ge=0)] = 2000
+    seuil_population: Annotated[int, Field(ge=0, le=MAX_POPULATION_THRESHOLD)] = 2000
     candidats: list[Annotated[str, Field(pattern=r"^[0-9][0-9ABab][0-9]{3}$")]] = []
 
 

@@ -8,10 +8,12 @@ and show `message` next to `field`.
 class ObservatoryError(ValueError):
     """A value the observatory refuses; `message` is for the person who typed it."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str, index: int | None = None) -> None:
         super().__init__(message)
         self.field = field
         self.message = message
+        # For a field holding several values (one per PCS group…): which one is at fault.
+        self.index = index
 
 
 class ScenarioError(ObservatoryError):

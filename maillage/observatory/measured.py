@@ -74,7 +74,7 @@ class Coverage:
       both communes, `uncovered_bookings` the others.
     - `trips`: booking-days inside the period (all bookings); `covered_trips` those of covered
       bookings, the only ones that produce kilometres.
-    - `people`: distinct bookers among covered bookings.
+    - `people`: distinct bookers behind the covered trips (working days only).
     - `figures`: the impacts of the covered trips, or None when fewer than `min_people` people
       stand behind them.
     """
@@ -269,7 +269,6 @@ def _coverage(
     """Counts and figures of the bookings `selected`; a person's day is one trip however many
     bookings it holds (the longest saving of that day counts)."""
     counted = selected & covered
-    people = int(np.unique(users[counted]).shape[0])
     in_scope = selected[trips.booking]
     all_days = _person_days(users[trips.booking][in_scope], trips.day[in_scope])
     keep = in_scope & covered[trips.booking]
@@ -282,6 +281,9 @@ def _coverage(
     )
     best = np.zeros(keys.shape[1])
     np.maximum.at(best, np.asarray(inverse).ravel(), covered_km)
+    # The people behind the trips counted, not behind the bookings: a person whose bookings fall
+    # on no working day adds no km, so counting them would let one person's figures through.
+    people = int(np.unique(covered_users).shape[0])
     figures = None
     if people >= min_people:
         total_km = float(best.sum())

@@ -293,15 +293,34 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _share_error(name: str, value: Any, detail: str = "") -> ScenarioError | None:
+def _share_error(
+    name: str, value: Any, detail: str = "", index: int | None = None
+) -> ScenarioError | None:
     where = f" ({detail})" if detail else ""
     if not _is_number(value):
-        return ScenarioError(name, f"{_label(name)}{where} : « {value} » n'est pas un nombre.")
+        return ScenarioError(
+            name, f"{_label(name)}{where} : « {value} » n'est pas un nombre.", index
+        )
     if not 0 <= value <= 1:
         return ScenarioError(
             name,
             f"{_label(name)}{where} : {french_percent(value)} n'est pas une part valide ; "
             "saisir une valeur entre 0 % et 100 %.",
+            index,
+        )
+    return None
+
+
+def _occupancy_error(value: Any) -> ScenarioError | None:
+    """A share typed in %, above 0 and at most 100 %."""
+    if not _is_number(value):
+        message = f"{_label('occupancy')} : « {value} » n'est pas un nombre."
+        return ScenarioError("occupancy", message)
+    if not 0 < value <= 1:
+        return ScenarioError(
+            "occupancy",
+            f"{_label('occupancy')} : {french_percent(value)} est hors limites ; saisir une part "
+            "strictement supérieure à 0 % et au plus 100 %.",
         )
     return None
 
@@ -317,6 +336,11 @@ def _range_error(name: str, value: Any, low: float, high: float, low_open: bool)
             f"{bound} {french_number(low)} et au plus {french_number(high)}.",
         )
     return None
+
+
+# A prospective scenario further than this says nothing the published trends support (and an
+# absurd year must not be stored).
+MAX_HORIZON_YEARS = 50
 
 
 def scenario_errors(scenario: Scenario, today: date) -> list[ScenarioError]:
@@ -340,6 +364,15 @@ def scenario_errors(scenario: Scenario, today: date) -> list[ScenarioError]:
                 "ou une année suivante.",
             )
         )
+    elif scenario.horizon > today.year + MAX_HORIZON_YEARS:
+        found.append(
+            ScenarioError(
+                "horizon",
+                f"Année d'horizon : {scenario.horizon} est trop lointaine ; au plus "
+                f"{today.year + MAX_HORIZON_YEARS} ({MAX_HORIZON_YEARS} ans), au-delà les "
+                "tendances publiées ne disent plus rien.",
+            )
+        )
     if len(scenario.teleworkable) != PCS_COUNT:
         found.append(
             ScenarioError(
@@ -349,8 +382,8 @@ def scenario_errors(scenario: Scenario, today: date) -> list[ScenarioError]:
             )
         )
     else:
-        for label, share in zip(PCS_LABELS, scenario.teleworkable, strict=True):
-            found.append(_share_error("teleworkable", share, label))
+        for index, (label, share) in enumerate(zip(PCS_LABELS, scenario.teleworkable, strict=True)):
+            found.append(_share_error("teleworkable", share, label, index))
     found.append(_share_error("adoption", scenario.adoption))
     found.append(_range_error("days_per_week", scenario.days_per_week, 0, 7, low_open=False))
     found.extend(_band_errors(scenario))
@@ -359,7 +392,7 @@ def scenario_errors(scenario: Scenario, today: date) -> list[ScenarioError]:
         _range_error("solo_days_per_week", scenario.solo_days_per_week, 0, 7, low_open=False)
     )
     found.append(_range_error("opening_days", scenario.opening_days, 0, 7, low_open=True))
-    found.append(_range_error("occupancy", scenario.occupancy, 0, 1, low_open=True))
+    found.append(_occupancy_error(scenario.occupancy))
     return [error for error in found if error is not None]
 
 
@@ -446,6 +479,15 @@ PARAMETER_FIELDS: tuple[str, ...] = (
 TUPLE_FIELDS = frozenset({"teleworkable", "shared_bounds_km", "shared_shares"})
 
 
+def _same_value(first: Any, second: Any) -> bool:
+    """Equal, up to the rounding of a value typed in % and divided by 100."""
+    if isinstance(first, tuple) and isinstance(second, tuple):
+        return len(first) == len(second) and all(map(_same_value, first, second))
+    if _is_number(first) and _is_number(second):
+        return math.isclose(first, second, rel_tol=1e-9, abs_tol=1e-12)
+    return first == second
+
+
 def scenario_copy(scenario: Scenario, name: str, *, today: date, **changes: Any) -> Scenario:
     """A new scenario `name` from `scenario` with `changes`, validated against `today`.
 
@@ -459,6 +501,24 @@ def scenario_copy(scenario: Scenario, name: str, *, today: date, **changes: Any)
     normalised = {
         key: tuple(value) if key in TUPLE_FIELDS else value for key, value in changes.items()
     }
+    horizon = normalised.get("horizon", scenario.horizon)
+    if (
+        scenario.name == "tendanciel"
+        and not scenario.based_on
+        and type(horizon) is int
+        and horizon != scenario.horizon
+        and today.year <= horizon <= today.year + MAX_HORIZON_YEARS
+    ):
+        # The published trend's values are those of its horizon: at another horizon, the
+        # same formulas give other values (their sources state the formulas). A value sent
+        # as it was (a form sends every field) follows the new horizon too.
+        trend = default_scenarios(today.year, horizon)["tendanciel"]
+        normalised = {
+            key: value
+            for key, value in normalised.items()
+            if key == "horizon" or not _same_value(value, getattr(scenario, key, None))
+        }
+        scenario = replace(trend, version=scenario.version)
     origin = f"{scenario.name} v{scenario.version}"
     sources = dict(scenario.sources)
     for key, value in normalised.items():

@@ -20,6 +20,8 @@ from maillage.observatory.errors import ObservatoryError
 from maillage.observatory.scenarios import Scenario
 
 OBJECTIVES = {"nombre": "K nouveaux sites", "part": "le moins de sites pour couvrir P %"}
+# Above the largest commune (Paris, 2.1 million): a larger threshold can only mean a typo.
+MAX_POPULATION_THRESHOLD = 10_000_000
 # A run holds a worker up to the solver's limit (20 s) plus the analysis before it (about 1 s):
 # one run at a time per account, the hold lapsing after this if a worker dies mid-run.
 RUN_HOLD_SECONDS = 120

@@ -87,6 +87,41 @@ def test_bad_result_parameters_are_422_with_the_field(client, params, field):
     assert body["erreurs"][0]["message"]
 
 
+def test_api_errors_are_french_and_placed_where_the_value_was(client):
+    body = client.get(RESULTS, {"maille": "cantons"}).json()
+    assert (
+        body["erreurs"][0]["message"]
+        == "valeur non reconnue : valeurs possibles 'communes' ou 'epci'"
+    )
+    client.force_login(UserFactory())
+    url = "/api/observatoire/scenarios"
+    cases = [
+        ({"nom": "a", "parametres": []}, ["body", "parametres"], "objet JSON attendu"),
+        (
+            {"nom": "a", "parametres": {"teleworkable": 5}},
+            ["body", "parametres", "teleworkable"],
+            "liste de nombres",
+        ),
+        ({"nom": "a", "parametres": {"label": "x"}}, ["body", "parametres", "label"], "inconnu"),
+        ({"nom": "actuel"}, ["body", "nom"], "réservé"),
+    ]
+    for payload, where, fragment in cases:
+        response = client.post(url, payload, content_type="application/json")
+        assert response.status_code == 422, payload
+        error = response.json()["erreurs"][0]
+        assert error["emplacement"] == where, payload
+        assert fragment in error["message"], payload
+    siting = client.post(
+        "/api/observatoire/territoires/departement/14/implantation",
+        {"k": 0, "seuil_population": 10**400},
+        content_type="application/json",
+    )
+    assert siting.status_code == 422
+    places = {tuple(error["emplacement"]) for error in siting.json()["erreurs"]}
+    assert places == {("body", "k"), ("body", "seuil_population")}
+    assert not SavedScenario.objects.exists()
+
+
 def test_unknown_territory_is_404(client):
     response = client.get("/api/observatoire/territoires/epci/999999999/resultats")
     assert response.status_code == 404
@@ -139,6 +174,7 @@ def test_a_saved_scenario_marks_changed_values(client):
     [
         ({"adoption": 1.5}, "adoption"),
         ({"horizon": 2001}, "horizon"),
+        ({"horizon": 1_000_000_000_000}, "horizon"),
         ({"occupancy": 0}, "occupancy"),
         ({"nope": 1}, "nope"),
     ],
@@ -213,5 +249,5 @@ def test_a_scenario_name_belongs_to_its_author(client):
         content_type="application/json",
     )
     assert taken.status_code == 422
-    assert taken.json()["erreurs"][0]["champ"] == "name"
+    assert taken.json()["erreurs"][0]["champ"] == "nom"
     assert SavedScenario.objects.filter(name="essai").count() == 1

@@ -217,6 +217,28 @@ def test_figures_withheld_below_three_people(desk, communes):
     assert shown.totals.figures.km == pytest.approx(4 * TRIP_KM)
 
 
+def test_people_with_no_working_day_trip_do_not_lift_the_threshold(desk, communes):
+    """One person books a Tuesday, two others only a Saturday: the only kilometres are one
+    person's, so they stay hidden although three people booked."""
+    _tuesday_person, *weekend_people = commuters(desk, communes, count=3)
+    saturday = date(2026, 12, 5)
+    Booking.objects.filter(user__in=weekend_people).delete()
+    for person in weekend_people:
+        book(
+            desk,
+            person,
+            at(saturday, 9),
+            at(saturday, 18),
+            home=communes["14047"],
+            work=communes["76540"],
+        )
+    result = measured_impacts(start=TUESDAY, end=saturday, params=PARAMS)
+    assert (result.totals.covered_bookings, result.totals.covered_trips) == (3, 1)
+    assert result.totals.people == 1
+    assert result.totals.figures is None
+    assert result.places[0].totals.figures is None
+
+
 def test_multi_day_booking_counts_one_trip_per_working_day_across_dst(desk, communes):
     """Saturday 28 March 2026 09:00 to Monday 30 March 18:00 (clocks go forward on the 29th):
     one trip, the Monday (a weekend replaces no commute). Sunday 25 October 2026 (a 25-hour

@@ -280,10 +280,16 @@ def test_default_scenarios_order_desks_for_france():
             "Année d'horizon : 2025 est dans le passé ; choisir 2026 ou une année suivante.",
         ),
         (
+            {"horizon": 2077},
+            "horizon",
+            "Année d'horizon : 2077 est trop lointaine ; au plus 2076 (50 ans), au-delà les "
+            "tendances publiées ne disent plus rien.",
+        ),
+        (
             {"occupancy": 0},
             "occupancy",
-            "Taux d'occupation cible : 0 est hors limites ; saisir une valeur strictement "
-            "supérieure à 0 et au plus 1.",
+            "Taux d'occupation cible : 0 % est hors limites ; saisir une part strictement "
+            "supérieure à 0 % et au plus 100 %.",
         ),
         (
             {"opening_days": -1},
@@ -348,6 +354,30 @@ def test_scenario_copy_marks_changed_values_and_compares():
     assert copy.sources["days_per_week"] == actuel.sources["days_per_week"]  # unchanged value
     assert scenario_compare(actuel, copy) == {"adoption": (0.62, 0.7)}
     assert actuel.adoption == 0.62  # the original is untouched
+
+
+def test_a_copy_of_the_trend_at_another_horizon_takes_the_trend_at_that_horizon():
+    tendanciel = default_scenarios(2026)["tendanciel"]
+    assert tendanciel.horizon == 2031
+
+    nearer = scenario_copy(tendanciel, "proche", today=TODAY, horizon=2027)
+
+    at_2027 = default_scenarios(2026, 2027)["tendanciel"]
+    assert nearer.adoption == at_2027.adoption < tendanciel.adoption
+    assert nearer.shared_shares == at_2027.shared_shares
+    assert nearer.sources["adoption"] == tendanciel.sources["adoption"]  # the formula's source
+    assert nearer.horizon == 2027
+    # A form sends every value: those left as they were follow the horizon, a changed one stays.
+    sent = {key: getattr(tendanciel, key) for key in ("adoption", "shared_shares", "occupancy")}
+    from_form = scenario_copy(
+        tendanciel, "form", today=TODAY, horizon=2027, **{**sent, "occupancy": 0.7}
+    )
+    assert from_form.adoption == at_2027.adoption
+    assert from_form.occupancy == 0.7
+    assert "modifiée" in from_form.sources["occupancy"]
+    # Other scenarios are targets, not formulas of the horizon: their values stay.
+    rupture = default_scenarios(2026)["rupture"]
+    assert scenario_copy(rupture, "r", today=TODAY, horizon=2027).adoption == rupture.adoption
 
 
 def test_from_dict_reads_a_past_horizon_but_validate_refuses_it():

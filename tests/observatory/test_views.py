@@ -245,6 +245,9 @@ def test_a_copied_scenario_is_saved_and_shown(client):
     ("overrides", "field", "fragment"),
     [
         ({"horizon": "2020"}, "horizon", "passé"),
+        ({"horizon": "99999999999999999999999"}, "horizon", "trop lointaine"),
+        ({"tau_ouvriers": "120"}, "tau_ouvriers", "120 %"),
+        ({"occupancy": "150"}, "occupancy", "150 %"),
         ({"adoption": "120"}, "adoption", "120"),
         ({"shared_shares": "5 ; 10"}, "shared_shares", "3 valeurs"),
         ({"shared_bounds_km": "cinq"}, "shared_bounds_km", "points-virgules"),

@@ -176,6 +176,8 @@ def scenario_new(request: HttpRequest, source: str) -> HttpResponse:
                 saved = services.scenario_save(user=request.user, scenario=scenario, today=today)
             except ObservatoryError as error:
                 field = _FORM_FIELDS.get(error.field, error.field)
+                if error.field == "teleworkable" and error.index is not None:
+                    field = f"tau_{PCS_KEYS[error.index]}"
                 form.add_error(field if field in form.fields else None, error.message)
             else:
                 messages.success(

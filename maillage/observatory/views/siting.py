@@ -30,7 +30,10 @@ class SitingForm(CatchmentForm):
         label="Part du besoin non couvert à couvrir (%)", min_value=1, max_value=100, initial=80
     )
     seuil_population = forms.IntegerField(
-        label="Communes candidates : au moins (habitants)", min_value=0, initial=2000
+        label="Communes candidates : au moins (habitants)",
+        min_value=0,
+        max_value=siting_run.MAX_POPULATION_THRESHOLD,
+        initial=2000,
     )
     candidats = forms.CharField(
         label="Ou liste de communes candidates (codes INSEE)",
