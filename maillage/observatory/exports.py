@@ -6,10 +6,11 @@ workbook carries the parameters with their sources, so a figure never travels wi
 """
 
 import json
-from dataclasses import asdict
 
 from maillage.core.tables import Sheet, xlsx_bytes
 from maillage.observatory.analysis import INDICATORS, Analysis
+from maillage.observatory.errors import french_number
+from maillage.observatory.impacts import FIELD_LABELS as IMPACT_LABELS
 from maillage.observatory.pcs import PCS_LABELS
 from maillage.observatory.scenarios import FIELD_LABELS, PARAMETER_FIELDS, Scenario
 from maillage.territory.models import EPCI, Commune
@@ -115,6 +116,10 @@ def parameter_text(scenario: Scenario, key: str) -> str:
     return f"{value:g}".replace(".", ",") if isinstance(value, float) else str(value)
 
 
+# Impact parameters that are shares, shown in % like the scenarios' shares.
+IMPACT_SHARES = frozenset({"car_share", "rebound_share"})
+
+
 def parameters_table(analysis: Analysis) -> tuple[list[str], list[list]]:
     """Every parameter of every scenario with its source (published figure or hypothesis)."""
     header = ["Scénario", "Version", "Paramètre", "Valeur", "Source"]
@@ -132,18 +137,10 @@ def parameters_table(analysis: Analysis) -> tuple[list[str], list[list]]:
                 ]
             )
     parameters = analysis.impact_parameters
-    for key, value in asdict(parameters).items():
-        if key == "sources":
-            continue
-        rows.append(
-            [
-                "impacts",
-                "",
-                key,
-                f"{value:g}".replace(".", ",") if isinstance(value, float) else str(value),
-                getattr(parameters, "sources", {}).get(key, ""),
-            ]
-        )
+    for key, label in IMPACT_LABELS.items():
+        value = getattr(parameters, key)
+        shown = f"{french_number(value * 100)} %" if key in IMPACT_SHARES else french_number(value)
+        rows.append(["impacts", "", label, shown, parameters.sources.get(key, "")])
     catchment = analysis.catchment
     rows.append(["zone de chalandise", "", "définition", catchment.describe(), ""])
     return header, rows

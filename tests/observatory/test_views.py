@@ -123,8 +123,21 @@ def test_xlsx_download_sheets_add_up(client):
     column = communes[0].index("Postes nécessaires (postes) — tendanciel")
     epci_column = epci[0].index("Postes nécessaires (postes) — tendanciel")
     assert sum(row[column] for row in communes[1:]) == pytest.approx(epci[1][epci_column])
-    sources = [row[4] for row in workbook["Paramètres et sources"].iter_rows(values_only=True)]
-    assert any("Insee" in (source or "") for source in sources)
+    parameters = list(workbook["Paramètres et sources"].iter_rows(values_only=True))
+    assert any("Insee" in (row[4] or "") for row in parameters)
+    impacts = {row[2]: row[3] for row in parameters if row[0] == "impacts"}
+    assert impacts["facteur d'émission de la voiture (kgCO2e par km)"] == "0,2176"
+    assert impacts["part de la voiture dans les trajets domicile-travail"] == "70 %"
+
+
+def test_xlsx_keeps_a_place_whose_name_holds_a_control_character(client, place):
+    place.name = "Tiers\x01lieu du bocage"
+    place.save(update_fields=["name"])
+    response = client.get(_territory_url(format="xlsx"))
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.content))
+    names = [row[1] for row in workbook["Lieux (offre)"].iter_rows(values_only=True)]
+    assert "Tierslieu du bocage" in names
 
 
 def test_geojson_download_carries_indicators(client):
@@ -138,6 +151,29 @@ def test_geojson_download_carries_indicators(client):
         feature["properties"]
     )
     assert feature["properties"]["scenario"] == "actuel"
+
+
+@pytest.mark.parametrize(
+    ("level", "code", "query"),
+    [
+        ("epci", CAEN_LA_MER, {}),  # the default mesh (EPCI) of an EPCI: its communes
+        ("epci", CAEN_LA_MER, {"maille": "epci", "minutes": "", "vitesse": "", "detour": ""}),
+        ("departement", "14", {"maille": "epci", "rayon": "", "mode": "distance"}),
+    ],
+)
+def test_every_map_area_gets_a_result(client, level, code, query):
+    """The map joins the outlines and the results by code: each outline must find its row, and
+    the results URL must be valid even when the page accepted empty fields."""
+    config = client.get(reverse("observatory:territory", args=[level, code]), query).context[
+        "map_config"
+    ]
+    results = client.get(config["resultsUrl"])
+    assert results.status_code == 200, results.content[:300]
+    outlines = json.loads(client.get(config["outlinesUrl"]).content)
+    outline_codes = {feature["properties"]["code"] for feature in outlines["features"]}
+    result_codes = {row["code"] for row in results.json()["lignes"]}
+    assert outline_codes
+    assert outline_codes <= result_codes
 
 
 def test_siting_needs_an_account(client):

@@ -7,7 +7,7 @@ without JavaScript (tables, charts in SVG); the map adds the choropleth on top.
 from datetime import date, timedelta
 
 import numpy as np
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -161,10 +161,17 @@ def _results_context(request, analysis: Analysis, data: dict, names: list[str]) 
         query["format"] = export
         links[export] = "?" + query.urlencode()
     level, code = analysis.area.level, analysis.area.code
-    map_query = request.GET.copy()
-    map_query.pop("format", None)
+    # The API reads the same parameters as this page, but an empty field there is a bad number,
+    # not « the default »: only filled fields go on.
+    map_query = QueryDict(mutable=True)
+    for key, values in request.GET.lists():
+        kept = [value for value in values if value.strip()]
+        if kept and key != "format":
+            map_query.setlist(key, kept)
+    # An EPCI is one area at its own mesh: its map shows its communes.
+    map_mesh = "communes" if level == "epci" else mesh
     map_query["scenario"] = chosen
-    map_query["maille"] = mesh
+    map_query["maille"] = map_mesh
     return {
         "analysis": analysis,
         "scenario_names": names,
@@ -185,11 +192,11 @@ def _results_context(request, analysis: Analysis, data: dict, names: list[str]) 
         "places_capacity": _number(float(analysis.offer.capacity.sum()), 0),
         "map_config": {
             "outlinesUrl": f"/api/territoires/{OUTLINE_PATHS[level]}/{code}/contours?maille="
-            + ("epci" if mesh == "epci" and level != "epci" else "communes"),
+            + map_mesh,
             "resultsUrl": f"/api/observatoire/territoires/{level}/{code}/resultats?"
             + map_query.urlencode(),
             "indicator": indicator.key,
-            "mesh": mesh,
+            "mesh": map_mesh,
         },
         "siting_url": reverse("observatory:siting", args=[level, code]),
         "measured": measured,
