@@ -20,7 +20,7 @@ from maillage.core.compression import cached_response
 from maillage.observatory import selectors, services, siting_run
 from maillage.observatory.analysis import INDICATORS
 from maillage.observatory.errors import ObservatoryError
-from maillage.observatory.forms import CatchmentForm
+from maillage.observatory.forms import CatchmentForm, impact_parameters_from
 from maillage.observatory.scenarios import (
     FIELD_LABELS,
     PARAMETER_FIELDS,
@@ -189,6 +189,12 @@ class AnalysisParams(Schema):
 
 class ResultsQuery(AnalysisParams):
     maille: Literal["communes", "epci"] = "epci"
+    facteur_emission: float | None = Field(
+        None, description="kgCO2e par km en voiture (défaut : ADEME, Base Carbone)"
+    )
+    cout_km: float | None = Field(
+        None, description="euros par km en voiture pour le ménage (défaut : barème fiscal)"
+    )
 
 
 class IndicatorOut(Schema):
@@ -260,6 +266,12 @@ def results(
     catchment, refusal = _catchment(query)
     if refusal:
         return refusal
+    try:
+        impacts = impact_parameters_from(
+            emission_factor=query.facteur_emission, cost_per_km=query.cout_km
+        )
+    except ObservatoryError as error:
+        return _refused(error.field, error.message)
     scenario = catalogue[query.scenario]
     # Read far more than the data changes: the key holds the scenario's values and the inputs'
     # version, so an edited place, an import or a new scenario version is a new key.
@@ -282,13 +294,15 @@ def results(
     return cached_response(
         request,
         key=key,
-        build=lambda: _results_body(echelon, code.upper(), query, scenario, catchment),
+        build=lambda: _results_body(echelon, code.upper(), query, scenario, catchment, impacts),
         content_type="application/json",
         seconds=RESULTS_CACHE_SECONDS,
     )
 
 
-def _results_body(echelon: str, code: str, query: ResultsQuery, scenario, catchment) -> bytes:
+def _results_body(
+    echelon: str, code: str, query: ResultsQuery, scenario, catchment, impacts
+) -> bytes:
     """The results as JSON bytes, validated by their schema."""
     analysis = selectors.analysis_run(
         level=echelon,
@@ -296,6 +310,7 @@ def _results_body(echelon: str, code: str, query: ResultsQuery, scenario, catchm
         scenarios=[scenario],
         catchment=catchment,
         include_projects=query.projets,
+        impact_parameters=impacts,
     )
     values = analysis.outcomes[query.scenario].values
     if query.maille == "epci":

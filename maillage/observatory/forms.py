@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from maillage.observatory.analysis import INDICATORS
 from maillage.observatory.catchment import Catchment
 from maillage.observatory.errors import ObservatoryError
+from maillage.observatory.impacts import ImpactParameters, parameters_copy
 
 MESHES = (("communes", "Communes"), ("epci", "Intercommunalités (EPCI)"))
 MODES = (("distance", "Distance par la route (km)"), ("temps", "Temps de trajet (minutes)"))
@@ -63,6 +64,24 @@ class CatchmentForm(forms.Form):
         return data
 
 
+# The impact parameters a user may change on the pages, the API and the command (the others
+# keep their published defaults): impacts' field → its French name.
+IMPACT_FIELDS = {"emission_factor": "facteur_emission", "cost_per_km": "cout_km"}
+
+
+def impact_parameters_from(
+    *, emission_factor: float | None = None, cost_per_km: float | None = None
+) -> ImpactParameters:
+    """The default impact parameters with the values given, each changed one marked « valeur
+    modifiée par l'utilisateur »; an `ObservatoryError` on the French field name if refused."""
+    given = {"emission_factor": emission_factor, "cost_per_km": cost_per_km}
+    changes = {key: float(value) for key, value in given.items() if value is not None}
+    try:
+        return parameters_copy(ImpactParameters(), **changes)
+    except ObservatoryError as error:
+        raise ObservatoryError(IMPACT_FIELDS.get(error.field, error.field), error.message) from None
+
+
 def _or(value, default):
     return default if value is None else value
 
@@ -77,12 +96,36 @@ class AnalysisForm(CatchmentForm):
         initial="postes",
     )
     maille = forms.ChoiceField(label="Maille", choices=MESHES, initial="epci")
+    facteur_emission = forms.FloatField(
+        label="Facteur d'émission de la voiture (kgCO2e par km)",
+        required=False,
+        initial=ImpactParameters().emission_factor,
+        help_text="Par défaut : ADEME, Base Carbone (voiture particulière moyenne).",
+    )
+    cout_km = forms.FloatField(
+        label="Coût d'un km en voiture pour le ménage (euros)",
+        required=False,
+        initial=ImpactParameters().cost_per_km,
+        help_text="Par défaut : barème kilométrique fiscal.",
+    )
 
     def __init__(self, *args, scenario_choices: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["scenario"].choices = scenario_choices
         self.fields["scenario"].initial = scenario_choices[0][0]
         self.order_fields(["scenario", "indicateur", "maille"])
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            data["impacts"] = impact_parameters_from(
+                emission_factor=data.get("facteur_emission"), cost_per_km=data.get("cout_km")
+            )
+        except ObservatoryError as error:
+            raise ValidationError({error.field: error.message}) from None
+        return data
 
 
 def bound_with_defaults(form_class, data, **kwargs):

@@ -122,6 +122,18 @@ def test_api_errors_are_french_and_placed_where_the_value_was(client):
     assert not SavedScenario.objects.exists()
 
 
+def test_the_emission_factor_and_the_cost_per_km_can_be_changed(client):
+    default = client.get(RESULTS).json()["totaux"]
+    halved = client.get(RESULTS, {"facteur_emission": 0.1088, "cout_km": 0.714}).json()["totaux"]
+    assert default["co2_evite"] > 0
+    assert halved["co2_evite"] == pytest.approx(default["co2_evite"] / 2)
+    assert halved["euros_economises"] == pytest.approx(default["euros_economises"] * 2)
+    assert halved["km_evites"] == pytest.approx(default["km_evites"])
+    refused = client.get(RESULTS, {"facteur_emission": -1})
+    assert refused.status_code == 422
+    assert refused.json()["erreurs"][0]["champ"] == "facteur_emission"
+
+
 def test_unknown_territory_is_404(client):
     response = client.get("/api/observatoire/territoires/epci/999999999/resultats")
     assert response.status_code == 404

@@ -505,6 +505,11 @@ def test_command_uses_a_saved_scenario_by_name(tmp_path):
             "Rayon (km par la route) : 500 est hors de propos ; au plus 200.",
         ),
         (
+            ["--territoire", "14", "--facteur-emission", "-1"],
+            "Facteur d'émission de la voiture (kgCO2e par km) : -1 est hors limites ; saisir une "
+            "valeur positive ou nulle.",
+        ),
+        (
             ["--territoire", "14", "--minutes", "0"],
             "Temps de trajet (minutes) : 0 ; une valeur strictement positive est attendue.",
         ),

@@ -130,6 +130,19 @@ def test_xlsx_download_sheets_add_up(client):
     assert impacts["part de la voiture dans les trajets domicile-travail"] == "70 %"
 
 
+def test_a_changed_emission_factor_is_used_and_marked_in_the_parameters(client):
+    response = client.get(_territory_url(format="xlsx", facteur_emission="0.3"))
+    assert response.status_code == 200
+    rows = load_workbook(io.BytesIO(response.content))["Paramètres et sources"].iter_rows(
+        values_only=True
+    )
+    factor = next(row for row in rows if row[2] and row[2].startswith("facteur d'émission"))
+    assert (factor[3], factor[4]) == ("0,3", "valeur modifiée par l'utilisateur")
+    refused = client.get(_territory_url(facteur_emission="-2"))
+    assert refused.status_code == 400
+    assert "facteur_emission" in refused.context["form"].errors
+
+
 def test_xlsx_keeps_a_place_whose_name_holds_a_control_character(client, place):
     place.name = "Tiers\x01lieu du bocage"
     place.save(update_fields=["name"])

@@ -90,6 +90,7 @@ def territory(request: HttpRequest, level: str, code: str) -> HttpResponse:
         scenarios=[catalogue[n] for n in names],
         catchment=data["catchment"],
         include_projects=data["projets"],
+        impact_parameters=data["impacts"],
     )
     export = request.GET.get("format", "")
     if export in FORMATS:

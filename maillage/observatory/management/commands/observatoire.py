@@ -17,7 +17,7 @@ from maillage.core.templatetags.humanize_fr import french_decimal
 from maillage.observatory import report, selectors
 from maillage.observatory.catchment import Catchment
 from maillage.observatory.errors import ObservatoryError
-from maillage.observatory.forms import DEFAULT_RADIUS_KM
+from maillage.observatory.forms import DEFAULT_RADIUS_KM, impact_parameters_from
 from maillage.observatory.scenarios import Scenario, validate
 
 PUBLISHED = ("actuel", "tendanciel", "rupture")
@@ -119,6 +119,18 @@ class Command(BaseCommand):
             "--projets", action="store_true", help="compter aussi les lieux en projet dans l'offre"
         )
         parser.add_argument(
+            "--facteur-emission",
+            type=float,
+            metavar="KG",
+            help="kgCO2e par km en voiture (défaut : ADEME, Base Carbone, 0,2176)",
+        )
+        parser.add_argument(
+            "--cout-km",
+            type=float,
+            metavar="EUROS",
+            help="coût d'un km en voiture pour le ménage (défaut : barème fiscal, 0,357)",
+        )
+        parser.add_argument(
             "--echelon",
             choices=sorted(selectors.LEVELS),
             help="échelon du code, obligatoire quand il est ambigu (76 : région ou département)",
@@ -134,6 +146,12 @@ class Command(BaseCommand):
         catalogue = selectors.scenario_catalogue(today=today)
         scenarios = scenarios_chosen(options["scenario"], catalogue=catalogue, today=today)
         catchment = catchment_from(radius_km=options["rayon"], minutes=options["minutes"])
+        try:
+            impacts = impact_parameters_from(
+                emission_factor=options["facteur_emission"], cost_per_km=options["cout_km"]
+            )
+        except ObservatoryError as error:
+            raise CommandError(error.message) from error
         folder = options["sortie"] or report.default_folder(code, today)
         progress = _Progress(
             enabled=options["verbosity"] > 0, total=ANALYSIS_STEPS + len(report.REPORT_STEPS)
@@ -145,6 +163,7 @@ class Command(BaseCommand):
                 scenarios=scenarios,
                 catchment=catchment,
                 include_projects=options["projets"],
+                impact_parameters=impacts,
                 progress=progress,
             )
             files = report.write_report(
