@@ -101,6 +101,17 @@ class Place(models.Model):
     # Provenance of imported places: re-imports update the row with the same (source, source_id).
     source = models.CharField(_("source"), max_length=60, blank=True)
     source_id = models.CharField(_("identifiant dans la source"), max_length=120, blank=True)
+    # The source's own update date (`date_maj` of the national schema), not ours.
+    source_date = models.DateField(_("date de mise à jour dans la source"), null=True, blank=True)
+    # SIRET, RNA or RIDET of the structure behind the place (`pivot` of the national schema).
+    pivot = models.CharField(
+        _("identifiant de la structure (SIRET, RNA)"), max_length=14, blank=True
+    )
+    # Placed from its commune or an address, not surveyed: shown as « position approximative ».
+    position_approximate = models.BooleanField(_("position approximative"), default=False)
+    # What a source said that has no match in our catalogue, kept as free text:
+    # {"French title": ["value", …]} (e.g. the national schema's publics or services).
+    source_extra = models.JSONField(_("autres informations de la source"), default=dict, blank=True)
 
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
@@ -115,6 +126,11 @@ class Place(models.Model):
                 condition=~Q(source_id=""),
                 name="place_unique_source_id",
                 violation_error_message=_("Ce lieu a déjà été importé depuis cette source."),
+            ),
+            models.CheckConstraint(
+                condition=Q(pivot="") | Q(pivot__regex=r"^[a-zA-Z0-9]{9,14}$"),
+                name="place_pivot_format",
+                violation_error_message=_("SIRET, RNA ou RIDET : 9 à 14 lettres ou chiffres."),
             ),
             models.CheckConstraint(
                 condition=Q(
