@@ -6,13 +6,19 @@ every program parses; the unit is in each column name (h, %). Dates are ISO (202
 XLSX file holds real numbers and dates, so the spreadsheet shows them the local way.
 
 Text cells are protected against formula injection: a place or resource name is typed by people,
-and a value such as `=HYPERLINK(…)` must stay text. CSV prefixes such values with an apostrophe
-(OWASP advice); XLSX stores them as plain strings.
+and a value such as `=HYPERLINK(…)` must stay text. Every CSV the platform writes goes through
+`csv_cell` (here and in the open-data exports): a text starting with `=`, `+`, `-`, `@`, a tab
+or a carriage return gets an apostrophe in front (OWASP advice), unless it is a plain number
+(`-1.5`, `+33231000000`): a spreadsheet reads those as numbers, never as formulas, and data
+files must keep them (a negative longitude, a phone number in the national schema's `+33…` form).
+XLSX stores text as plain strings.
 """
 
 import csv
 import io
-from collections.abc import Sequence
+import itertools
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,6 +30,8 @@ from openpyxl.styles import Font
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A signed decimal number, dot or comma, with an optional exponent: data, not a formula.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 @dataclass(frozen=True)
@@ -35,23 +43,54 @@ class Sheet:
     rows: Sequence[Sequence]
 
 
-def _csv_cell(value) -> str:
+def neutralise_formula(text: str) -> str:
+    """The text a spreadsheet shows as text: `=1+2` → `'=1+2`; `-1.5` and `+33231000000` stay."""
+    if text.startswith(_FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def restore_formula(text: str) -> str:
+    """The inverse of `neutralise_formula`, for importers reading our own CSV files back.
+
+    A text typed with an apostrophe before `=`… on purpose comes back without it: a rare loss,
+    accepted so that a neutralised `=` or `-` never grows an apostrophe at each round trip.
+    """
+    if text.startswith("'") and neutralise_formula(text[1:]) == text:
+        return text[1:]
+    return text
+
+
+def csv_cell(value) -> str:
+    """One CSV cell: "" for None, ISO dates, numbers as Python writes them, text neutralised."""
     if value is None:
         return ""
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, str):
-        return "'" + value if value.startswith(_FORMULA_STARTS) else value
+        return neutralise_formula(value)
     return str(value)
 
 
-def csv_bytes(header: Sequence[str], rows: Sequence[Sequence]) -> bytes:
+def csv_lines(
+    header: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    delimiter: str = ";",
+    lineterminator: str = "\r\n",
+) -> Iterator[str]:
+    """The CSV text one line at a time (a download can stream it), every cell via `csv_cell`."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_csv_cell(cell) for cell in header])
-    for row in rows:
-        writer.writerow([_csv_cell(cell) for cell in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=lineterminator)
+    for row in itertools.chain([header], rows):
+        writer.writerow([csv_cell(cell) for cell in row])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+def csv_bytes(header: Sequence[str], rows: Sequence[Sequence]) -> bytes:
+    return ("\ufeff" + "".join(csv_lines(header, rows))).encode("utf-8")
 
 
 def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
