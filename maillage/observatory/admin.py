@@ -26,6 +26,7 @@ class CensusImportAdmin(_ReadOnlyAdmin):
         "communes_stored",
         "unknown_count",
         "outside_territories",
+        "repaired_codes",
         "imported_at",
         "imported_by",
     )

@@ -176,6 +176,16 @@ class Analysis:
     estimated: np.ndarray
     outcomes: dict[str, ScenarioOutcome]
     provenance: dict = field(default_factory=dict)
+    # Per commune inside: salaried shares and solos from the default estimate (None: as
+    # `estimated`), so that a page says which figures are estimated.
+    status_estimated: np.ndarray | None = None
+
+    def status_only_estimated(self) -> np.ndarray:
+        """Communes counted by INSEE whose salaried share and solos are still the default
+        estimate (no « Caractéristiques de l'emploi » import covers them)."""
+        if self.status_estimated is None:
+            return np.zeros(len(self.estimated), dtype=bool)
+        return self.status_estimated & ~self.estimated
 
     @property
     def inside(self) -> np.ndarray:
@@ -300,4 +310,5 @@ def analyse(
         estimated=inputs.estimated[inside],
         outcomes=outcomes,
         provenance=provenance or {},
+        status_estimated=inputs.status_estimated[inside],
     )

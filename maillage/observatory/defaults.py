@@ -1,9 +1,12 @@
 """Default estimate when no INSEE « Activité des résidents » file has been imported.
 
 Working residents by PCS come from the commune population times national shares; the commute
-from the distance to the nearest employment pole. Every commune estimated this way is flagged
-(`estimated=True`, shown as « estimation par défaut ») so that nobody mistakes it for a count:
-it ignores everything local (a commune of retirees, a university town, a commuter belt).
+from the distance to the nearest employment pole. Salaried shares and solos come from national
+shares too until « Caractéristiques de l'emploi » is imported, even for communes whose working
+residents are counted (`estimate_solos` of the counted residents). Every commune estimated this
+way is flagged (`estimated=True`, or `status_estimated=True` for shares and solos only, shown as
+« estimation par défaut ») so that nobody mistakes it for a count: it ignores everything local
+(a commune of retirees, a university town, a commuter belt).
 """
 
 from collections.abc import Sequence
@@ -71,6 +74,12 @@ def estimate_commute_km(pole_distance_km: np.ndarray | Sequence[float]) -> np.nd
     )
 
 
+def estimate_solos(employed: np.ndarray | Sequence[float]) -> np.ndarray:
+    """Independents without employees among `employed` working residents: `× 0.12 × 0.6`, for
+    a commune whose status is unknown (no « Caractéristiques de l'emploi » import)."""
+    return np.asarray(employed, dtype=np.float64) * (INDEPENDENT_SHARE * SOLO_SHARE_OF_INDEPENDENTS)
+
+
 def estimate_inputs(
     codes: Sequence[str] | np.ndarray,
     population: Sequence[float] | np.ndarray,
@@ -88,7 +97,7 @@ def estimate_inputs(
         codes=np.asarray(codes, dtype=str),
         working=employed[:, None] * np.asarray(PCS_SHARES),
         salaried_share=np.broadcast_to(np.asarray(SALARIED_SHARES), (n, PCS_COUNT)),
-        solos=employed * (INDEPENDENT_SHARE * SOLO_SHARE_OF_INDEPENDENTS),
+        solos=estimate_solos(employed),
         commute_km=estimate_commute_km(pole_distance_km),
         estimated=np.ones(n, dtype=bool),
     )

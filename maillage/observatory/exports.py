@@ -16,6 +16,18 @@ from maillage.observatory.scenarios import FIELD_LABELS, PARAMETER_FIELDS, Scena
 from maillage.territory.models import EPCI, Commune
 
 ESTIMATED_LABEL = "estimation par défaut"
+STATUS_ESTIMATED_SOURCE = (
+    "recensement INSEE ; part des salariés et indépendants sans salarié : estimation par défaut"
+)
+
+
+def source_label(estimated: bool, status_estimated: bool) -> str:
+    """Where a commune's figures come from, for the « Source des données » column."""
+    if estimated:
+        return ESTIMATED_LABEL
+    if status_estimated:
+        return STATUS_ESTIMATED_SOURCE
+    return "recensement INSEE"
 
 
 def indicator_column(key: str, scenario: str | None = None) -> str:
@@ -36,6 +48,7 @@ def commune_table(
     header = ["Code commune", "Commune", "Code EPCI", "EPCI", "Population", "Source des données"]
     header += [indicator_column(i.key, name) for name in names for i in INDICATORS]
     epci_names = analysis.epci_names()
+    status_estimated = analysis.status_only_estimated()
     rows = []
     for index, code in enumerate(analysis.codes.tolist()):
         epci = str(analysis.epci_codes[index])
@@ -45,7 +58,7 @@ def commune_table(
             epci,
             epci_names.get(epci, ""),
             int(analysis.population[index]),
-            ESTIMATED_LABEL if analysis.estimated[index] else "recensement INSEE",
+            source_label(bool(analysis.estimated[index]), bool(status_estimated[index])),
         ]
         for name in names:
             values = analysis.outcomes[name].values
@@ -172,6 +185,13 @@ def provenance_table(analysis: Analysis) -> tuple[list[str], list[list]]:
     ]
     estimated = int(analysis.estimated.sum())
     rows.append(["communes en estimation par défaut", estimated])
+    rows.append(
+        [
+            "communes comptées par l'INSEE dont la part des salariés et les indépendants sans "
+            "salarié sont en estimation par défaut",
+            int(analysis.status_only_estimated().sum()),
+        ]
+    )
     rows.append(["communes du territoire", len(analysis.codes)])
     return header, rows
 
@@ -203,6 +223,7 @@ def geojson(analysis: Analysis, *, mesh: str, scenario: str) -> str:
         ]
     else:
         codes = analysis.codes.tolist()
+        status_estimated = analysis.status_only_estimated() | analysis.estimated
         outlines = dict(Commune.objects.filter(code__in=codes).values_list("code", "outline"))
         items = [
             (
@@ -211,6 +232,7 @@ def geojson(analysis: Analysis, *, mesh: str, scenario: str) -> str:
                 {
                     "population": float(analysis.population[index]),
                     "estimation_par_defaut": bool(analysis.estimated[index]),
+                    "salaries_independants_estimes": bool(status_estimated[index]),
                     **{key: float(array[index]) for key, array in values.items()},
                 },
             )

@@ -1,9 +1,14 @@
 """Inputs of the model from the database: INSEE imports where a commune has them, the default
 estimate elsewhere, and a note of which was used (for the footers of reports and exports).
 
-- Working residents, salaried shares, solos and car share: the latest « Activité des résidents »
-  import with a row for the commune (`estimated=False`); otherwise `defaults.estimate_inputs`
-  from the population (`estimated=True`) and the national car share.
+- Working residents and car share: the latest « Activité des résidents » import with a row for
+  the commune (`estimated=False`); otherwise `defaults.estimate_inputs` from the population
+  (`estimated=True`) and the national car share (or the « Caractéristiques de l'emploi » car
+  share where the activity file has none).
+- Salaried shares and solos: the latest « Caractéristiques de l'emploi » import
+  (`imports.activity.salaried_shares` of the commune's working residents and its salaried);
+  else an older activity file that carried them; else the default estimate
+  (`status_estimated=True`, said on the pages and in the exports).
 - Commute: the latest MOBPRO import's mean distance and distance mix; otherwise
   `defaults.estimate_commute_km` of the distance to the nearest employment pole, a commune of at
   least `defaults.EMPLOYMENT_POLE_MIN_POPULATION` inhabitants among all the loaded communes
@@ -30,8 +35,14 @@ from maillage.observatory.commute import (
     SOURCE_CAR_SHARE,
 )
 from maillage.observatory.errors import french_number
+from maillage.observatory.imports.activity import salaried_shares
 from maillage.observatory.model import CommuneInputs
-from maillage.observatory.models import CensusImport, CommuneActivity, CommuneCommute
+from maillage.observatory.models import (
+    CensusImport,
+    CommuneActivity,
+    CommuneCommute,
+    CommuneEmployment,
+)
 from maillage.observatory.pcs import PCS_COUNT
 from maillage.territory.models import EPCI, Commune, Departement, Region
 
@@ -51,6 +62,15 @@ _ACTIVITY_FIELDS = (
     "car_share",
 )
 _COMMUTE_FIELDS = ("commune_code", "mean_km", "mix")
+_EMPLOYMENT_FIELDS = ("commune_code", "salaried", "solos", "car_share")
+_FIELDS = {
+    CommuneActivity: _ACTIVITY_FIELDS,
+    CommuneCommute: _COMMUTE_FIELDS,
+    CommuneEmployment: _EMPLOYMENT_FIELDS,
+}
+# What a page, an export or a report says when the salaried share and the solos are estimated.
+STATUS_ESTIMATE = "estimation par défaut (importez « Caractéristiques de l'emploi »)"
+STATUS_ESTIMATED_LABEL = f"Part des salariés et indépendants sans salarié : {STATUS_ESTIMATE}"
 
 
 @dataclass(frozen=True)
@@ -139,15 +159,34 @@ def commune_inputs(
 
     positions = _positions(code_list)
     latest = _latest_imports()
+    status_estimated = np.ones(len(code_list), dtype=bool)
+    car_known = np.zeros(len(code_list), dtype=bool)
     if CensusImport.Kind.ACTIVITY in latest:
         for row in _rows(CommuneActivity, latest[CensusImport.Kind.ACTIVITY], code_list):
+            shares, solo = row[1 + PCS_COUNT : 1 + 2 * PCS_COUNT], row[1 + 2 * PCS_COUNT]
             for i in positions[row[0]]:
                 working[i] = row[1 : 1 + PCS_COUNT]
-                salaried_share[i] = row[1 + PCS_COUNT : 1 + 2 * PCS_COUNT]
-                solos[i] = row[1 + 2 * PCS_COUNT]
                 estimated[i] = False
+                if solo is not None and None not in shares:
+                    # An older file with the status columns in it.
+                    salaried_share[i] = shares
+                    solos[i] = solo
+                    status_estimated[i] = False
+                else:
+                    solos[i] = defaults.estimate_solos(working[i].sum())
                 if row[2 + 2 * PCS_COUNT] is not None:
                     car_share[i] = row[2 + 2 * PCS_COUNT]
+                    car_known[i] = True
+    if CensusImport.Kind.EMPLOYMENT in latest:
+        for code, salaried, solo, car in _rows(
+            CommuneEmployment, latest[CensusImport.Kind.EMPLOYMENT], code_list
+        ):
+            for i in positions[code]:
+                salaried_share[i] = salaried_shares(working[i : i + 1], np.array([salaried]))[0]
+                solos[i] = solo
+                status_estimated[i] = False
+                if car is not None and not car_known[i]:
+                    car_share[i] = car
     if CensusImport.Kind.MOBPRO in latest:
         for code, mean_km, shares in _rows(
             CommuneCommute, latest[CensusImport.Kind.MOBPRO], code_list
@@ -167,6 +206,7 @@ def commune_inputs(
         estimated=estimated,
         commute_mix=mix,
         car_share=car_share,
+        status_estimated=status_estimated,
     )
 
 
@@ -200,6 +240,7 @@ def inputs_provenance() -> dict[str, str]:
     imports used (kind, year, file, date) or the default estimate."""
     latest = _latest_import_records()
     activity = latest.get(CensusImport.Kind.ACTIVITY)
+    employment = latest.get(CensusImport.Kind.EMPLOYMENT)
     commute = latest.get(CensusImport.Kind.MOBPRO)
     threshold = f"{defaults.EMPLOYMENT_POLE_MIN_POPULATION:,}".replace(",", "\u202f")
     pole = (
@@ -227,13 +268,9 @@ def inputs_provenance() -> dict[str, str]:
             if commute
             else f"estimation par défaut : {pole} (aucun fichier MOBPRO importé)"
         ),
-        "part des actifs allant travailler en voiture": (
-            f"{_describe(activity)} (colonnes du mode de transport) ; ailleurs {car_default}"
-            if activity
-            and CommuneActivity.objects.filter(
-                census_import=activity, car_share__isnull=False
-            ).exists()
-            else car_default
+        "part des salariés et indépendants sans salarié": _status_provenance(activity, employment),
+        "part des actifs allant travailler en voiture": _car_provenance(
+            activity, employment, car_default
         ),
     }
     return provenance
@@ -267,7 +304,7 @@ def _latest_import_records() -> dict[str, CensusImport]:
 def _rows(model, import_id: int, codes: list[str]) -> list[tuple]:
     """Rows of one import for `codes`: `IN` lists within the database's parameter limit, or the
     whole import when the communes are many (all of France)."""
-    fields = _ACTIVITY_FIELDS if model is CommuneActivity else _COMMUTE_FIELDS
+    fields = _FIELDS[model]
     queryset = model.objects.filter(census_import_id=import_id).order_by("commune_code")
     wanted = sorted(set(codes))
     if len(wanted) > _WHOLE_IMPORT_ABOVE:
@@ -279,6 +316,49 @@ def _rows(model, import_id: int, codes: list[str]) -> list[tuple]:
         part = wanted[start : start + size]
         rows += queryset.filter(commune_code__in=part).values_list(*fields)
     return rows
+
+
+def _status_provenance(activity: CensusImport | None, employment: CensusImport | None) -> str:
+    share = french_number(defaults.INDEPENDENT_SHARE * 100)
+    solo = french_number(defaults.SOLO_SHARE_OF_INDEPENDENTS * 100)
+    estimate = (
+        f"{share} % d'indépendants parmi les actifs occupés (Insee Première n°1768), dont {solo} % "
+        "sans salarié (hypothèse) ; agriculteurs exploitants et artisans, commerçants, chefs "
+        "d'entreprise comptés non salariés"
+    )
+    method = (
+        "part des salariés = salariés / actifs occupés cadres, professions intermédiaires, "
+        "employés et ouvriers (au plus 100 %), 0 pour les agriculteurs exploitants et les "
+        "artisans, commerçants et chefs d'entreprise"
+    )
+    if employment:
+        return (
+            f"{_describe(employment)} ; {method} ; communes absentes du fichier : estimation "
+            f"par défaut, {estimate}"
+        )
+    if (
+        activity
+        and CommuneActivity.objects.filter(census_import=activity, solos__isnull=False).exists()
+    ):
+        return (
+            f"{_describe(activity)} (colonnes des salariés et indépendants) ; {method} ; "
+            f"communes absentes du fichier : estimation par défaut, {estimate}"
+        )
+    return f"{STATUS_ESTIMATE} : {estimate}"
+
+
+def _car_provenance(
+    activity: CensusImport | None, employment: CensusImport | None, car_default: str
+) -> str:
+    sources = [
+        record
+        for record, model in ((activity, CommuneActivity), (employment, CommuneEmployment))
+        if record and model.objects.filter(census_import=record, car_share__isnull=False).exists()
+    ]
+    if not sources:
+        return car_default
+    described = " ; puis ".join(_describe(record) for record in sources)
+    return f"{described} (colonnes du mode de transport) ; ailleurs {car_default}"
 
 
 def _describe(record: CensusImport) -> str:

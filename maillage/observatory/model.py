@@ -35,6 +35,7 @@ INPUT_LABELS = {
     "commute_mix": "répartition des actifs par distance domicile-travail",
     "commute_bin_km": "distances représentatives des tranches de trajet (km)",
     "car_share": "part des actifs allant travailler en voiture",
+    "status_estimated": "indicateur d'estimation des salariés et indépendants",
 }
 
 # A commute mix row is a set of shares: it must add up to 1 (or be all zero: unknown).
@@ -58,6 +59,9 @@ class CommuneInputs:
       `commute.COMMUTE_BIN_KM` (the bins the MOBPRO importer fills).
     - `car_share` (n,) or a number, optional: share of workers driving to work, used by the
       impact steps; by default the national figure `commute.CAR_SHARE_NATIONAL`.
+    - `status_estimated` (n,), optional: True where `salaried_share` and `solos` are the default
+      estimate (no « Caractéristiques de l'emploi » figure for the commune) even though its
+      working residents may be counted; by default the same as `estimated`.
 
     Arrays are converted to float64 (bool for `estimated`) and checked on construction; a bad
     value raises `InputError` naming the field.
@@ -72,6 +76,7 @@ class CommuneInputs:
     commute_mix: np.ndarray | None = None
     commute_bin_km: np.ndarray | None = None
     car_share: np.ndarray | float | None = None
+    status_estimated: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         codes = np.asarray(self.codes, dtype=str)
@@ -109,6 +114,10 @@ class CommuneInputs:
         if estimated.shape != (n,):
             estimated = np.broadcast_to(estimated, (n,)).copy()
         object.__setattr__(self, "estimated", estimated)
+        status = estimated if self.status_estimated is None else self.status_estimated
+        status = np.broadcast_to(np.asarray(status, dtype=bool), (n,)).copy()
+        # Estimated working residents always mean estimated shares and solos.
+        object.__setattr__(self, "status_estimated", status | estimated)
         self._check_commute_mix(codes)
         car_share = np.broadcast_to(
             np.asarray(CAR_SHARE_NATIONAL if self.car_share is None else self.car_share, float),

@@ -26,11 +26,13 @@ class CensusImport(models.Model):
 
     class Kind(models.TextChoices):
         ACTIVITY = "activite", _("Activité des résidents")
+        EMPLOYMENT = "emploi", _("Caractéristiques de l'emploi")
         MOBPRO = "mobpro", _("Mobilités professionnelles (domicile-travail)")
 
     kind = models.CharField(_("type de fichier"), max_length=10, choices=Kind.choices)
     vintage = models.PositiveSmallIntegerField(_("millésime du recensement"))
-    # Which column family or file variant was read: "CS" / "GSEC" (activity), "flux" / "detail".
+    # Which column family or file variant was read: "CS" / "GSEC" (activity), "total" / "sexe"
+    # (employment), "flux" / "detail" (MOBPRO).
     layout = models.CharField(_("variante du fichier"), max_length=20)
     filename = models.CharField(_("nom du fichier"), max_length=255)
     sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
@@ -39,6 +41,10 @@ class CensusImport(models.Model):
     unknown_communes = models.JSONField(_("codes commune inconnus"), default=list, blank=True)
     outside_territories = models.PositiveIntegerField(
         _("communes hors des territoires chargés"), default=0
+    )
+    # Codes such as `1001` (leading zero lost in a spreadsheet) read as `01001`.
+    repaired_codes = models.PositiveIntegerField(
+        _("codes commune complétés d'un zéro initial"), default=0
     )
     imported_at = models.DateTimeField(_("importé le"), default=timezone.now)
     imported_by = models.ForeignKey(
@@ -71,9 +77,14 @@ class CensusImport(models.Model):
         return f"{self.get_kind_display()} {self.vintage} ({self.filename})"
 
 
-def _non_negative(prefix: str, field: str, label: str) -> models.CheckConstraint:
+def _non_negative(
+    prefix: str, field: str, label: str, nullable: bool = False
+) -> models.CheckConstraint:
+    condition = Q(**{f"{field}__gte": 0})
+    if nullable:
+        condition |= Q(**{f"{field}__isnull": True})
     return models.CheckConstraint(
-        condition=Q(**{f"{field}__gte": 0}),
+        condition=condition,
         name=f"{prefix}_{field}_non_negative",
         violation_error_message=f"{label} : une valeur positive ou nulle est attendue.",
     )
@@ -94,10 +105,13 @@ class CommuneActivity(models.Model):
     """Working residents of one commune from an « Activité des résidents » file.
 
     Children codes of the file (delegated or associated communes, municipal arrondissements)
-    are summed into their parent commune. Salaried shares are derived (see `imports.activity`):
-    0 for agriculteurs exploitants and artisans-commerçants-chefs d'entreprise (independent by
-    definition of the PCS), and `min(1, P_SAL15P / (W3 + W4 + W5 + W6))` for the four other
-    groups, an approximation since the file does not cross status with PCS.
+    are summed into their parent commune. Salaried, solos and salaried shares are null for the
+    file as INSEE publishes it (they come from « Caractéristiques de l'emploi »,
+    `CommuneEmployment`); an older file carrying `P_SAL15P` fills them, the shares derived as in
+    `imports.activity.salaried_shares`: 0 for agriculteurs exploitants and
+    artisans-commerçants-chefs d'entreprise (independent by definition of the PCS), and
+    `min(1, P_SAL15P / (W3 + W4 + W5 + W6))` for the four other groups, an approximation since
+    no file crosses status with PCS.
     """
 
     census_import = models.ForeignKey(
@@ -113,14 +127,14 @@ class CommuneActivity(models.Model):
     working_pcs4 = models.FloatField(f"actifs occupés : {PCS_LABELS[3]}")
     working_pcs5 = models.FloatField(f"actifs occupés : {PCS_LABELS[4]}")
     working_pcs6 = models.FloatField(f"actifs occupés : {PCS_LABELS[5]}")
-    salaried_share_pcs1 = models.FloatField(f"part de salariés : {PCS_LABELS[0]}")
-    salaried_share_pcs2 = models.FloatField(f"part de salariés : {PCS_LABELS[1]}")
-    salaried_share_pcs3 = models.FloatField(f"part de salariés : {PCS_LABELS[2]}")
-    salaried_share_pcs4 = models.FloatField(f"part de salariés : {PCS_LABELS[3]}")
-    salaried_share_pcs5 = models.FloatField(f"part de salariés : {PCS_LABELS[4]}")
-    salaried_share_pcs6 = models.FloatField(f"part de salariés : {PCS_LABELS[5]}")
-    salaried = models.FloatField(_("salariés de 15 ans ou plus"))
-    solos = models.FloatField(_("indépendants sans salarié"))
+    salaried_share_pcs1 = models.FloatField(f"part de salariés : {PCS_LABELS[0]}", null=True)
+    salaried_share_pcs2 = models.FloatField(f"part de salariés : {PCS_LABELS[1]}", null=True)
+    salaried_share_pcs3 = models.FloatField(f"part de salariés : {PCS_LABELS[2]}", null=True)
+    salaried_share_pcs4 = models.FloatField(f"part de salariés : {PCS_LABELS[3]}", null=True)
+    salaried_share_pcs5 = models.FloatField(f"part de salariés : {PCS_LABELS[4]}", null=True)
+    salaried_share_pcs6 = models.FloatField(f"part de salariés : {PCS_LABELS[5]}", null=True)
+    salaried = models.FloatField(_("salariés de 15 ans ou plus"), null=True)
+    solos = models.FloatField(_("indépendants sans salarié"), null=True)
     car_share = models.FloatField(_("part des actifs allant travailler en voiture"), null=True)
 
     class Meta:
@@ -144,13 +158,60 @@ class CommuneActivity(models.Model):
                     "commune_activity",
                     f"salaried_share_pcs{k}",
                     f"Part de salariés ({PCS_LABELS[k - 1]})",
+                    nullable=True,
                 )
                 for k in PCS_GROUPS
             ),
-            _non_negative("commune_activity", "salaried", "Salariés"),
-            _non_negative("commune_activity", "solos", "Indépendants sans salarié"),
+            _non_negative("commune_activity", "salaried", "Salariés", nullable=True),
+            _non_negative("commune_activity", "solos", "Indépendants sans salarié", nullable=True),
             _share(
                 "commune_activity",
+                "car_share",
+                "Part des actifs allant travailler en voiture",
+                nullable=True,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commune_code} ({self.census_import_id})"
+
+
+class CommuneEmployment(models.Model):
+    """Status of the working residents of one commune, from a « Caractéristiques de l'emploi »
+    file (`base-cc-caract_emp`): what the model takes for the salaried shares and the solos.
+
+    Children codes are summed into their parent commune, as for `CommuneActivity`.
+    """
+
+    census_import = models.ForeignKey(
+        CensusImport,
+        on_delete=models.CASCADE,
+        related_name="employments",
+        verbose_name=_("import"),
+    )
+    commune_code = models.CharField(_("code commune"), max_length=5)
+    salaried = models.FloatField(_("salariés de 15 ans ou plus"))
+    solos = models.FloatField(_("indépendants sans salarié"))
+    non_salaried = models.FloatField(_("non-salariés de 15 ans ou plus"), null=True)
+    employers = models.FloatField(_("employeurs"), null=True)
+    car_share = models.FloatField(_("part des actifs allant travailler en voiture"), null=True)
+
+    class Meta:
+        verbose_name = _("caractéristiques de l'emploi d'une commune")
+        verbose_name_plural = _("caractéristiques de l'emploi des communes")
+        ordering = ["census_import", "commune_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["census_import", "commune_code"],
+                name="commune_employment_unique_per_import",
+                violation_error_message=_("Une commune n'a qu'une ligne par import."),
+            ),
+            _non_negative("commune_employment", "salaried", "Salariés"),
+            _non_negative("commune_employment", "solos", "Indépendants sans salarié"),
+            _non_negative("commune_employment", "non_salaried", "Non-salariés", nullable=True),
+            _non_negative("commune_employment", "employers", "Employeurs", nullable=True),
+            _share(
+                "commune_employment",
                 "car_share",
                 "Part des actifs allant travailler en voiture",
                 nullable=True,

@@ -224,3 +224,22 @@ def inputs_version() -> str:
     )
     last = imports["last"].isoformat() if imports["last"] else ""
     return f"{places_selectors.directory_version()}|{imports['count']}:{imports['top']}:{last}"
+
+
+def census_import_notes(record: CensusImport) -> list[str]:
+    """What an import's author should know beyond « done », in French: codes repaired, and
+    figures still estimated because the companion file is missing."""
+    notes = []
+    if record.repaired_codes:
+        plural = "s" if record.repaired_codes > 1 else ""
+        notes.append(
+            f"{record.repaired_codes} code{plural} commune sans leur zéro initial (perdu à "
+            f"l'ouverture dans un tableur) : complété{plural} (par exemple 1001 → 01001)."
+        )
+    if (
+        record.kind == CensusImport.Kind.ACTIVITY
+        and not record.activities.filter(solos__isnull=False).exists()
+        and not CensusImport.objects.filter(kind=CensusImport.Kind.EMPLOYMENT).exists()
+    ):
+        notes.append(f"{inputs_mod.STATUS_ESTIMATED_LABEL}.")
+    return notes

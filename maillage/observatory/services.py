@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from maillage.observatory import scenarios as scenarios_mod
 from maillage.observatory.errors import ImportFileError, ScenarioError
-from maillage.observatory.imports import activity, mobpro, reading
+from maillage.observatory.imports import activity, employment, mobpro, reading
 from maillage.observatory.imports.reference import (
     commune_centroids,
     commune_reference,
@@ -28,6 +28,7 @@ from maillage.observatory.models import (
     CensusImport,
     CommuneActivity,
     CommuneCommute,
+    CommuneEmployment,
     SavedScenario,
 )
 from maillage.observatory.pcs import PCS_COUNT
@@ -37,6 +38,13 @@ BATCH_SIZE = 2000
 SCENARIO_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SAVE_ATTEMPTS = 3
 
+
+# How each kind's data CSV is told apart from the metadata CSV beside it in an INSEE archive.
+_DATA_HEADER = {
+    CensusImport.Kind.ACTIVITY: activity.is_activity_header,
+    CensusImport.Kind.EMPLOYMENT: employment.is_employment_header,
+    CensusImport.Kind.MOBPRO: mobpro.is_mobpro_header,
+}
 
 # What a damaged or foreign file raises while being read (zip, deflate, csv, encryption).
 UNREADABLE = (
@@ -59,25 +67,31 @@ def census_import(
     allow_unknown: bool = False,
     progress: reading.Progress | None = None,
 ) -> CensusImport:
-    """Import an INSEE file (`kind` « activite » or « mobpro »), all or nothing.
+    """Import an INSEE file (`kind` « activite », « emploi » or « mobpro »), all or nothing.
 
     The whole file is read and checked before anything is written; any problem raises
     `ImportFileError` (French message naming the column) and nothing is stored. Side effects:
-    one `CensusImport` row and one `CommuneActivity` or `CommuneCommute` row per commune, in one
-    transaction; the new import becomes the one the observatory uses for its kind.
-    `progress(label, done, total)` is called while reading (bytes) and writing (communes).
+    one `CensusImport` row and one `CommuneActivity`, `CommuneEmployment` or `CommuneCommute`
+    row per commune, in one transaction; the new import becomes the one the observatory uses
+    for its kind. `progress(label, done, total)` is called while reading (bytes) and writing
+    (communes).
     """
     if kind not in CensusImport.Kind.values:
         raise ImportFileError(
             "kind",
             f"Type de fichier inconnu : « {kind} » ; choisir « activite » (activité des "
-            "résidents) ou « mobpro » (mobilités professionnelles).",
+            "résidents), « emploi » (caractéristiques de l'emploi) ou « mobpro » (mobilités "
+            "professionnelles).",
         )
     try:
-        source = reading.open_csv(file, filename)
+        source = reading.open_csv(file, filename, wanted=_DATA_HEADER[kind])
         reference = commune_reference()
         if kind == CensusImport.Kind.ACTIVITY:
             table = activity.read_activity(
+                source, reference=reference, allow_unknown=allow_unknown, progress=progress
+            )
+        elif kind == CensusImport.Kind.EMPLOYMENT:
+            table = employment.read_employment(
                 source, reference=reference, allow_unknown=allow_unknown, progress=progress
             )
         else:
@@ -112,10 +126,13 @@ def census_import(
             communes_stored=len(table.codes),
             unknown_communes=table.unknown,
             outside_territories=sum(code not in loaded for code in table.codes),
+            repaired_codes=table.repairs.count if table.repairs else 0,
             imported_by=user,
         )
         if kind == CensusImport.Kind.ACTIVITY:
             _insert(CommuneActivity, _activity_rows(record, table), progress)
+        elif kind == CensusImport.Kind.EMPLOYMENT:
+            _insert(CommuneEmployment, _employment_rows(record, table), progress)
         else:
             _insert(CommuneCommute, _commute_rows(record, table), progress)
         # The import in use is the last one *finished*: stamp it just before the commit.
@@ -243,23 +260,59 @@ def _insert(
                 progress("Enregistrement", min(start + BATCH_SIZE, len(values)), len(values))
 
 
+def _nullable(values: np.ndarray) -> list:
+    """Floats for the database, None where NaN (a figure the file does not give)."""
+    return [None if np.isnan(value) else float(value) for value in np.ravel(values)]
+
+
 def _activity_rows(
     record: CensusImport, table: activity.ActivityTable
 ) -> tuple[tuple[str, ...], list[tuple]]:
-    car = [None if np.isnan(value) else float(value) for value in table.car_share]
+    car = _nullable(table.car_share)
+    salaried, solos = _nullable(table.salaried), _nullable(table.solos)
     values = [
         (
             record.pk,
             code,
             *map(float, table.working[i]),
-            *map(float, table.salaried_share[i]),
-            float(table.salaried[i]),
-            float(table.solos[i]),
+            *_nullable(table.salaried_share[i]),
+            salaried[i],
+            solos[i],
             car[i],
         )
         for i, code in enumerate(table.codes)
     ]
     return _ACTIVITY_COLUMNS, values
+
+
+_EMPLOYMENT_COLUMNS = (
+    "census_import",
+    "commune_code",
+    "salaried",
+    "solos",
+    "non_salaried",
+    "employers",
+    "car_share",
+)
+
+
+def _employment_rows(
+    record: CensusImport, table: employment.EmploymentTable
+) -> tuple[tuple[str, ...], list[tuple]]:
+    optional = [
+        _nullable(values) for values in (table.non_salaried, table.employers, table.car_share)
+    ]
+    values = [
+        (
+            record.pk,
+            code,
+            float(table.salaried[i]),
+            float(table.solos[i]),
+            *(column[i] for column in optional),
+        )
+        for i, code in enumerate(table.codes)
+    ]
+    return _EMPLOYMENT_COLUMNS, values
 
 
 def _commute_rows(

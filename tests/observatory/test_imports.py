@@ -315,11 +315,10 @@ def bad_row(line_value: dict[str, str]) -> list[list[str]]:
             ),
             "base.csv",
             "C21_ACTOCC1564_CS3",
-            "Colonnes manquantes dans « base.csv » : C21_ACTOCC1564_CS3, P21_SAL15P. Millésimes "
-            "reconnus : 2021 ; familles de colonnes PCS trouvées : 2021 : CS (5 colonnes sur 6). "
-            "Attendu : CODGEO ; PCS 2003, colonnes C{aa}_ACTOCC1564_CS1 … CS6 (jusqu'au RP "
-            "2021) ou PCS 2020, colonnes C{aa}_ACTOCC1564_STAT_GSEC11 … GSEC16 (à partir du RP "
-            "2022) ; P{aa}_SAL15P ; P{aa}_NSAL15P_INDEP.",
+            "Colonnes manquantes dans « base.csv » : C21_ACTOCC1564_CS3. Millésimes reconnus : "
+            "2021 ; familles de colonnes PCS trouvées : 2021 : CS (5 colonnes sur 6). Attendu : "
+            "CODGEO ; PCS 2003, colonnes C{aa}_ACTOCC1564_CS1 … CS6 (jusqu'au RP 2021) ou PCS "
+            "2020, colonnes C{aa}_ACTOCC1564_STAT_GSEC11 … GSEC16 (à partir du RP 2022).",
         ),
         (
             csv_bytes(FLUX21_HEADER, FLUX21_ROWS[:1]),
@@ -328,14 +327,6 @@ def bad_row(line_value: dict[str, str]) -> list[list[str]]:
             "« flux.csv » n'a aucune colonne P{aa}_ ou C{aa}_ : ce n'est pas le fichier « Activité "
             "des résidents » de l'Insee (base-cc-emploi-pop-active). Ce fichier ressemble à un "
             "fichier de mobilités professionnelles (MOBPRO) : choisir le type « mobpro ».",
-        ),
-        (
-            activity_with(rows=bad_row({"CODGEO": "1001"})),
-            "base.csv",
-            "CODGEO",
-            "Colonne CODGEO, ligne 3 : code commune « 1001 » mal formé ; 5 caractères attendus "
-            "(par exemple 01001 ou 2A004). Un zéro initial a-t-il été perdu à l'ouverture dans un "
-            "tableur ?",
         ),
         (
             activity_with(rows=bad_row({"CODGEO": "Caen"})),
@@ -393,7 +384,6 @@ def bad_row(line_value: dict[str, str]) -> list[list[str]]:
         "no-separator",
         "missing-columns",
         "mobpro-as-activity",
-        "code-lost-leading-zero",
         "code-not-a-code",
         "negative",
         "not-a-number",
@@ -413,12 +403,13 @@ def test_activity_bad_file_refused_in_french_and_nothing_stored(data, filename, 
 
 def test_unknown_kind_refused():
     with pytest.raises(ImportFileError) as caught:
-        run_import("emploi", csv_bytes(ACTIVITY21_HEADER, ACTIVITY21_ROWS), "base.csv")
+        run_import("recensement", csv_bytes(ACTIVITY21_HEADER, ACTIVITY21_ROWS), "base.csv")
 
     assert caught.value.field == "kind"
     assert caught.value.message == (
-        "Type de fichier inconnu : « emploi » ; choisir « activite » (activité des résidents) "
-        "ou « mobpro » (mobilités professionnelles)."
+        "Type de fichier inconnu : « recensement » ; choisir « activite » (activité des "
+        "résidents), « emploi » (caractéristiques de l'emploi) ou « mobpro » (mobilités "
+        "professionnelles)."
     )
 
 

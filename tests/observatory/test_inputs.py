@@ -29,6 +29,14 @@ from tests.observatory.test_imports import (
 
 pytestmark = pytest.mark.django_db
 
+STATUS_DEFAULT = (
+    "12 % d'indépendants parmi les actifs occupés (Insee Première n°1768), dont 60 % sans "
+    "salarié (hypothèse) ; agriculteurs exploitants et artisans, commerçants, chefs d'entreprise "
+    "comptés non salariés"
+)
+STATUS_ESTIMATE = (
+    "estimation par défaut (importez « Caractéristiques de l'emploi ») : " + STATUS_DEFAULT
+)
 CAR_SOURCE = (
     "70 % : Insee Focus n°143 (13/02/2019) : en 2015, 70 % des salariés habitant et travaillant "
     "en France (hors Mayotte) utilisent principalement leur voiture pour aller travailler"
@@ -235,6 +243,7 @@ def test_inputs_provenance_without_imports():
             "proche (commune de 10\u202f000 habitants ou plus parmi les communes chargées, "
             "hypothèse) (aucun fichier MOBPRO importé)"
         ),
+        "part des salariés et indépendants sans salarié": STATUS_ESTIMATE,
         "part des actifs allant travailler en voiture": CAR_SOURCE,
     }
 

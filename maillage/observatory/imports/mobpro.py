@@ -7,7 +7,9 @@ Two files are read:
   of residence × commune of work), the year read from the flow column;
 - the detail `FD_MOBPRO_AAAA.csv` (one row per person, weight `IPONDI` with a decimal comma,
   residence `COMMUNE`, work `DCLT`), the year read from the file name; weights are summed per
-  (residence, work), chunk by chunk.
+  (residence, work), chunk by chunk. Its other columns are ignored, so the PCS column renamed
+  from `CS1` to `GS` in RP 2022 changes nothing; the 2023 archive's dictionary
+  (`varmod_MOBPRO_2023.csv`, lower case) is told apart from the data by its header.
 
 Distance of a flow: great-circle distance between the communes' centroids × the detour factor
 `defaults.DETOUR_FACTOR`; `defaults.SAME_COMMUNE_KM` inside one commune (arrondissements of
@@ -42,6 +44,13 @@ _PREFIX = re.compile(r"^[PC]\d{2}_")
 Centroids = Callable[[Sequence[str]], tuple[np.ndarray, np.ndarray]]
 
 
+def is_mobpro_header(header: Sequence[str]) -> bool:
+    """A CSV of an archive is MOBPRO data when it has a flow column or the detail's columns."""
+    return any(_FLOW.match(name) for name in header) or {"COMMUNE", WORK_COLUMN, "IPONDI"} <= set(
+        header
+    )
+
+
 @dataclass(frozen=True)
 class MobproColumns:
     vintage: int
@@ -67,6 +76,7 @@ class CommuteTable:
     mean_km: np.ndarray
     mix: np.ndarray
     unknown: list[str]
+    repairs: reading.CodeRepairs | None = None
 
 
 def mobpro_columns(header: Sequence[str], filename: str) -> MobproColumns:
@@ -128,11 +138,12 @@ def read_mobpro(
     unknown codes (residence or work) unless `allow_unknown`: then rows of unknown residences
     are left out, work in an unknown commune is unplaced, and the codes are listed."""
     columns = mobpro_columns(source.header, source.name)
+    repairs = reading.CodeRepairs()
     frames: list[pl.DataFrame] = []
     rows = 0
     for chunk in reading.iter_chunks(source, columns.all(), progress=progress):
-        residence = reading.commune_codes(chunk, columns.residence)
-        work = reading.commune_codes(chunk, WORK_COLUMN)
+        residence = reading.commune_codes(chunk, columns.residence, repairs=repairs)
+        work = reading.commune_codes(chunk, WORK_COLUMN, repairs=repairs)
         flow = reading.numbers(chunk, columns.weight, codes=residence)
         rows += len(chunk)
         frames.append(
@@ -174,6 +185,7 @@ def read_mobpro(
         layout=columns.layout,
         rows=rows,
         unknown=sorted(set(unknown_res) | set(unknown_work)),
+        repairs=repairs,
         **table,
     )
 

@@ -4,6 +4,11 @@ without BOM or Latin-1, decimal commas, commune codes as text.
 Files are streamed in chunks of rows (the MOBPRO detail file has millions of lines), so nothing
 here holds a whole file in memory. Every refusal is an `ImportFileError` naming the column (or
 `file`) and, where it helps, the line, in French.
+
+In an archive the data CSV is recognised by its header (`open_csv(..., wanted=…)`), not by its
+name: INSEE zips carry a metadata CSV (`meta_…`, `varmod_…`) and sometimes the XLSX beside it.
+A commune code that lost its leading zero in a spreadsheet (`1001`) is repaired (`01001`) and
+counted in `CodeRepairs`, so the import can say so.
 """
 
 import codecs
@@ -27,6 +32,8 @@ from maillage.observatory.errors import ImportFileError, french_number
 Progress = Callable[[str, int, int], None]
 
 COMMUNE_CODE = re.compile(r"^[0-9][0-9AB][0-9]{3}$")
+# A code of départements 01–09 read as a number by a spreadsheet: four digits, zero lost.
+_LOST_ZERO = re.compile(r"^[0-9]{4}$")
 _SNIFF_BYTES = 1 << 16
 _HASH_BLOCK = 1 << 20
 CHUNK_ROWS = 100_000
@@ -63,10 +70,35 @@ class Chunk:
         return len(self.lines)
 
 
-def open_csv(file: BinaryIO, filename: str) -> CsvFile:
+@dataclass
+class CodeRepairs:
+    """Commune codes completed with their lost leading zero (`1001` → `01001`) while reading."""
+
+    count: int = 0
+    example: tuple[str, str] | None = None
+
+    def sentence(self) -> str:
+        """What the import reports, in French (empty when nothing was repaired)."""
+        if not self.count or self.example is None:
+            return ""
+        before, after = self.example
+        plural = "s" if self.count > 1 else ""
+        return (
+            f"{self.count} code{plural} commune sans leur zéro initial (perdu à l'ouverture dans "
+            f"un tableur), complété{plural} : par exemple {before} → {after}."
+        )
+
+
+# wanted(header) -> True when a CSV of an archive is the data file the importer reads.
+HeaderTest = Callable[[tuple[str, ...]], bool]
+
+
+def open_csv(file: BinaryIO, filename: str, *, wanted: HeaderTest | None = None) -> CsvFile:
     """Inspect `file` (bytes, seekable or not): unzip if needed, detect encoding and separator,
-    read the header. Raises `ImportFileError` for an empty file, an archive without a data CSV,
-    binary content or a header without separator."""
+    read the header. In an archive, the CSV whose header passes `wanted` is read (the largest if
+    several), else the largest CSV whose name is not a metadata one. Raises `ImportFileError`
+    for an empty file, an archive without a data CSV, binary content or a header without
+    separator."""
     stream = _seekable(file)
     sha256, size = _digest(stream)
     if size == 0:
@@ -74,39 +106,15 @@ def open_csv(file: BinaryIO, filename: str) -> CsvFile:
     stream.seek(0)
     if zipfile.is_zipfile(stream):
         stream.seek(0)
-        name, opener, size = _zip_member(stream, filename)
-    else:
+        return _zip_member(stream, filename, sha256, wanted)
+    stream.seek(0)
+
+    def opener() -> BinaryIO:
+        # Closing what we hand out must not close the caller's file.
         stream.seek(0)
-        name = PurePosixPath(filename).name
+        return _CountingReader(stream)
 
-        def opener() -> BinaryIO:
-            # Closing what we hand out must not close the caller's file.
-            stream.seek(0)
-            return _CountingReader(stream)
-
-    with opener() as probe:
-        prefix = probe.read(_SNIFF_BYTES)
-    encoding = _encoding(prefix, name)
-    header_line = _first_line(prefix, encoding)
-    if not header_line.strip():
-        raise ImportFileError("file", f"Le fichier « {name} » est vide.")
-    separator = next((sep for sep in (";", ",", "\t") if sep in header_line), None)
-    if separator is None:
-        raise ImportFileError(
-            "file",
-            f"L'en-tête de « {name} » ne contient ni « ; » ni « , » : ce n'est pas un fichier "
-            "CSV de l'Insee.",
-        )
-    header = next(csv.reader([header_line], delimiter=separator))
-    return CsvFile(
-        name=name,
-        sha256=sha256,
-        encoding=encoding,
-        separator=separator,
-        header=tuple(column.strip().strip('"').upper() for column in header),
-        size=size,
-        opener=opener,
-    )
+    return _inspect(PurePosixPath(filename).name, sha256, size, opener)
 
 
 def iter_chunks(
@@ -155,24 +163,28 @@ def iter_chunks(
             progress("Lecture du fichier", source.size, source.size)
 
 
-def commune_codes(chunk: Chunk, column: str) -> pl.Series:
-    """The codes of `column`, stripped and upper-cased (`2a004` → `2A004`); a malformed one is
-    refused with its line. Codes of countries (99xxx, MOBPRO place of work) have the same shape."""
+def commune_codes(chunk: Chunk, column: str, *, repairs: CodeRepairs | None = None) -> pl.Series:
+    """The codes of `column`, stripped and upper-cased (`2a004` → `2A004`); four digits get
+    their lost leading zero back (`1001` → `01001`, counted in `repairs`); any other malformed
+    code is refused with its line. Codes of countries (99xxx, MOBPRO place of work) have the
+    same shape."""
     codes = pl.Series(column, chunk.columns[column], dtype=pl.String)
     codes = codes.str.strip_chars().str.to_uppercase()
+    lost_zero = codes.str.contains(_LOST_ZERO.pattern).fill_null(False)
+    if lost_zero.any():
+        first = int(np.argmax(lost_zero.to_numpy()))
+        codes = codes.zip_with(~lost_zero, codes.str.zfill(5))
+        if repairs is not None:
+            if repairs.example is None:
+                repairs.example = (codes[first][1:], codes[first])
+            repairs.count += int(lost_zero.sum())
     valid = codes.str.contains(COMMUNE_CODE.pattern).fill_null(False).to_numpy()
     if not valid.all():
         i = int(np.argmin(valid))
-        code = codes[i]
-        hint = (
-            " Un zéro initial a-t-il été perdu à l'ouverture dans un tableur ?"
-            if code.isdigit() and len(code) == 4
-            else ""
-        )
         raise ImportFileError(
             column,
-            f"Colonne {column}, ligne {chunk.lines[i]} : code commune « {code} » mal formé ; "
-            f"5 caractères attendus (par exemple 01001 ou 2A004).{hint}",
+            f"Colonne {column}, ligne {chunk.lines[i]} : code commune « {codes[i]} » mal formé ; "
+            f"5 caractères attendus (par exemple 01001 ou 2A004).",
         )
     return codes
 
@@ -257,9 +269,37 @@ def _digest(stream: BinaryIO) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _zip_member(stream: BinaryIO, filename: str) -> tuple[str, Callable[[], BinaryIO], int]:
-    """The data CSV of an INSEE archive: `.csv` members, metadata ones (`meta_…`, `Varmod_…`)
-    left out; the largest one if several remain."""
+def _inspect(name: str, sha256: str, size: int, opener: Callable[[], BinaryIO]) -> CsvFile:
+    """Encoding, separator and header of one CSV."""
+    with opener() as probe:
+        prefix = probe.read(_SNIFF_BYTES)
+    encoding = _encoding(prefix, name)
+    header_line = _first_line(prefix, encoding)
+    if not header_line.strip():
+        raise ImportFileError("file", f"Le fichier « {name} » est vide.")
+    separator = next((sep for sep in (";", ",", "\t") if sep in header_line), None)
+    if separator is None:
+        raise ImportFileError(
+            "file",
+            f"L'en-tête de « {name} » ne contient ni « ; » ni « , » : ce n'est pas un fichier "
+            "CSV de l'Insee.",
+        )
+    header = next(csv.reader([header_line], delimiter=separator))
+    return CsvFile(
+        name=name,
+        sha256=sha256,
+        encoding=encoding,
+        separator=separator,
+        header=tuple(column.strip().strip('"').upper() for column in header),
+        size=size,
+        opener=opener,
+    )
+
+
+def _zip_member(stream: BinaryIO, filename: str, sha256: str, wanted: HeaderTest | None) -> CsvFile:
+    """The data CSV of an INSEE archive, among its `.csv` (or `.txt`) members: the one whose
+    header passes `wanted` (the largest if several); failing that, the largest whose name is
+    not a metadata one (`meta_…`, `varmod_…`), so that its missing columns are reported."""
     try:
         archive = zipfile.ZipFile(stream)
         members = [info for info in archive.infolist() if not info.is_dir()]
@@ -274,11 +314,24 @@ def _zip_member(stream: BinaryIO, filename: str) -> tuple[str, Callable[[], Bina
             f"« {filename} » est un classeur (XLSX ou ODS), pas un CSV : télécharger sur le site "
             "de l'Insee la version CSV du fichier.",
         )
-    data = [
-        info
+    tables = [
+        (info, name)
         for info, name in zip(members, names, strict=True)
-        if name.endswith((".csv", ".txt")) and not name.startswith(_METADATA_PREFIXES)
+        if name.endswith((".csv", ".txt"))
     ]
+    candidates: list[CsvFile] = []
+    if wanted is not None:
+        for info, _lower in tables:
+            try:
+                name = PurePosixPath(info.filename).name
+                source = _inspect(name, sha256, info.file_size, _member(archive, info))
+            except ImportFileError:
+                continue
+            if wanted(source.header):
+                candidates.append(source)
+    if candidates:
+        return max(candidates, key=lambda source: source.size)
+    data = [info for info, name in tables if not name.startswith(_METADATA_PREFIXES)]
     if not data:
         listed = ", ".join(PurePosixPath(info.filename).name for info in members[:5]) or "rien"
         raise ImportFileError(
@@ -287,11 +340,16 @@ def _zip_member(stream: BinaryIO, filename: str) -> tuple[str, Callable[[], Bina
             f"{listed}).",
         )
     member = max(data, key=lambda info: info.file_size)
+    return _inspect(
+        PurePosixPath(member.filename).name, sha256, member.file_size, _member(archive, member)
+    )
 
+
+def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Callable[[], BinaryIO]:
     def opener() -> BinaryIO:
-        return archive.open(member)
+        return archive.open(info)
 
-    return PurePosixPath(member.filename).name, opener, member.file_size
+    return opener
 
 
 def _encoding(prefix: bytes, name: str) -> str:

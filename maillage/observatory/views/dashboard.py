@@ -18,6 +18,7 @@ from maillage.core.templatetags.humanize_fr import french_decimal
 from maillage.observatory import exports, selectors
 from maillage.observatory.analysis import INDICATORS, INDICATORS_BY_KEY, Analysis
 from maillage.observatory.forms import AnalysisForm, bound_with_defaults
+from maillage.observatory.inputs import STATUS_ESTIMATED_LABEL
 from maillage.observatory.measured import measured_impacts
 from maillage.observatory.report import desks_by_scenario_chart
 from maillage.observatory.scenarios import PUBLISHED_NAMES
@@ -188,6 +189,8 @@ def _results_context(request, analysis: Analysis, data: dict, names: list[str]) 
         "chart": chart,
         "links": links,
         "estimated_count": int(analysis.estimated.sum()),
+        "status_estimated_count": int(analysis.status_only_estimated().sum()),
+        "status_estimated_label": STATUS_ESTIMATED_LABEL,
         "commune_count": len(analysis.codes),
         "places_count": len(analysis.offer),
         "places_capacity": _number(float(analysis.offer.capacity.sum()), 0),

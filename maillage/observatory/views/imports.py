@@ -6,8 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from maillage.observatory import services
+from maillage.observatory import selectors, services
 from maillage.observatory.errors import ObservatoryError
+from maillage.observatory.imports.catalogue import LATEST_VINTAGE, VINTAGES, insee_files
 from maillage.observatory.models import CensusImport
 from maillage.places.permissions import is_coordinator
 
@@ -18,7 +19,8 @@ class CensusImportForm(forms.Form):
     kind = forms.ChoiceField(label="Fichier", choices=CensusImport.Kind.choices)
     file = forms.FileField(
         label="Fichier INSEE (CSV ou ZIP)",
-        help_text="Tel que téléchargé sur insee.fr : séparateur « ; », UTF-8 ou Latin-1.",
+        help_text="Tel que téléchargé sur insee.fr (archive zip ou CSV, séparateur « ; », "
+        "UTF-8 ou Latin-1) : inutile de le décompresser ou de l'ouvrir dans un tableur.",
     )
     allow_unknown = forms.BooleanField(
         label="Importer quand même si des codes commune sont inconnus (ils seront listés)",
@@ -54,16 +56,34 @@ def imports(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"Import réussi : {record.get_kind_display()} {record.vintage}, "
-                    f"{record.communes_stored} communes enregistrées.",
+                    " ".join(
+                        [
+                            f"Import réussi : {record.get_kind_display()} {record.vintage}, "
+                            f"{record.communes_stored} communes enregistrées.",
+                            *selectors.census_import_notes(record),
+                        ]
+                    ),
                 )
                 return redirect("observatory:imports")
         status = 400
     else:
         form = CensusImportForm()
+    vintage = _vintage(request.GET.get("millesime", ""))
     return render(
         request,
         "observatory/imports.html",
-        {"form": form, "history": CensusImport.objects.order_by("-imported_at")[:50]},
+        {
+            "form": form,
+            "history": CensusImport.objects.order_by("-imported_at")[:50],
+            "vintage": vintage,
+            "vintages": VINTAGES,
+            "files": insee_files(vintage),
+        },
         status=status,
     )
+
+
+def _vintage(value: str) -> int:
+    """The census year whose files the page lists: one of `VINTAGES`, else the latest."""
+    value = value.strip()[:4]
+    return int(value) if value.isdigit() and int(value) in VINTAGES else LATEST_VINTAGE

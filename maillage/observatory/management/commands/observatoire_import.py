@@ -1,4 +1,4 @@
-"""`manage.py observatoire_import --type activite|mobpro FICHIER`: import an INSEE file."""
+"""`manage.py observatoire_import --type activite|emploi|mobpro FICHIER`: import an INSEE file."""
 
 from pathlib import Path
 
@@ -7,6 +7,7 @@ from tqdm import tqdm
 
 from maillage.observatory.errors import ImportFileError
 from maillage.observatory.models import CensusImport
+from maillage.observatory.selectors import census_import_notes
 from maillage.observatory.services import census_import
 
 
@@ -42,9 +43,11 @@ class _TqdmProgress:
 class Command(BaseCommand):
     help = (
         "Importe un fichier Insee du recensement pour l'observatoire : « Activité des résidents » "
-        "(base-cc-emploi-pop-active, --type activite) ou mobilités professionnelles (flux "
-        "domicile-travail ou détail FD_MOBPRO, --type mobpro). CSV ou zip. Tout ou rien : un "
-        "fichier refusé n'enregistre rien."
+        "(base-cc-emploi-pop-active, --type activite), « Caractéristiques de l'emploi » "
+        "(base-cc-caract_emp, --type emploi) ou mobilités professionnelles (flux "
+        "domicile-travail ou détail FD_MOBPRO, --type mobpro). CSV ou zip tels que publiés. Tout "
+        "ou rien : un fichier refusé n'enregistre rien. La page /observatoire/imports/ liste les "
+        "fichiers à télécharger pour chaque millésime."
     )
 
     def add_arguments(self, parser):
@@ -53,7 +56,7 @@ class Command(BaseCommand):
             dest="kind",
             required=True,
             choices=CensusImport.Kind.values,
-            help="activite ou mobpro",
+            help="activite, emploi ou mobpro",
         )
         parser.add_argument("fichier", metavar="FICHIER", help="chemin du fichier CSV ou zip")
         parser.add_argument(
@@ -95,6 +98,7 @@ class Command(BaseCommand):
                 if unknown
                 else "Codes commune inconnus : aucun."
             ),
+            *census_import_notes(record),
         ]
         self.stdout.write(self.style.SUCCESS(lines[0]))
         for line in lines[1:]:
