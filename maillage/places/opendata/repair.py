@@ -273,6 +273,9 @@ def phone_e164(raw: object) -> Repaired[str]:
     if not numbers:
         raise RepairError(f"téléphone : numéro attendu, lu {_quote(raw)}")
     code, national, notes = _phone_digits(numbers[0], raw)
+    tails = [_text(c) for c in chunks if c not in numbers]
+    if tails:
+        notes.append(f"texte ignoré : {' '.join(tails)}")
     if code == "33" and national[:3] in _OVERSEAS:
         code = _OVERSEAS[national[:3]]
         if re.match(r"\s*(?:\+|00)33", numbers[0]):
@@ -436,7 +439,9 @@ def decimal_number(raw: object) -> Repaired[Decimal | None]:
         if not math.isfinite(raw):
             raise RepairError(f"nombre attendu, lu {_quote(raw)}")
         return Repaired(Decimal(repr(raw)))
-    text = _CURRENCY.sub("", _text(raw))
+    text = _text(raw)
+    while _CURRENCY.search(text):  # « 12,50 € HT »
+        text = _CURRENCY.sub("", text, count=1)
     text = re.sub(r"^€\s*", "", text).replace(" ", "").replace("'", "")
     if not re.fullmatch(r"[-+]?[\d.,]*\d[\d.,]*", text):
         raise RepairError(f"nombre attendu (ex. 12,50), lu {_quote(raw)}")
