@@ -231,10 +231,11 @@ def census_import_notes(record: CensusImport) -> list[str]:
     figures still estimated because the companion file is missing."""
     notes = []
     if record.repaired_codes:
-        plural = "s" if record.repaired_codes > 1 else ""
+        count = record.repaired_codes
+        what = "codes commune sans leur" if count > 1 else "code commune sans son"
         notes.append(
-            f"{record.repaired_codes} code{plural} commune sans leur zéro initial (perdu à "
-            f"l'ouverture dans un tableur) : complété{plural} (par exemple 1001 → 01001)."
+            f"{count} {what} zéro initial (perdu à l'ouverture dans un tableur) : "
+            f"complété{'s' if count > 1 else ''} (un code à 4 chiffres comme 1001 est lu 01001)."
         )
     if (
         record.kind == CensusImport.Kind.ACTIVITY

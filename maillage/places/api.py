@@ -2,13 +2,13 @@
 
 import hashlib
 import json
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
@@ -16,6 +16,7 @@ from maillage.core.compression import cached_response, compress_response
 from maillage.places import opening_hours, selectors, services
 from maillage.places.api_fields import errors_to_api, snapshot_from_api
 from maillage.places.models import Kind, Label, Place, PlaceProposal, Service
+from maillage.places.opendata import export
 from maillage.places.permissions import can_edit_place, is_coordinator
 from maillage.places.schemas import (
     CatalogueOut,
@@ -187,6 +188,45 @@ def map_geojson(filters) -> str:
             f'"statut":"{status}","postes":{desks}{extra}}}}}'
         )
     return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+
+
+class ExportQuery(PlaceQuery):
+    """The directory's filters, bounded (a download reads every matching place), and a format."""
+
+    format: Literal["csv", "geojson", "json", "mediation-csv", "mediation-json"] = "csv"
+    type: list[Annotated[str, Field(max_length=60)]] = Field([], max_length=20)
+    service: list[Annotated[str, Field(max_length=60)]] = Field([], max_length=20)
+    label: list[Annotated[str, Field(max_length=60)]] = Field([], max_length=20)
+    postes_min: int | None = Field(None, ge=0, le=10_000)
+    commune: str = Field("", max_length=100)
+    epci: str = Field("", max_length=9)
+    departement: str = Field("", max_length=3)
+    pres_de: str = Field("", max_length=100)
+
+
+_EXPORT_TYPES = {
+    spec.content_type.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
+    for spec in export.FORMATS.values()
+}
+
+
+@router.get(
+    "/export",
+    response={404: dict, 422: dict},
+    summary="Télécharger les lieux (CSV, GeoJSON, JSON, schéma national de médiation numérique)",
+    description=(
+        "Les lieux de l'annuaire (mêmes filtres que `GET /api/lieux`) dans un fichier "
+        "(`Content-Disposition: attachment`). `mediation-csv` et `mediation-json` suivent le "
+        "schéma national des lieux de médiation numérique (v1.0.1 et v1.0.2) : seuls les lieux "
+        "ouverts qui en remplissent les champs obligatoires y figurent (SIRET ou RNA, adresse, "
+        "code postal) ; les en-têtes `X-Lieux-Exportes` et `X-Lieux-Laisses-De-Cote` donnent "
+        "les nombres. Les lieux de démonstration suivent l'annuaire (`demo=false` pour les "
+        "exclure) et n'entrent jamais dans le schéma national. Voir docs/opendata-lieux.md."
+    ),
+    openapi_extra={"responses": {200: {"description": "Fichier", "content": _EXPORT_TYPES}}},
+)
+def export_places(request: HttpRequest, query: Query[ExportQuery]):
+    return export.export_response(selectors.place_directory(query.filters()), query.format)
 
 
 @router.get("/{public_id}", response={200: PlaceOut, 404: dict}, summary="Un lieu")

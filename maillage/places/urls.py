@@ -8,6 +8,7 @@ urlpatterns = [
     # Public directory and map (views/public.py)
     path("lieux/", public.directory, name="directory"),
     path("lieux/carte-integree/", public.widget, name="widget"),
+    path("lieux/telecharger/", public.directory_export, name="export"),
     path("lieux/<uuid:public_id>/", public.place_detail, name="detail"),
     # Editing, history and moderation (views/editing.py)
     path("lieux/proposer/", editing.place_new, name="new"),

@@ -75,18 +75,6 @@ class CodeRepairs:
     """Commune codes completed with their lost leading zero (`1001` → `01001`) while reading."""
 
     count: int = 0
-    example: tuple[str, str] | None = None
-
-    def sentence(self) -> str:
-        """What the import reports, in French (empty when nothing was repaired)."""
-        if not self.count or self.example is None:
-            return ""
-        before, after = self.example
-        plural = "s" if self.count > 1 else ""
-        return (
-            f"{self.count} code{plural} commune sans leur zéro initial (perdu à l'ouverture dans "
-            f"un tableur), complété{plural} : par exemple {before} → {after}."
-        )
 
 
 # wanted(header) -> True when a CSV of an archive is the data file the importer reads.
@@ -172,11 +160,8 @@ def commune_codes(chunk: Chunk, column: str, *, repairs: CodeRepairs | None = No
     codes = codes.str.strip_chars().str.to_uppercase()
     lost_zero = codes.str.contains(_LOST_ZERO.pattern).fill_null(False)
     if lost_zero.any():
-        first = int(np.argmax(lost_zero.to_numpy()))
         codes = codes.zip_with(~lost_zero, codes.str.zfill(5))
         if repairs is not None:
-            if repairs.example is None:
-                repairs.example = (codes[first][1:], codes[first])
             repairs.count += int(lost_zero.sum())
     valid = codes.str.contains(COMMUNE_CODE.pattern).fill_null(False).to_numpy()
     if not valid.all():

@@ -1,16 +1,22 @@
 """Open-data export of the directory: CSV, GeoJSON, JSON; documented in docs/opendata-lieux.md.
 
 Column names follow the national schema of « lieux de médiation numérique » where fields overlap,
-with `|` between multiple values as that schema does.
+with `|` between multiple values as that schema does. The profile that passes that schema is
+`mediation.py`; `export_places` gives every format to the command, the page and the API.
+CSV cells go through `core.tables.csv_cell` (formula injection).
 """
 
-import csv
-import io
 import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
+from django.http import StreamingHttpResponse
+from django.utils import timezone
 
+from maillage.core.tables import csv_lines
 from maillage.places.models import Place
+from maillage.places.opendata import mediation
 
 COLUMNS = [
     "id", "nom", "typologie", "types", "statut", "date_ouverture", "adresse", "code_postal",
@@ -22,10 +28,12 @@ COLUMNS = [
 ]  # fmt: skip
 
 
+# What the rows read besides the place itself (the médiation profile reads the postal codes).
+RELATED = ("commune__postal_codes", "kinds", "services", "labels")
+
+
 def exported_places(*, include_demo: bool = False) -> QuerySet[Place]:
-    places = Place.objects.select_related("commune", "operator").prefetch_related(
-        "kinds", "services", "labels"
-    )
+    places = Place.objects.select_related("commune", "operator").prefetch_related(*RELATED)
     if not include_demo:
         places = places.filter(is_demo=False)
     return places.order_by("name", "id")
@@ -37,11 +45,10 @@ def _money(value) -> str:
 
 def place_row(place: Place) -> dict[str, str | float | int]:
     kinds = [k.slug for k in place.kinds.all()]
-    typologie = ["TIERS_LIEUX"] + (["FABLAB"] if "fablab" in kinds else [])
     return {
         "id": str(place.public_id),
         "nom": place.name,
-        "typologie": "|".join(typologie),
+        "typologie": "|".join(mediation.typologie(place)),
         "types": "|".join(kinds),
         "statut": place.status,
         "date_ouverture": place.opening_date.isoformat() if place.opening_date else "",
@@ -76,35 +83,124 @@ def place_row(place: Place) -> dict[str, str | float | int]:
     }
 
 
+def prepare_places(places: list[Place]) -> list[Place]:
+    """Places from the directory selector, with what the rows read fetched in a few queries."""
+    prefetch_related_objects(places, "operator", *RELATED)
+    return places
+
+
+def rows_csv(columns: Sequence[str], rows: Iterable[dict]) -> Iterator[str]:
+    """Open-data CSV (UTF-8, `,`, LF, no byte order mark), one line at a time."""
+    return csv_lines(
+        columns,
+        ([row[name] for name in columns] for row in rows),
+        delimiter=",",
+        lineterminator="\n",
+    )
+
+
 def export_csv(places) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for place in places:
-        writer.writerow(place_row(place))
-    return buffer.getvalue()
+    return "".join(rows_csv(COLUMNS, (place_row(place) for place in places)))
 
 
-def export_json(places) -> str:
-    return json.dumps([place_row(p) for p in places], ensure_ascii=False, indent=1)
-
-
-def export_geojson(places) -> str:
-    features = []
-    for place in places:
+def _geojson_chunks(places) -> Iterator[str]:
+    yield '{"type": "FeatureCollection", "features": ['
+    for index, place in enumerate(places):
         properties = place_row(place)
         osm = [k.osm_tag for k in place.kinds.all() if k.osm_tag]
         if osm:
             properties["osm"] = "|".join(osm)
-        features.append(
-            {
-                "type": "Feature",
-                "id": properties["id"],
-                "geometry": {"type": "Point", "coordinates": [place.longitude, place.latitude]},
-                "properties": properties,
-            }
+        feature = {
+            "type": "Feature",
+            "id": properties["id"],
+            "geometry": {"type": "Point", "coordinates": [place.longitude, place.latitude]},
+            "properties": properties,
+        }
+        yield ("" if index == 0 else ", ") + json.dumps(feature, ensure_ascii=False)
+    yield "]}"
+
+
+def _json_chunks(rows: Iterable[dict]) -> Iterator[str]:
+    yield "["
+    for index, row in enumerate(rows):
+        yield ("\n" if index == 0 else ",\n") + json.dumps(row, ensure_ascii=False)
+    yield "\n]\n"
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    label: str  # French, for the download links
+    extension: str
+    content_type: str
+    stem: str  # of the downloaded file's name, before the date
+
+
+FORMATS = {
+    "csv": ExportFormat("CSV", "csv", "text/csv; charset=utf-8", "lieux-maillage"),
+    "geojson": ExportFormat("GeoJSON", "geojson", "application/geo+json", "lieux-maillage"),
+    "json": ExportFormat("JSON", "json", "application/json", "lieux-maillage"),
+    "mediation-csv": ExportFormat(
+        "CSV au schéma national (médiation numérique)",
+        "csv",
+        "text/csv; charset=utf-8",
+        "lieux-maillage-mediation-numerique",
+    ),
+    "mediation-json": ExportFormat(
+        "JSON au schéma national (médiation numérique)",
+        "json",
+        "application/json",
+        "lieux-maillage-mediation-numerique",
+    ),
+}
+
+
+@dataclass
+class Export:
+    """A file being written (`chunks`, to stream) and what was left out of it, in French."""
+
+    chunks: Iterator[str]
+    count: int  # rows in the file
+    left_out: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        return "".join(self.chunks)
+
+
+def export_places(places: Sequence[Place], fmt: str) -> Export:
+    """The places in one of FORMATS; the médiation profile may leave places out (reasons given)."""
+    if fmt.startswith("mediation-"):
+        result = mediation.mediation_rows(places)
+        chunks = (
+            rows_csv(mediation.COLUMNS, result.rows)
+            if fmt == "mediation-csv"
+            else _json_chunks(result.rows)
         )
-    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+        return Export(chunks, len(result.rows), result.left_out, result.warnings)
+    if fmt == "geojson":
+        return Export(_geojson_chunks(places), len(places))
+    if fmt == "json":
+        return Export(_json_chunks(place_row(p) for p in places), len(places))
+    if fmt == "csv":
+        return Export(rows_csv(COLUMNS, (place_row(p) for p in places)), len(places))
+    raise ValueError(f"Format d'export inconnu : {fmt}")
 
 
-EXPORTERS = {"csv": export_csv, "json": export_json, "geojson": export_geojson}
+def export_filename(fmt: str) -> str:
+    """`lieux-maillage-2026-12-07.csv`: the day of the export, in France."""
+    spec = FORMATS[fmt]
+    return f"{spec.stem}-{timezone.localdate().isoformat()}.{spec.extension}"
+
+
+def export_response(places: list[Place], fmt: str) -> StreamingHttpResponse:
+    """The file as a download, written while it is sent; for the directory page and the API.
+
+    `X-Lieux-Exportes` and `X-Lieux-Laisses-De-Cote` give the counts (the reasons are only in
+    the command's output: a file at the national schema has no room for them).
+    """
+    export = export_places(prepare_places(places), fmt)
+    response = StreamingHttpResponse(export.chunks, content_type=FORMATS[fmt].content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(fmt)}"'
+    response["X-Lieux-Exportes"] = str(export.count)
+    response["X-Lieux-Laisses-De-Cote"] = str(len(export.left_out))
+    return response

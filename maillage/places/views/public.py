@@ -21,6 +21,7 @@ from maillage.core.middleware import policy_for, tile_origin
 from maillage.places import opening_hours, selectors
 from maillage.places.filters_form import DirectoryFilterForm, service_icon_url
 from maillage.places.models import Kind, Place
+from maillage.places.opendata.export import FORMATS, export_response
 from maillage.places.permissions import can_edit_place, can_moderate, can_propose
 
 PAGE_SIZE = 50
@@ -37,6 +38,7 @@ def _directory_context(request: HttpRequest, *, limit: int | None = None) -> tup
         "count": 0,
         "query": "",
         "map_config": _map_config(),
+        "exports": [],
     }
     if not form.is_valid():
         return context, 400
@@ -59,8 +61,18 @@ def _directory_context(request: HttpRequest, *, limit: int | None = None) -> tup
         near=form.near_commune,
         radius_km=form.radius_km(),
         directory_url=reverse("places:directory") + (f"?{query}" if query else ""),
+        exports=_export_links(form.query_items()),
     )
     return context, 200
+
+
+def _export_links(query_items: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(label, URL) of each download, carrying the directory's filters."""
+    url = reverse("places:export")
+    return [
+        (spec.label, f"{url}?{urlencode([('format', fmt), *query_items])}")
+        for fmt, spec in FORMATS.items()
+    ]
 
 
 def _map_config(**extra) -> dict:
@@ -103,6 +115,36 @@ def directory(request: HttpRequest) -> HttpResponse:
     # Same URL, two bodies (page or list): caches must keep them apart.
     patch_vary_headers(response, ("HX-Request",))
     return response
+
+
+@require_safe
+def directory_export(request: HttpRequest) -> HttpResponse:
+    """The directory's places, with its filters, as a file: what anyone sees on /lieux/.
+
+    Demo places follow the directory (shown unless `demo=false`, marked `demo` in the file);
+    the national schema's files never hold them.
+    """
+    fmt = request.GET.get("format", "csv")
+    form = DirectoryFilterForm(request.GET)
+    if fmt not in FORMATS:
+        choices = ", ".join(FORMATS)
+        return _text_error(f"Format inconnu : « {fmt[:40]} ». Formats possibles : {choices}.")
+    if not form.is_valid():
+        errors = [
+            f"{form.fields[name].label} : {error}" if name in form.fields else error
+            for name, messages in form.errors.items()
+            for error in messages
+        ]
+        return _text_error("Certains filtres sont invalides :\n" + "\n".join(errors))
+    try:
+        places = selectors.place_directory(form.filters())
+    except Http404 as error:
+        return _text_error(str(error), status=404)
+    return export_response(places, fmt)
+
+
+def _text_error(message: str, status: int = 400) -> HttpResponse:
+    return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
 
 
 def _raw_query(request: HttpRequest) -> str:
