@@ -27,6 +27,7 @@ from maillage.observatory import exports, selectors, svg
 from maillage.observatory.analysis import INDICATORS, INDICATORS_BY_KEY, Analysis
 from maillage.observatory.impacts import FIELD_LABELS as IMPACT_LABELS
 from maillage.observatory.impacts import PARAMETER_FIELDS as IMPACT_FIELDS
+from maillage.observatory.inputs import STATUS_ESTIMATED_LABEL
 from maillage.observatory.scenarios import FIELD_LABELS, PARAMETER_FIELDS
 from maillage.territory.models import EPCI, Commune
 
@@ -408,6 +409,7 @@ def report_context(
     charts = _charts(analysis, names)
     base_url = settings.MAILLAGE_SITE_URL
     estimated = int(analysis.estimated.sum())
+    status_estimated = int(analysis.status_only_estimated().sum())
     key_figures = [
         {
             "key": indicator.key,
@@ -434,6 +436,9 @@ def report_context(
         "estimated_text": _number(estimated),
         "estimated_share": _number(100 * estimated / max(1, len(analysis.codes))),
         "estimated_label": exports.ESTIMATED_LABEL,
+        "status_estimated_count": status_estimated,
+        "status_estimated_text": _number(status_estimated),
+        "status_estimated_label": STATUS_ESTIMATED_LABEL,
         "population": _number(float(analysis.population.sum())),
         "epci_count": len(analysis.epci_names()),
         "provenance": [(str(key), str(value)) for key, value in analysis.provenance.items()],

@@ -14,7 +14,9 @@ import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import escape
 from openpyxl import load_workbook
 
 from maillage.observatory import report, selectors
@@ -28,6 +30,7 @@ from maillage.observatory.analysis import (
 from maillage.observatory.catchment import Catchment
 from maillage.observatory.exports import indicator_column
 from maillage.observatory.impacts import ImpactParameters
+from maillage.observatory.inputs import STATUS_ESTIMATED_LABEL
 from maillage.observatory.scenarios import default_scenarios, scenario_copy
 from maillage.observatory.services import scenario_save
 from maillage.territory.models import EPCI, Commune
@@ -526,3 +529,18 @@ def test_default_folder_names_the_territory_and_the_day():
     assert report.default_folder("14", date(2030, 1, 2)) == Path(
         "rapport-observatoire-14-2030-01-02"
     )
+
+
+def test_report_says_which_communes_have_estimated_salaried_shares(hand_analysis):
+    # Communes 2, 4 and 5 are counted by INSEE; 4 and 5 lack « caractéristiques de l'emploi ».
+    analysis = replace(hand_analysis, status_estimated=np.array([True, False, True, True, True]))
+
+    context = report.report_context(analysis)
+    html = render_to_string("observatory/report.html", context)
+
+    assert (context["status_estimated_count"], context["status_estimated_text"]) == (2, "2")
+    assert (
+        f"<strong>{escape(STATUS_ESTIMATED_LABEL)}</strong> pour 2 communes dont les actifs "
+        "viennent du recensement" in html
+    )
+    assert report.report_context(hand_analysis)["status_estimated_count"] == 0
