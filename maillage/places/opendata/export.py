@@ -78,7 +78,7 @@ def place_row(place: Place) -> dict[str, str | float | int]:
         "accessibilite_fauteuil": place.wheelchair,
         "accessibilite_details": place.accessibility_notes,
         "source": place.source,
-        "date_maj": place.updated_at.date().isoformat(),
+        "date_maj": timezone.localdate(place.updated_at).isoformat(),
         "demo": "oui" if place.is_demo else "non",
     }
 
