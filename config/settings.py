@@ -224,3 +224,7 @@ MAILLAGE_DEFAULT_REGION = env.str("MAILLAGE_DEFAULT_REGION", default="28")
 # Basemap tiles: empty means no basemap (the outlines are the map). No third party by default.
 MAILLAGE_TILE_URL = env.str("MAILLAGE_TILE_URL", default="")
 MAILLAGE_TILE_ATTRIBUTION = env.str("MAILLAGE_TILE_ATTRIBUTION", default="")
+# Address geocoder for imported places without coordinates: the national address base's API or a
+# self-hosted instance (addok), e.g. https://…/search/. Empty: offline, the commune's centre,
+# marked approximate.
+MAILLAGE_GEOCODER_URL = env.str("MAILLAGE_GEOCODER_URL", default="")

@@ -26,6 +26,7 @@ from maillage.places.schemas import (
     RejectIn,
     WriteResult,
 )
+from maillage.territory.selectors import insee_code_of
 
 router = Router(tags=["lieux"])
 # The map data is read far more than written; any write changes the directory version (see
@@ -62,10 +63,10 @@ class PlaceQuery(Schema):
             statuses=self.statut,
             open_now=self.ouvert_maintenant,
             min_desks=self.postes_min,
-            commune=self.commune,
+            commune=insee_code_of(self.commune),
             epci=self.epci,
             departement=self.departement,
-            near=self.pres_de,
+            near=insee_code_of(self.pres_de),
             radius_km=self.rayon_km,
             include_demo=self.demo,
         )
@@ -176,9 +177,12 @@ def map_geojson(filters) -> str:
         commune,
         kinds,
         distance,
+        approximate,
     ) in selectors.place_map_features(filters):
-        extra = (',"demo":true' if demo else "") + (
-            f',"distance_km":{distance:.1f}' if distance is not None else ""
+        extra = (
+            (',"demo":true' if demo else "")
+            + (f',"distance_km":{distance:.1f}' if distance is not None else "")
+            + (',"position_approximative":true' if approximate else "")
         )
         features.append(
             f'{{"type":"Feature","id":"{public_id}","geometry":{{"type":"Point",'

@@ -10,7 +10,7 @@ from django.utils import timezone
 from maillage.core.geo import bounding_box, haversine_km
 from maillage.core.lookups import get_or_404
 from maillage.places import opening_hours
-from maillage.places.models import Kind, Place, PlaceProposal
+from maillage.places.models import Kind, Place, PlaceImport, PlaceProposal
 from maillage.places.permissions import can_edit_place, can_moderate
 from maillage.territory.models import Commune
 from maillage.territory.search_names import fold_name
@@ -174,7 +174,8 @@ def place_map_features(filters: PlaceFilters, *, now: datetime | None = None) ->
     """Light rows for the map (thousands of markers): one query for places, one for their kinds.
 
     Each row: (public_id text, name, latitude, longitude, status, is_demo, desks, commune name,
-    kinds, distance_km or None). Tuples, not model instances: this is the hot path of the map.
+    kinds, distance_km or None, approximate position). Tuples, not model instances: this is the
+    hot path of the map.
     """
     rows = list(
         _filtered_queryset(filters)
@@ -191,6 +192,7 @@ def place_map_features(filters: PlaceFilters, *, now: datetime | None = None) ->
             "open_space_desks",
             "private_office_seats",
             "commune__name",
+            "position_approximate",
         )
     )
     rows, distances = _open_now_and_near(
@@ -217,6 +219,22 @@ def place_map_features(filters: PlaceFilters, *, now: datetime | None = None) ->
             r[10],
             kinds.get(r[0], []),
             distances.get(id(r)),
+            r[11],
         )
         for r in rows
     ]
+
+
+def place_import_get_for_user(*, user, import_id: int) -> PlaceImport:
+    """A coordinator's own upload; anyone else gets a 404 (the file may hold contact data)."""
+    if not can_moderate(user):
+        raise Http404("Import introuvable.")
+    return get_or_404(
+        PlaceImport.objects.filter(created_by=user), "Import introuvable.", pk=import_id
+    )
+
+
+def place_imports_recent(*, user, limit: int = 10) -> list[PlaceImport]:
+    if not can_moderate(user):
+        return []
+    return list(PlaceImport.objects.filter(created_by=user).defer("content")[:limit])

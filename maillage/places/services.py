@@ -1,5 +1,9 @@
 """Writes on places: create, update, revert, propose, moderate. Each one leaves a version behind."""
 
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -7,7 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from maillage.places.models import Place, PlaceProposal, PlaceVersion
+from maillage.places.models import ImportMapping, Place, PlaceProposal, PlaceVersion
 from maillage.places.permissions import (
     can_edit_place,
     can_moderate,
@@ -83,10 +87,91 @@ def place_update(
     clean = place_clean(
         {**before, **data}, allowed_operator_ids=_allowed_operators(approved_by or author)
     )
+    if (clean.values["latitude"], clean.values["longitude"]) != (place.latitude, place.longitude):
+        place.position_approximate = False  # a person placed it
     _apply(place, clean)
     _record_version(
         place=place, before=before, author=author, approved_by=approved_by, comment=comment
     )
+    return place
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where an imported place comes from; written by imports only, never by the place's team."""
+
+    source: str
+    source_id: str = ""
+    source_date: date | None = None
+    pivot: str = ""
+    position_approximate: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+def _set_provenance(place: Place, provenance: Provenance) -> None:
+    place.source = provenance.source[:60]
+    place.source_id = provenance.source_id
+    place.source_date = provenance.source_date
+    place.pivot = provenance.pivot or place.pivot
+    place.source_extra = provenance.extra
+
+
+@transaction.atomic
+def place_import_create(
+    *,
+    clean: CleanPlace,
+    provenance: Provenance,
+    author=None,
+    comment: str = "",
+    public_id: uuid.UUID | None = None,
+) -> Place:
+    """Create a place from an already validated import row (imports validate every row first,
+    with the commune they placed). `public_id`: our own export's id, kept on a round trip unless
+    another place has it. Side effect: version 1."""
+    place = Place()
+    if public_id is not None and not Place.objects.filter(public_id=public_id).exists():
+        place.public_id = public_id
+    _set_provenance(place, provenance)
+    place.position_approximate = provenance.position_approximate
+    for name, value in clean.values.items():
+        setattr(place, name, value)
+    place.commune = clean.commune
+    place.save()
+    relations = {}
+    for name in ("kinds", "services", "labels"):
+        entries = getattr(clean, name)
+        if entries:
+            getattr(place, name).add(*entries)
+        relations[name] = [entry.slug for entry in entries]
+    after = place_snapshot(place, relations=relations)
+    PlaceVersion.objects.create(
+        place=place,
+        number=1,
+        snapshot=after,
+        changed_fields=changed_fields(None, after),
+        author=author,
+        comment=comment[:250],
+    )
+    return place
+
+
+@transaction.atomic
+def place_import_update(
+    *, place: Place, clean: CleanPlace, provenance: Provenance, author=None, comment: str = ""
+) -> Place:
+    """Apply an import row to a place only that same source has written (imports decide; a
+    place someone curated gets a proposal instead). Side effect: a version if anything changed."""
+    place = Place.objects.select_for_update().get(pk=place.pk)
+    before = place_snapshot(place)
+    moved = (clean.values["latitude"], clean.values["longitude"]) != (
+        place.latitude,
+        place.longitude,
+    )
+    _set_provenance(place, provenance)
+    if moved:
+        place.position_approximate = provenance.position_approximate
+    _apply(place, clean)
+    _record_version(place=place, before=before, author=author, comment=comment)
     return place
 
 
@@ -110,10 +195,13 @@ def place_revert(*, user, place: Place, number: int) -> Place:
 
 
 @transaction.atomic
-def proposal_submit(*, user, data: dict, place: Place | None = None) -> PlaceProposal:
+def proposal_submit(
+    *, user, data: dict, place: Place | None = None, notify: bool = True
+) -> PlaceProposal:
     """A contribution waiting for moderation; validated now so the contributor can fix it now.
 
-    Side effects: e-mail to the coordinators after commit.
+    Side effects: e-mail to the coordinators after commit (`notify`; imports, which may propose
+    hundreds of changes at once, report them on their own page instead).
     """
     if not can_propose(user):
         raise PermissionDenied("Connectez-vous pour proposer un lieu ou une correction.")
@@ -122,7 +210,8 @@ def proposal_submit(*, user, data: dict, place: Place | None = None) -> PlacePro
     merged["operator"] = place.operator_id if place else None
     place_clean(merged, allowed_operator_ids=None)
     proposal = PlaceProposal.objects.create(place=place, author=user, snapshot=merged)
-    transaction.on_commit(lambda: _notify_coordinators(proposal))
+    if notify:
+        transaction.on_commit(lambda: _notify_coordinators(proposal))
     return proposal
 
 
@@ -225,3 +314,14 @@ def _notify_author(proposal: PlaceProposal) -> None:
             f"Motif : {proposal.reason}"
         )
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [proposal.author.email])
+
+
+def import_mapping_save(
+    *, source: str, columns: dict, has_header: bool, user=None
+) -> ImportMapping:
+    """Remember how this source's columns map to ours, for its next file (web and CLI)."""
+    mapping, _ = ImportMapping.objects.update_or_create(
+        source=source[:60],
+        defaults={"columns": columns, "has_header": has_header, "updated_by": user},
+    )
+    return mapping

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from maillage.places.views import editing, public
+from maillage.places.views import editing, imports, public
 
 app_name = "places"
 
@@ -21,5 +21,13 @@ urlpatterns = [
         name="restore",
     ),
     path("moderation/", editing.moderation_queue, name="moderation"),
+    # Imports of directory files by the coordination (views/imports.py)
+    path("lieux/import/", imports.import_start, name="import"),
+    path("lieux/import/<int:import_id>/", imports.import_detail, name="import-detail"),
+    path(
+        "lieux/import/<int:import_id>/lignes-refusees.csv",
+        imports.import_refused,
+        name="import-refused",
+    ),
     path("moderation/<int:proposal_id>/", editing.moderation_decide, name="moderation-decide"),
 ]

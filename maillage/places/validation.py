@@ -71,8 +71,29 @@ class CleanPlace:
     commune: Commune
 
 
-def place_clean(data: dict, *, allowed_operator_ids: set[int] | None = None) -> CleanPlace:
-    """Validate a snapshot-shaped dict. `allowed_operator_ids` None means any organisation."""
+Catalogue = dict[str, dict[str, Kind | Service | Label]]  # "kinds" → slug → active entry
+
+
+def catalogue_load() -> Catalogue:
+    """The active catalogue, once, for callers that validate many places (imports)."""
+    return {
+        name: {entry.slug: entry for entry in model.objects.filter(is_active=True)}
+        for name, model in (("kinds", Kind), ("services", Service), ("labels", Label))
+    }
+
+
+def place_clean(
+    data: dict,
+    *,
+    allowed_operator_ids: set[int] | None = None,
+    commune: Commune | None = None,
+    catalogue: Catalogue | None = None,
+) -> CleanPlace:
+    """Validate a snapshot-shaped dict. `allowed_operator_ids` None means any organisation.
+
+    Imports pass the `commune` they already placed (a point a few hundred metres outside the
+    commune a file names, or a CEDEX postal code, are their decisions, reported there) and the
+    `catalogue` loaded once."""
     errors: dict[str, list[str]] = {}
     values: dict = {}
     data = {**data, "status": data.get("status") or Place.Status.OPEN}
@@ -114,7 +135,12 @@ def place_clean(data: dict, *, allowed_operator_ids: set[int] | None = None) -> 
         slugs = data.get(name) or []
         if isinstance(slugs, str):
             slugs = [s.strip() for s in re.split(r"[|;,]", slugs) if s.strip()]
-        found = list(model.objects.filter(slug__in=slugs, is_active=True))
+        if catalogue is not None:
+            found = [
+                catalogue[name][slug] for slug in dict.fromkeys(slugs) if slug in catalogue[name]
+            ]
+        else:
+            found = list(model.objects.filter(slug__in=slugs, is_active=True))
         unknown = sorted(set(slugs) - {entry.slug for entry in found})
         if unknown:
             errors[name] = [f"Valeur inconnue : {', '.join(unknown)}."]
@@ -122,8 +148,7 @@ def place_clean(data: dict, *, allowed_operator_ids: set[int] | None = None) -> 
             errors[name] = ["Choisissez au moins un type de lieu."]
         related[name] = found
 
-    commune = None
-    if "latitude" in values and "longitude" in values:
+    if commune is None and "latitude" in values and "longitude" in values:
         commune = commune_at_point(latitude=values["latitude"], longitude=values["longitude"])
         if commune is None:
             errors["latitude"] = [

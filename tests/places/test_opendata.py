@@ -7,8 +7,7 @@ from django.core.management import CommandError, call_command
 
 from maillage.places.models import Place, PlaceVersion
 from maillage.places.opendata.export import COLUMNS, export_csv, exported_places
-from maillage.places.opendata.imports import places_import
-from maillage.places.opendata.readers import ImportFileError
+from maillage.places.opendata.imports import ImportFileError, places_import
 from maillage.places.services import place_create
 from tests.factories import IN_ROUEN, fablab_data, place_data
 
@@ -101,7 +100,7 @@ def test_dry_run_reports_and_writes_nothing():
     report = places_import(content=content, fmt="csv", source="fichier", dry_run=True)
     assert report.created == ["ligne 2 « Le Hangar »"]
     assert len(report.rejected) == 1
-    assert report.rejected[0].startswith("ligne 3 « En mer » : latitude — Ces coordonnées")
+    assert report.rejected[0].startswith("ligne 3 « En mer » : ces coordonnées ne tombent")
     assert Place.objects.count() == 0
 
 
@@ -140,16 +139,13 @@ def test_national_schema_csv_with_semicolons_and_encodings(encoding):
         "https://www.vire.fr",
     )
     assert place.source_id == "structure-1"
-    assert place.services.count() == 0
-    assert report.warnings == [
-        "ligne 2 : services non reconnus, ignorés : Maîtrise des outils numériques du quotidien."
-    ]
+    # A médiation service is our « médiation numérique »; the national wording is kept too.
+    assert list(place.services.values_list("slug", flat=True)) == ["mediation-numerique"]
+    assert ["Maîtrise des outils numériques du quotidien"] in place.source_extra.values()
 
 
 def test_missing_columns_refuse_the_file():
-    with pytest.raises(
-        ImportFileError, match="Colonnes obligatoires absentes : latitude, longitude"
-    ):
+    with pytest.raises(ImportFileError, match="soit la latitude et la longitude"):
         places_import(content=b"nom,adresse\nX,rue\n", fmt="csv", source="f")
 
 
@@ -212,7 +208,8 @@ def test_same_name_within_200_m_is_a_duplicate(directory):
     content = b"nom,latitude,longitude\nLa Fabrique du Port,49.1810,-0.3545\n"
     report = places_import(content=content, fmt="csv", source="autre", dry_run=True)
     assert report.created == []
-    assert "doublon de « La Fabrique du Port »" in report.warnings[0]
+    assert report.proposed == ["ligne 2 « La Fabrique du Port »"]
+    assert "déjà dans l'annuaire : « La Fabrique du Port »" in " ".join(report.warnings)
 
 
 def test_command_reports_abort_with_non_zero_exit(tmp_path):

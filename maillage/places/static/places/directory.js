@@ -84,6 +84,7 @@
     if (p.postes) details.push(p.postes + (p.postes > 1 ? " postes" : " poste"));
     if (p.distance_km !== undefined) details.push("à " + String(p.distance_km).replace(".", ",") + " km");
     box.append(el("p", "map-popup-meta", details.filter(Boolean).join(" · ")));
+    if (p.position_approximative) box.append(el("p", "map-popup-meta", "Position approximative (commune ou adresse)"));
     if (p.statut === "projet") box.append(el("span", "badge badge-project", "En projet"));
     if (p.statut === "ferme") box.append(el("span", "badge", "Fermé définitivement"));
     return box;
@@ -96,7 +97,9 @@
     activeCard = null;
     var layers = data.features.map(function (feature) {
       var c = feature.geometry.coordinates;
-      var marker = L.marker([c[1], c[0]], { title: feature.properties.nom, alt: feature.properties.nom });
+      var approximate = feature.properties.position_approximative;
+      var label = feature.properties.nom + (approximate ? " (position approximative)" : "");
+      var marker = L.marker([c[1], c[0]], { title: label, alt: label, opacity: approximate ? 0.6 : 1 });
       marker.bindPopup(function () { return popup(feature); });
       markers[feature.id] = marker;
       return marker;

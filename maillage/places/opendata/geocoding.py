@@ -1,0 +1,93 @@
+"""Where a place without coordinates stands: a pluggable geocoder (provider module).
+
+The default needs nothing: the commune's centre, marked « position approximative ». With
+`MAILLAGE_GEOCODER_URL` set, the national address base's search API (or a self-hosted addok
+serving the same API) places the address; anything it cannot place precisely, or any network
+failure, falls back to the commune's centre and is said so.
+"""
+
+import json
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.conf import settings
+
+from maillage.territory.gazetteer import CommuneRef
+
+MIN_SCORE = 0.5
+TIMEOUT_SECONDS = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    latitude: float
+    longitude: float
+    approximate: bool
+    how: str  # French, for the report: « centre de la commune », « adresse (…) »
+
+
+class Geocoder(Protocol):
+    def locate(self, *, address: str, postal_code: str, commune: CommuneRef) -> Position | None: ...
+
+
+class CommuneCentreGeocoder:
+    """Offline: the commune's centroid, always approximate."""
+
+    def locate(self, *, address: str, postal_code: str, commune: CommuneRef) -> Position | None:
+        if commune.latitude is None or commune.longitude is None:
+            return None
+        return Position(commune.latitude, commune.longitude, True, "centre de la commune")
+
+
+Fetch = Callable[[str, float], bytes]
+
+
+def _http_get(url: str, timeout: float) -> bytes:
+    request = urllib.request.Request(url, headers={"User-Agent": "maillage (import de lieux)"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return response.read()
+
+
+class AddressGeocoder:
+    """The address search API (`/search/?q=…&citycode=…`), restricted to the row's commune."""
+
+    def __init__(self, url: str, *, fetch: Fetch = _http_get, timeout: float = TIMEOUT_SECONDS):
+        self.url = url if url.endswith("/") else url + "/"
+        self.fetch = fetch
+        self.timeout = timeout
+        self.fallback = CommuneCentreGeocoder()
+        self.failures = 0
+
+    def locate(self, *, address: str, postal_code: str, commune: CommuneRef) -> Position | None:
+        if not address:
+            return self.fallback.locate(address=address, postal_code=postal_code, commune=commune)
+        query = urllib.parse.urlencode(
+            {"q": f"{address} {commune.name}", "citycode": commune.code, "limit": 1}
+        )
+        try:
+            body = json.loads(self.fetch(f"{self.url}?{query}", self.timeout))
+            feature = (body.get("features") or [None])[0]
+        except (OSError, ValueError, AttributeError):
+            self.failures += 1
+            feature = None
+        if feature:
+            properties = feature.get("properties") or {}
+            coordinates = (feature.get("geometry") or {}).get("coordinates") or []
+            score = properties.get("score") or 0
+            if len(coordinates) == 2 and score >= MIN_SCORE:
+                precise = properties.get("type") == "housenumber"
+                return Position(
+                    float(coordinates[1]),
+                    float(coordinates[0]),
+                    not precise,
+                    f"adresse « {properties.get('label', address)} » (score {score:.2f})",
+                )
+        return self.fallback.locate(address=address, postal_code=postal_code, commune=commune)
+
+
+def default_geocoder() -> Geocoder:
+    url = getattr(settings, "MAILLAGE_GEOCODER_URL", "")
+    return AddressGeocoder(url) if url else CommuneCentreGeocoder()
