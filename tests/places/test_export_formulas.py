@@ -8,6 +8,8 @@ import csv
 import io
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from maillage.core.tables import csv_bytes, csv_cell, neutralise_formula, restore_formula
 from maillage.places.opendata.export import export_csv, exported_places
@@ -74,3 +76,11 @@ def test_open_data_csv_neutralises_names_and_keeps_coordinates():
             "+33231000000",
         )
     ]
+
+
+@given(st.text(max_size=30))
+def test_neutralised_text_never_starts_a_formula_and_comes_back(text):
+    written = neutralise_formula(text)
+    assert not written.startswith(("=", "+", "-", "@", "\t", "\r")) or written == text
+    if not text.startswith("'"):
+        assert restore_formula(written) == text
