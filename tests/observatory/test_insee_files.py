@@ -738,7 +738,13 @@ def test_catalogue_of_2023_lists_the_mobpro_detail_only():
     files = insee_files(2023)
 
     assert [(f.kind, f.data_file) for f in files] == [("mobpro", "FD_MOBPRO_2023.csv")]
-    assert "GS y remplace CS1" in files[0].note
+    assert files[0].note == (
+        "Garder le nom FD_MOBPRO_2023.csv : le millésime est lu dans le nom. La colonne GS y "
+        "remplace CS1 (sans effet sur l'import)."
+    )
+    assert insee_files(2019)[-1].note == (
+        "Garder le nom FD_MOBPRO_2019.csv : le millésime est lu dans le nom."
+    )
 
 
 def test_import_page_imports_caract_emp_and_says_what_stays_estimated(client, coordinator):

@@ -85,11 +85,15 @@ def insee_files(vintage: int) -> list[InseeFile]:
             archive=f"RP{vintage}_mobpro_csv.zip",
             data_file=f"FD_MOBPRO_{vintage}.csv",
             columns="COMMUNE ; DCLT ; IPONDI (virgule décimale)",
-            note="Garder le nom FD_MOBPRO_AAAA.csv : le millésime est lu dans le nom. "
-            + (
-                "La colonne GS y remplace CS1 (sans effet sur l'import)."
-                if vintage >= PCS_2020_FROM
-                else ""
+            note=" ".join(
+                [
+                    f"Garder le nom FD_MOBPRO_{vintage}.csv : le millésime est lu dans le nom.",
+                    *(
+                        ["La colonne GS y remplace CS1 (sans effet sur l'import)."]
+                        if vintage >= PCS_2020_FROM
+                        else []
+                    ),
+                ]
             ),
         )
     )
