@@ -178,15 +178,19 @@ def commune_inputs(
                     car_share[i] = row[2 + 2 * PCS_COUNT]
                     car_known[i] = True
     if CensusImport.Kind.EMPLOYMENT in latest:
-        for code, salaried, solo, car in _rows(
+        counted, salaried = [], []
+        for code, salaried_here, solo, car in _rows(
             CommuneEmployment, latest[CensusImport.Kind.EMPLOYMENT], code_list
         ):
             for i in positions[code]:
-                salaried_share[i] = salaried_shares(working[i : i + 1], np.array([salaried]))[0]
+                counted.append(i)
+                salaried.append(salaried_here)
                 solos[i] = solo
-                status_estimated[i] = False
                 if car is not None and not car_known[i]:
                     car_share[i] = car
+        # Over the working residents just settled: counted by INSEE, or estimated.
+        salaried_share[counted] = salaried_shares(working[counted], np.asarray(salaried, float))
+        status_estimated[counted] = False
     if CensusImport.Kind.MOBPRO in latest:
         for code, mean_km, shares in _rows(
             CommuneCommute, latest[CensusImport.Kind.MOBPRO], code_list

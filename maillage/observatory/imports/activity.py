@@ -81,7 +81,7 @@ class ActivityColumns:
 @dataclass(frozen=True)
 class ActivityTable:
     """Per commune (parent codes, sorted): working residents by PCS; salaried, their derived
-    share per PCS and solos (NaN when the file has no status columns, `has_status` False);
+    share per PCS and solos (NaN when the file has no status columns, as published);
     car share (NaN when the file has no transport columns)."""
 
     vintage: int
@@ -94,7 +94,6 @@ class ActivityTable:
     solos: np.ndarray
     car_share: np.ndarray
     unknown: list[str]
-    has_status: bool = True
     repairs: reading.CodeRepairs | None = None
 
 
@@ -182,7 +181,7 @@ def read_activity(
     lost their leading zero are repaired and counted (`repairs`)."""
     columns = activity_columns(source.header, source.name)
     repairs = reading.CodeRepairs()
-    codes, _lines, table = read_commune_table(
+    codes, table = read_commune_table(
         source,
         [*columns.pcs, *(columns.status or ())],
         optional=list(columns.car or ()),
@@ -217,7 +216,6 @@ def read_activity(
         solos=solos,
         car_share=car,
         unknown=unknown,
-        has_status=columns.status is not None,
         repairs=repairs,
     )
 
@@ -229,9 +227,9 @@ def read_commune_table(
     optional: Sequence[str] = (),
     repairs: reading.CodeRepairs,
     progress: reading.Progress | None = None,
-) -> tuple[list[str], list[int], np.ndarray]:
-    """Codes, lines and the values (rows × columns, `required` then `optional`, NaN for an
-    empty optional value) of a one-row-per-commune file; a code twice is refused."""
+) -> tuple[list[str], np.ndarray]:
+    """Codes and values (rows × columns, `required` then `optional`, NaN for an empty optional
+    value) of a one-row-per-commune file; a code twice is refused with its two lines."""
     codes: list[str] = []
     lines: list[int] = []
     blocks: list[np.ndarray] = []
@@ -249,7 +247,7 @@ def read_commune_table(
     if not codes:
         raise ImportFileError("file", f"« {source.name} » ne contient aucune ligne de données.")
     _refuse_duplicates(codes, lines)
-    return codes, lines, np.concatenate(blocks)
+    return codes, np.concatenate(blocks)
 
 
 def sum_into_parents(

@@ -32,6 +32,7 @@ from maillage.observatory.imports.activity import (
 from maillage.observatory.imports.reference import CommuneReference
 
 _PREFIX = re.compile(r"^P(\d{2})_")
+_SALARIED = re.compile(r"^P\d{2}_[HF]?SAL15P$")
 # Figures read, as (name in `EmploymentTable`, INSEE suffix after `P{aa}_`, required).
 _FIGURES = (
     ("salaried", "SAL15P", True),
@@ -149,7 +150,7 @@ def read_employment(
     in `activity.read_activity` (same line, column and commune in every message)."""
     columns = employment_columns(source.header, source.name)
     repairs = reading.CodeRepairs()
-    codes, _lines, table = read_commune_table(
+    codes, table = read_commune_table(
         source, columns.required(), optional=columns.optional(), repairs=repairs, progress=progress
     )
     names, sums, unknown = sum_into_parents(
