@@ -206,6 +206,7 @@ class ExportQuery(PlaceQuery):
     epci: str = Field("", max_length=9)
     departement: str = Field("", max_length=3)
     pres_de: str = Field("", max_length=100)
+    rayon_km: float = Field(20.0, allow_inf_nan=False)  # the range is checked by filters()
 
 
 _EXPORT_TYPES = {

@@ -133,6 +133,7 @@ def test_api_export_formats(client, places, monkeypatch):
         ({"postes_min": "99999999999999999999"}, "postes_min",
          "doit être inférieur ou égal à 10000"),
         ({"type": ["x"] * 21}, "type", "au plus 20 éléments"),
+        ({"rayon_km": "nan"}, "rayon_km", "nombre fini attendu"),
         ({"departement": "14000"}, "departement", "texte trop long (au plus 3 caractères)"),
     ],
 )  # fmt: skip
