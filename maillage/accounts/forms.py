@@ -4,8 +4,8 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
+from maillage.territory.forms import CommuneFieldsMixin
 from maillage.territory.models import Commune
-from maillage.territory.selectors import commune_resolve
 
 RGPD_NOTICE = (
     "J'accepte que maillage conserve mon adresse e-mail et mon nom pour gérer mon compte et mes "
@@ -101,7 +101,7 @@ def commune_label(commune: Commune | None) -> str:
     return f"{commune.name} ({commune.code})" if commune else ""
 
 
-class CommuteProfileForm(forms.Form):
+class CommuteProfileForm(CommuneFieldsMixin, forms.Form):
     """Home and work communes, each optional, typed as text and resolved like the search forms
     (name, postcode or INSEE code; an ambiguous name asks for the INSEE code)."""
 
@@ -134,25 +134,28 @@ class CommuteProfileForm(forms.Form):
         for name, field in self.fields.items():
             field.widget.attrs.setdefault("aria-describedby", f"id_{name}_aide id_{name}_erreurs")
 
+    # A POST form: the notice names what to type for the other reading (no link).
+    commune_notice_links = False
+
     def clean_residence(self) -> Commune | None:
-        return _resolve_commune(self.cleaned_data["residence"])
+        return self._commune("residence")
 
     def clean_travail(self) -> Commune | None:
-        return _resolve_commune(self.cleaned_data["travail"])
+        return self._commune("travail")
+
+    def _commune(self, name: str) -> Commune | None:
+        text = " ".join(self.cleaned_data[name].split())
+        if not text:
+            return None
+        labelled = _LABELLED_CODE.search(text)
+        if labelled:
+            return _commune_with_code(labelled.group(1).upper(), text)
+        found = self.resolve_commune(name)
+        return _commune_with_code(found.code, text) if found else None
 
 
-def _resolve_commune(text: str) -> Commune | None:
-    text = " ".join(text.split())
-    if not text:
-        return None
-    labelled = _LABELLED_CODE.search(text)
-    code = labelled.group(1).upper() if labelled else None
-    if code is None:
-        found = commune_resolve(text=text)
-        code = found[0] if found else None
-    commune = (
-        Commune.objects.defer("outline", "boundary").filter(code=code).first() if code else None
-    )
+def _commune_with_code(code: str, text: str) -> Commune:
+    commune = Commune.objects.defer("outline", "boundary").filter(code=code).first()
     if commune is None:
         raise forms.ValidationError(
             "Commune inconnue : « %(text)s ». Donnez son nom ou son code INSEE, ex. 14118.",

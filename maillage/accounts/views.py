@@ -102,6 +102,8 @@ def commute_profile(request: HttpRequest) -> HttpResponse:
                 work_commune=form.cleaned_data["travail"],
             )
             messages.success(request, "Profil de déplacement enregistré.")
+            for notice in form.commune_notices:  # how a postcode or a shared name was read
+                messages.info(request, f"{notice.label} : {notice.text}")
             return redirect("accounts:commute_profile")
         status = 400
     else:

@@ -8,8 +8,8 @@ from django.utils import timezone
 from maillage.booking.models import Pass, Payment, Resource
 from maillage.booking.services import BookingRequest
 from maillage.booking.timeslots import local_day
+from maillage.territory.forms import CommuneFieldsMixin
 from maillage.territory.models import Commune
-from maillage.territory.selectors import commune_resolve
 
 NO_ACCOUNT = (
     "Aucun compte actif avec cette adresse e-mail : la personne doit d'abord créer son compte."
@@ -41,7 +41,7 @@ def today() -> date:
     return local_day(timezone.now())
 
 
-class SearchForm(forms.Form):
+class SearchForm(CommuneFieldsMixin, forms.Form):
     date = forms.DateField(label="Date", widget=DateInput())
     creneau = forms.ChoiceField(label="Créneau", choices=SLOT_CHOICES, initial="day")
     debut = forms.TimeField(
@@ -66,8 +66,8 @@ class SearchForm(forms.Form):
         return day
 
     def clean_pres_de(self) -> Commune | None:
-        found = commune_resolve(text=self.cleaned_data["pres_de"])
-        return Commune.objects.get(code=found[0]) if found else None
+        found = self.resolve_commune("pres_de")
+        return Commune.objects.get(code=found.code) if found else None
 
     def clean(self):
         data = super().clean()

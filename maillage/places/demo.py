@@ -13,18 +13,20 @@ from django.db import transaction
 from maillage.places.models import Organisation, Place
 from maillage.places.services import place_create, place_update
 from maillage.territory.models import Commune
+from maillage.territory.names import with_de
 
 DEMO_SOURCE = "demo"
+# {of_commune}: the name after « de » ("du Havre", "des Andelys"), see territory/names.py.
 _NAMES = [
     ("Coworking {commune}", ["coworking"], ["tres-haut-debit", "visioconference", "cafe"]),
     (
-        "Le Relais numérique de {commune}",
+        "Le Relais numérique {of_commune}",
         ["tiers-lieu", "epn"],
         ["mediation-numerique", "impression"],
     ),
     ("Fablab {commune}", ["fablab"], ["imprimante-3d", "atelier", "animation"]),
-    ("Télécentre de {commune}", ["telecentre"], ["tres-haut-debit", "casiers", "parking"]),
-    ("La Ruche de {commune}", ["coworking", "tiers-lieu"], ["cafe", "animation", "domiciliation"]),
+    ("Télécentre {of_commune}", ["telecentre"], ["tres-haut-debit", "casiers", "parking"]),
+    ("La Ruche {of_commune}", ["coworking", "tiers-lieu"], ["cafe", "animation", "domiciliation"]),
 ]
 _HOURS = [
     "Mo-Fr 08:30-18:30",
@@ -70,7 +72,7 @@ def demo_places_create(*, count: int = 40, region: str = "28") -> DemoReport:
         lat, lon = _point_in(commune, rng)
         desks = rng.choice([6, 8, 12, 15, 20, 30])
         data = {
-            "name": name.format(commune=commune.name),
+            "name": name.format(commune=commune.name, of_commune=with_de(commune.name)),
             "kinds": kinds,
             "services": services,
             "status": "projet" if n % 9 == 0 else "ouvert",

@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.places.models import Kind, Label, Place, Service
 from maillage.places.selectors import PlaceFilters
+from maillage.territory.forms import CommuneFieldsMixin
 from maillage.territory.models import EPCI, Departement
-from maillage.territory.selectors import commune_resolve
+from maillage.territory.selectors import commune_typed_code
 
 DEPARTEMENT_CODE = re.compile(r"^(?:[0-9]{2}|2[AB]|97[0-9])$", re.IGNORECASE)
 SIREN = re.compile(r"^[0-9]{9}$")
@@ -37,7 +38,7 @@ def service_icon_url(icon: str) -> str:
         return ""
 
 
-class DirectoryFilterForm(forms.Form):
+class DirectoryFilterForm(CommuneFieldsMixin, forms.Form):
     q = forms.CharField(
         label=_("Rechercher"),
         required=False,
@@ -174,12 +175,13 @@ class DirectoryFilterForm(forms.Form):
         return code
 
     def clean_commune(self) -> str:
-        found = commune_resolve(text=self.cleaned_data["commune"])
-        return found[0] if found else ""
+        found = self.resolve_commune("commune")
+        return found.code if found else ""
 
     def clean_pres_de(self) -> str:
-        self.near_commune = commune_resolve(text=self.cleaned_data["pres_de"])
-        return self.near_commune[0] if self.near_commune else ""
+        found = self.resolve_commune("pres_de")
+        self.near_commune = (found.code, found.name) if found else None
+        return found.code if found else ""
 
     def clean_demo(self) -> bool:
         value = self.cleaned_data["demo"].strip().lower()
@@ -230,11 +232,13 @@ class DirectoryFilterForm(forms.Form):
             items.append(("ouvert_maintenant", "true"))
         if data["postes_min"] is not None:
             items.append(("postes_min", str(data["postes_min"])))
-        for name in ("departement", "epci", "commune"):
+        for name in ("departement", "epci"):
             if data[name]:
                 items.append((name, data[name]))
+        if data["commune"]:
+            items.append(("commune", commune_typed_code(code=data["commune"])))
         if data["pres_de"]:
-            items.append(("pres_de", data["pres_de"]))
+            items.append(("pres_de", commune_typed_code(code=data["pres_de"])))
             if data["rayon_km"]:
                 items.append(("rayon_km", f"{data['rayon_km']:g}"))
         if not data["demo"]:

@@ -11,56 +11,87 @@ from django.db.models import Case, F, IntegerField, Q, QuerySet, Sum, Value, Whe
 from django.utils.translation import gettext_lazy as _
 
 from maillage.core.lookups import get_or_404
-from maillage.territory.models import EPCI, Commune, Departement, Region
-from maillage.territory.search_names import fold_name
+from maillage.territory.models import EPCI, Commune, Departement, PostalCode, Region
+from maillage.territory.overseas import outside_message, outside_message_for_name
+from maillage.territory.search_names import typed_commune, with_articles
 
 INSEE_CODE = re.compile(r"^(?:[0-9]{2}|2[AB])[0-9]{3}$", re.IGNORECASE)
 POSTAL_CODE = re.compile(r"^[0-9]{5}$")
 
 _DIGITS = re.compile(r"^[0-9][0-9AB][0-9]{0,3}$", re.IGNORECASE)
+# "INSEE 76600", "code INSEE : 76600", "CP 76600", "code postal 76600": a code read one way only.
+_LABELLED_CODE = re.compile(
+    r"^(?:code\s+)?(insee|cp|postal)\s*:?\s*((?:[0-9]{2}|2[AB])[0-9]{3})$", re.IGNORECASE
+)
+
+
+def _by_population():
+    return (F("population").desc(nulls_last=True), "code")
 
 
 def commune_search(*, query: str, queryset: QuerySet[Commune] | None = None) -> QuerySet[Commune]:
     """Communes matching a name, an INSEE code or a postcode, best match first.
 
-    Ranking: exact name (or code) first, then names starting with the query, then names with a word
-    starting with it, then names containing it; ties broken by population (largest first).
+    A name matches with or without its article ("Havre", "Le Havre"), and may end with a
+    département or a code in brackets ("LE HAVRE (76)") and " CEDEX 4". Ranking: exact name
+    first, then names starting with the query, then names with a word starting with it, then
+    names containing it; five digits: the postcode first, then the INSEE code (docs/decisions/0017);
+    ties broken by population (largest first).
     """
     queryset = Commune.objects.all() if queryset is None else queryset
-    text = query.strip()
+    text = " ".join(query.split())[:200]
     if not text:
         return queryset.none()
+    labelled = _LABELLED_CODE.match(text)
+    if labelled:
+        kind, code = labelled.group(1).lower(), labelled.group(2).upper()
+        found = queryset.filter(code=code) if kind == "insee" else _with_postal_code(queryset, code)
+        return found.annotate(rank=Value(0, output_field=IntegerField())).order_by(
+            *_by_population()
+        )
     if _DIGITS.match(text):
         code = text.upper()
         return (
             queryset.filter(Q(code__startswith=code) | Q(postal_codes__code__startswith=code))
             .annotate(
                 rank=Case(
-                    When(code=code, then=Value(0)),
-                    When(postal_codes__code=code, then=Value(1)),
+                    When(postal_codes__code=code, then=Value(0)),
+                    When(code=code, then=Value(1)),
                     default=Value(2),
                     output_field=IntegerField(),
                 )
             )
-            .order_by("rank", F("population").desc(nulls_last=True), "code")
+            .order_by("rank", *_by_population())
             .distinct()
         )
-    folded = fold_name(text)
-    if not folded:
+    typed = typed_commune(text)
+    if not typed.key:
         return queryset.none()
+    if typed.departement:
+        queryset = queryset.filter(departement__code=typed.departement)
+    if typed.code:
+        queryset = queryset.filter(code=typed.code) | _with_postal_code(queryset, typed.code)
+    exact = [typed.folded, *with_articles(typed.key)]
+    starts = Q()
+    for name in with_articles(typed.key):
+        starts |= Q(search_name__startswith=name)
     return (
-        queryset.filter(search_name__contains=folded)
+        queryset.filter(search_name__contains=typed.key)
         .annotate(
             rank=Case(
-                When(search_name=folded, then=Value(0)),
-                When(search_name__startswith=folded, then=Value(1)),
-                When(search_name__contains=" " + folded, then=Value(2)),
+                When(search_name__in=exact, then=Value(0)),
+                When(starts, then=Value(1)),
+                When(search_name__contains=" " + typed.key, then=Value(2)),
                 default=Value(3),
                 output_field=IntegerField(),
             )
         )
-        .order_by("rank", F("population").desc(nulls_last=True), "code")
+        .order_by("rank", *_by_population())
     )
+
+
+def _with_postal_code(queryset: QuerySet[Commune], code: str) -> QuerySet[Commune]:
+    return queryset.filter(pk__in=PostalCode.objects.filter(code=code).values("commune_id"))
 
 
 def commune_list(
@@ -218,26 +249,126 @@ def commune_at_point(*, latitude: float, longitude: float) -> Commune | None:
     return None
 
 
-def commune_resolve(*, text: str) -> tuple[str, str] | None:
-    """(code, name) of the commune a person typed: INSEE code, postcode or name; None for an
-    empty text; a French `ValidationError` when it is unknown or ambiguous (forms show it)."""
-    text = " ".join(text.split())
+@dataclass(frozen=True, slots=True)
+class CommuneAlternative:
+    """The other commune a text could mean, and what to type to get it."""
+
+    code: str
+    name: str
+    typed: str  # « INSEE 76600 »: read as an INSEE code only
+
+
+@dataclass(frozen=True, slots=True)
+class CommuneMatch:
+    """The commune a person typed; `notice` (French) says how the text was read when it could
+    mean another commune, which `alternative` then names."""
+
+    code: str
+    name: str
+    notice: str = ""
+    alternative: CommuneAlternative | None = None
+
+
+def commune_resolve(*, text: str) -> CommuneMatch | None:
+    """The commune a person typed: name (article optional, "(76)" or " CEDEX" allowed), postcode
+    or INSEE code; None for an empty text; a French `ValidationError` when it is unknown,
+    ambiguous or outside the reference (overseas collectivities), which forms show.
+
+    Five digits are read as a postcode first, then as an INSEE code (76600 is Le Havre's postcode
+    and Saint-Léonard's INSEE code); the notice then offers the other reading.
+    """
+    text = " ".join(text.split())[:200]
     if not text:
         return None
+    labelled = _LABELLED_CODE.match(text)
+    if labelled:
+        kind, code = labelled.group(1).lower(), labelled.group(2).upper()
+        if kind == "insee":
+            row = Commune.objects.filter(code=code).values_list("code", "name").first()
+            if row:
+                return CommuneMatch(code=row[0], name=row[1])
+            raise _unknown_code(
+                code, _("Commune inconnue : aucune commune n'a le code INSEE « %(code)s ».")
+            )
+        return _resolve_code(code, insee_too=False)
     if INSEE_CODE.match(text):
-        row = Commune.objects.filter(code=text.upper()).values_list("code", "name").first()
-        if row:
-            return row
-    digits = text.isdigit()
-    rows = []
-    if POSTAL_CODE.match(text) or not digits:
-        rows = list(commune_search(query=text).values_list("code", "name", "rank")[:2])
-    # Exact name (rank 0), or exact postcode (rank 1); homonyms: the most populous first.
-    exact = [row for row in rows if row[2] <= (1 if digits else 0)]
+        return _resolve_code(text.upper(), insee_too=True)
+    if text.isdigit():
+        raise ValidationError(
+            _("« %(text)s » : un code postal ou un code INSEE compte 5 chiffres, ex. 14000."),
+            params={"text": text},
+        )
+    return _resolve_name(text)
+
+
+def _resolve_code(code: str, *, insee_too: bool) -> CommuneMatch:
+    postal = (
+        list(
+            Commune.objects.filter(postal_codes__code=code)
+            .order_by(*_by_population())
+            .values_list("code", "name")
+        )
+        if code.isdigit()
+        else []
+    )
+    insee = (
+        Commune.objects.filter(code=code).values_list("code", "name").first() if insee_too else None
+    )
+    if not postal and insee:
+        outside = outside_message(code)  # 97133: Saint-Barthélemy's postcode, Vieux-Fort's code
+        notice = f"{code} lu comme code INSEE ({insee[1]}). {outside}" if outside else ""
+        return CommuneMatch(code=insee[0], name=insee[1], notice=notice)
+    if not postal:
+        raise _unknown_code(
+            code, _("Commune inconnue : aucune commune n'a le code postal ou INSEE « %(code)s ».")
+        )
+    code_chosen, name = postal[0]
+    parts = []
+    if len(postal) > 1:
+        parts.append(
+            f"{code} lu comme code postal, commun à {len(postal)} communes : {name}, la plus "
+            "peuplée, est retenue (pour une autre, tapez son nom)"
+        )
+    elif insee and insee[0] != code_chosen:
+        parts.append(f"{code} lu comme code postal ({name})")
+    alternative = None
+    if insee and insee[0] != code_chosen:
+        alternative = CommuneAlternative(code=insee[0], name=insee[1], typed=f"INSEE {insee[0]}")
+        parts.append(
+            f"pour la commune de code INSEE {insee[0]} ({insee[1]}), tapez « {alternative.typed} »"
+        )
+    notice = " ; ".join(parts) + "." if parts else ""
+    return CommuneMatch(code=code_chosen, name=name, notice=notice, alternative=alternative)
+
+
+def _unknown_code(code: str, message) -> ValidationError:
+    outside = outside_message(code)
+    if outside:
+        return ValidationError(outside)
+    return ValidationError(message, params={"code": code})
+
+
+def _resolve_name(text: str) -> CommuneMatch:
+    rows = list(
+        commune_search(query=text).values_list("code", "name", "rank", "departement__code")[:3]
+    )
+    exact = [row for row in rows if row[2] == 0]
     if exact:
-        return exact[0][:2]
+        code, name, _rank, departement = exact[0]
+        if len(exact) == 1:
+            return CommuneMatch(code=code, name=name)
+        other = exact[1]
+        alternative = CommuneAlternative(code=other[0], name=other[1], typed=f"INSEE {other[0]}")
+        notice = (
+            f"Plusieurs communes s'appellent {name} : la plus peuplée (département "
+            f"{departement}) est retenue ; pour celle du département {other[3]}, tapez "
+            f"« {alternative.typed} »"
+        )
+        if len(exact) > 2:
+            notice += f" ; pour une autre, ajoutez son département, ex. « {name} ({other[3]}) »"
+        return CommuneMatch(code=code, name=name, notice=notice + ".", alternative=alternative)
     if len(rows) == 1:
-        return rows[0][:2]
+        return CommuneMatch(code=rows[0][0], name=rows[0][1])
     if rows:
         raise ValidationError(
             _(
@@ -246,7 +377,34 @@ def commune_resolve(*, text: str) -> tuple[str, str] | None:
             ),
             params={"text": text},
         )
+    typed = typed_commune(text)
+    outside = outside_message_for_name(typed.folded)
+    if outside:
+        raise ValidationError(outside)
+    if typed.departement:
+        raise ValidationError(
+            _(
+                "Commune inconnue : aucune commune ne s'appelle « %(text)s » dans le "
+                "département %(departement)s."
+            ),
+            params={"text": text[: text.rfind("(")].strip(), "departement": typed.departement},
+        )
     raise ValidationError(
         _("Commune inconnue : « %(text)s ». Donnez son nom ou son code INSEE, ex. 14118."),
         params={"text": text},
     )
+
+
+def commune_typed_code(*, code: str) -> str:
+    """What to type to get this commune back from `commune_resolve`: its INSEE code, or
+    « INSEE 76600 » when that code is also another commune's postcode (read first)."""
+    shared = PostalCode.objects.filter(code=code).exclude(commune__code=code).exists()
+    return f"INSEE {code}" if shared else code
+
+
+def insee_code_of(text: str) -> str:
+    """The INSEE code in « INSEE 76600 » (as `commune_typed_code` writes it), else the text."""
+    labelled = _LABELLED_CODE.match(" ".join(text.split()))
+    if labelled and labelled.group(1).lower() == "insee":
+        return labelled.group(2).upper()
+    return text

