@@ -17,6 +17,7 @@ class CommuneNotice:
     label: str  # the field's label
     text: str  # how the text was read (French)
     alternative_name: str = ""
+    alternative_code: str = ""
     alternative_url: str = ""  # "?…": the same query with the other reading (GET forms only)
 
 
@@ -48,6 +49,7 @@ class CommuneFieldsMixin:
                     label=str(self.fields[name].label),
                     text=match.notice,
                     alternative_name=alternative.name if alternative else "",
+                    alternative_code=alternative.code if alternative else "",
                     alternative_url=url,
                 )
             )

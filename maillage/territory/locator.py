@@ -45,6 +45,17 @@ class CommuneLocator:
             shapely.prepare(shape)
             self._shapes[ids[pk]] = shape
 
+    def prefetch(self, points: list[tuple[float, float]]) -> None:
+        """Load at once the boundaries that `code_at` will try first for these points."""
+        points = [(lat, lon) for lat, lon in points if math.isfinite(lat) and math.isfinite(lon)]
+        if self._tree is None or not points:
+            return
+        k = min(_CANDIDATES[0], len(self._codes))
+        _, found = self._tree.query(unit_vectors(*zip(*points, strict=True)), k=k)
+        wanted = sorted({int(i) for i in np.atleast_1d(found).ravel() if i < len(self._codes)})
+        for start in range(0, len(wanted), 500):
+            self._shape(wanted[start : start + 500])
+
     def code_at(self, latitude: float, longitude: float) -> str | None:
         """INSEE code of the loaded commune containing the point, or None."""
         if self._tree is None or not (math.isfinite(latitude) and math.isfinite(longitude)):

@@ -25,6 +25,9 @@ _LABELLED_CODE = re.compile(
 )
 
 
+_SPACED_CODE = re.compile(r"^[0-9]{2} [0-9]{3}$")
+
+
 def _by_population():
     return (F("population").desc(nulls_last=True), "code")
 
@@ -280,6 +283,8 @@ def commune_resolve(*, text: str) -> CommuneMatch | None:
     text = " ".join(text.split())[:200]
     if not text:
         return None
+    if _SPACED_CODE.match(text):  # "76 600", as on an envelope
+        text = text.replace(" ", "")
     labelled = _LABELLED_CODE.match(text)
     if labelled:
         kind, code = labelled.group(1).lower(), labelled.group(2).upper()

@@ -20,7 +20,7 @@ def test_search_near_a_postcode_says_it_was_read_as_a_postcode(client, open_spac
     assert (
         "Près de (commune) : 14400 lu comme code postal, commun à 32 communes : Bayeux, la plus "
         "peuplée, est retenue (pour une autre, tapez son nom) ; pour la commune de code INSEE "
-        "14400 (Le Manoir), tapez « INSEE 14400 ». Choisir plutôt Le Manoir"
+        "14400 (Le Manoir), tapez « INSEE 14400 ». Choisir plutôt Le Manoir (14400)"
     ) in text
     assert "La Fabrique du Port" in text
 

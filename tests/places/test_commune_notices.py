@@ -35,7 +35,7 @@ def test_postcode_is_read_first_with_a_notice_and_a_link_to_the_insee_code(clien
     text = text_of(response)
     assert (
         "Près de la commune : 76600 lu comme code postal (Le Havre) ; pour la commune de code "
-        "INSEE 76600 (Saint-Léonard), tapez « INSEE 76600 ». Choisir plutôt Saint-Léonard"
+        "INSEE 76600 (Saint-Léonard), tapez « INSEE 76600 ». Choisir plutôt Saint-Léonard (76600)"
     ) in text
     assert '<a href="?rayon_km=5&amp;pres_de=INSEE+76600">' in response.content.decode()
     assert "1 lieu trouvé à moins de 5 km du Havre." in text

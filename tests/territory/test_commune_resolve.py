@@ -3,6 +3,8 @@ overseas collectivities named (docs/decisions/0017-commune-official-names.md).""
 
 import pytest
 from django.core.exceptions import ValidationError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from maillage.territory.models import PostalCode
 from maillage.territory.search_names import name_key, typed_commune
@@ -99,6 +101,10 @@ def test_resolve_postcode_first_and_offers_the_insee_code():
         "(Saint-Léonard), tapez « INSEE 76600 ».",
         alternative=CommuneAlternative(code="76600", name="Saint-Léonard", typed="INSEE 76600"),
     )
+
+
+def test_resolve_postcode_written_with_a_space():
+    assert commune_resolve(text="76 600").code == "76351"
 
 
 def test_resolve_the_offered_alternative_gives_the_other_commune():
@@ -259,3 +265,22 @@ def test_typed_code_writes_insee_when_the_code_is_another_postcode():
     assert insee_code_of("INSEE 76600") == "76600"
     assert insee_code_of("76600") == "76600"
     assert insee_code_of("Caen") == "Caen"
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.one_of(
+        st.text(max_size=60),
+        st.from_regex(r"^(INSEE |CP )?[0-9]{2}[ ]?[0-9]{3}( \([0-9AB]{2,5}\))?$", fullmatch=True),
+        st.from_regex(r"^(Le |La |L'|Les )?[A-Za-zéè' -]{1,20}( CEDEX [0-9])?( \([0-9]{2}\))?$"),
+    )
+)
+def test_resolve_any_text_gives_a_commune_none_or_a_french_error(text):
+    try:
+        found = commune_resolve(text=text)
+    except ValidationError as error:
+        assert len(error.messages) == 1 and error.messages[0]
+    else:
+        assert found is None or (len(found.code) == 5 and found.name)
