@@ -7,6 +7,7 @@ found at the coordinates. Errors are collected per field, in French, all at once
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -28,7 +29,10 @@ _CAPACITY_FIELDS = (
 )
 
 
+@cache
 def _fields() -> dict[str, forms.Field]:
+    """Built once: form fields keep no state between `clean` calls, and imports validate
+    thousands of places."""
     price = {"required": False, "min_value": Decimal(0), "max_digits": 8, "decimal_places": 2}
     count = {"required": False, "min_value": 0, "max_value": 100_000}
     return {

@@ -100,6 +100,7 @@ def test_rows_and_reasons(directory):
         "@Coworking du Bessin",
         "Fablab de Bayeux",
         "La Fabrique du Port",
+        "Sans SIRET",
     ]
     assert sorted(result.left_out) == sorted(
         [
@@ -110,15 +111,15 @@ def test_rows_and_reasons(directory):
             "au public",
             f"{label(directory['no_address'])} : laissé de côté, adresse manquante (champ "
             "obligatoire du schéma national)",
-            f"{label(directory['no_pivot'])} : laissé de côté, ni SIRET ni RNA connu pour le lieu "
-            "ou sa structure gestionnaire (pivot, champ obligatoire du schéma national, qui ne "
-            "prévoit pas de valeur « inconnu »)",
         ]
     )
     assert result.warnings == [
         f"{label(directory['bayeux'])} : téléphone « 12 34 56 » non repris (numéro à 6 "
-        "chiffres sans indicatif, lu « 12 34 56 » (ajoutez +687, +681 ou +508))"
+        "chiffres sans indicatif, lu « 12 34 56 » (ajoutez +687, +681 ou +508))",
+        f"{label(directory['no_pivot'])} : ni SIRET ni RNA connu : pivot « 00000000000000 » "
+        "(convention de la cartographie nationale pour un SIRET à trouver)",
     ]
+    assert result.rows[-1]["pivot"] == "00000000000000"
 
 
 def test_row_values(directory):
@@ -200,9 +201,9 @@ def test_json_rows_equal_csv_rows(directory):
     csv_rows = read_csv(export_places(places, "mediation-csv").text())
     exported = export_places(places, "mediation-json")
     json_rows = json.loads(exported.text())
-    assert exported.count == 3
-    assert len(exported.left_out) == 5
-    assert [list(row) for row in json_rows] == [mediation.COLUMNS] * 3
+    assert exported.count == 4  # the place without SIRET is written with the unknown pivot
+    assert len(exported.left_out) == 4
+    assert [list(row) for row in json_rows] == [mediation.COLUMNS] * 4
     assert json_rows[2]["longitude"] == -0.354
     # Same values; in JSON numbers stay numbers and text is not neutralised for spreadsheets.
     json_rows[0]["nom"] = "'" + json_rows[0]["nom"]
@@ -236,11 +237,9 @@ def test_command_prints_reasons_on_stderr(directory, tmp_path):
         "'@Coworking du Bessin",
         "Fablab de Bayeux",
         "La Fabrique du Port",
+        "Sans SIRET",
     ]
     lines = err.getvalue().splitlines()
-    assert lines[-1] == f"3 lieux exportés dans {output} ; 4 laissés de côté, 1 avertissement."
-    assert (
-        f"{label(directory['no_pivot'])} : laissé de côté, ni SIRET ni RNA connu pour le lieu "
-        in "\n".join(lines)
-    )
+    assert lines[-1] == f"4 lieux exportés dans {output} ; 3 laissés de côté, 2 avertissements."
+    assert f"{label(directory['no_pivot'])} : ni SIRET ni RNA connu" in "\n".join(lines)
     assert not any("Lieu démo" in line for line in lines)  # demo places are not even read

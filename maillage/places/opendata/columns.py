@@ -5,6 +5,7 @@ mapping (models.ImportMapping) wins over any guess.
 """
 
 import re
+from collections.abc import Callable
 
 from maillage.territory.search_names import fold_name
 
@@ -186,8 +187,15 @@ def _content_guess(values: list[str], taken: set[str]) -> str | None:
     return None
 
 
-def guess_mapping(keys: list[str], rows: list[list[str]], *, has_header: bool) -> dict[str, str]:
-    """Column key → target. Names first, then content for what names did not place."""
+def guess_mapping(
+    keys: list[str],
+    rows: list[list[str]],
+    *,
+    has_header: bool,
+    is_commune: Callable[[str], bool] | None = None,
+) -> dict[str, str]:
+    """Column key → target. Names first, then content for what names did not place;
+    `is_commune` (a gazetteer lookup) recognises a column of commune names."""
     mapping: dict[str, str] = {}
     taken: set[str] = set()
     if has_header:
@@ -204,6 +212,14 @@ def guess_mapping(keys: list[str], rows: list[list[str]], *, has_header: bool) -
         if target:
             mapping[key] = target
             taken.add(target)
+    if is_commune is not None and "city" not in taken:
+        for index, key in enumerate(keys):
+            values = [row[index] for row in sample if index < len(row) and row[index].strip()]
+            named = sum(1 for value in values if is_commune(value))
+            if key not in mapping and values and not _floats(values) and named > 0.6 * len(values):
+                mapping[key] = "city"
+                taken.add("city")
+                break
     if "name" not in taken:
         # The first column of mostly distinct, non-numeric text is the name.
         for index, key in enumerate(keys):

@@ -32,6 +32,7 @@ from maillage.places.services import (
 )
 from maillage.places.snapshots import FIELD_LABELS, place_snapshot
 from maillage.places.validation import CleanPlace, catalogue_load, place_clean
+from maillage.territory.gazetteer import Gazetteer
 from maillage.territory.models import Commune
 from maillage.territory.search_names import fold_name
 
@@ -200,7 +201,13 @@ def prepare(
     if mapping is None and saved is not None and set(saved.columns) >= set(table.keys):
         mapping = {key: saved.columns[key] for key in table.keys}
     if mapping is None:
-        mapping = guess_mapping(table.keys, table.rows, has_header=table.has_header)
+        gazetteer = Gazetteer.load()
+        mapping = guess_mapping(
+            table.keys,
+            table.rows,
+            has_header=table.has_header,
+            is_commune=lambda value: bool(gazetteer.by_name(value)),
+        )
     return table, mapping
 
 
@@ -244,8 +251,10 @@ def places_import(
         draft = interpret_row(table, position, mapping, vocabulary)
         outcome = RowOutcome(draft.line, draft.name, CREATE, list(draft.notes), cells=draft.cells)
         report.outcomes.append(outcome)
-        item = _Planned(draft, outcome)
-        planned.append(item)
+        planned.append(_Planned(draft, outcome))
+    placer.prefetch([p.draft for p in planned if not p.draft.errors])
+    for position, item in enumerate(planned):
+        draft, outcome = item.draft, item.outcome
         if draft.errors:
             _refuse(outcome, "; ".join(draft.errors.values()))
         else:

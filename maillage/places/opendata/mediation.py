@@ -3,7 +3,8 @@
 One row per place, the schema's 32 columns, `|` between multiple values. The schema's closed
 vocabularies are read from its own files (`schemas/`, the patterns of each field), so a value
 goes out only if both versions accept it. A place that cannot fill a required field is left out
-of the file with a French reason (the schema has no value for « unknown », e.g. for `pivot`);
+of the file with a French reason (the schema has no value for « unknown »; for `pivot` we follow
+the national cartography's fourteen zeros, with a warning);
 a value that cannot be converted (a phone number) is dropped from its row with a warning.
 Documented in docs/opendata-lieux.md.
 """
@@ -160,6 +161,22 @@ def _described(place: Place) -> str:
     return f"« {place.name} » (id {place.public_id})"
 
 
+# The schema requires `pivot` and gives no value for « unknown »; the national cartography of
+# médiation places (data.inclusion, cartographie nationale) writes fourteen zeros for a SIRET not
+# yet known, which the schema's pattern accepts. We follow it and say so in a warning.
+UNKNOWN_PIVOT = "00000000000000"
+
+
+def _pivot(place: Place, warnings: list[str]) -> str:
+    pivot = place.pivot or (place.operator.siret if place.operator_id else "")
+    if not pivot:
+        warnings.append(
+            f"ni SIRET ni RNA connu : pivot « {UNKNOWN_PIVOT} » (convention de la cartographie "
+            "nationale pour un SIRET à trouver)"
+        )
+    return pivot or UNKNOWN_PIVOT
+
+
 def _missing(place: Place, row: dict) -> list[str]:
     if place.is_demo:
         return ["lieu de démonstration"]
@@ -168,11 +185,6 @@ def _missing(place: Place, row: dict) -> list[str]:
     if place.status == Place.Status.CLOSED:
         return ["lieu fermé"]
     reasons = []
-    if not row["pivot"]:
-        reasons.append(
-            "ni SIRET ni RNA connu pour le lieu ou sa structure gestionnaire (pivot, "
-            f"{REQUIRED}, qui ne prévoit pas de valeur « inconnu »)"
-        )
     if not row["adresse"]:
         reasons.append(f"adresse manquante ({REQUIRED})")
     if not row["code_postal"]:
@@ -217,7 +229,7 @@ def mediation_row(place: Place) -> tuple[dict[str, str | float], list[str]]:
     row.update(
         {
             "id": str(place.public_id),
-            "pivot": place.pivot or (place.operator.siret if place.operator_id else ""),
+            "pivot": _pivot(place, warnings),
             "nom": place.name,
             "commune": place.commune.name,
             "code_postal": _postal_code(place),

@@ -54,6 +54,17 @@ class Placer:
         self.locator = CommuneLocator()
         self.geocoder = geocoder
 
+    def prefetch(self, drafts: list[RowDraft]) -> None:
+        """Boundaries for every point of the file in a few queries, not one per row."""
+        self.locator.prefetch(
+            [
+                (draft.data["latitude"], draft.data["longitude"])
+                for draft in drafts
+                if draft.data.get("latitude") is not None
+                and draft.data.get("longitude") is not None
+            ]
+        )
+
     def _named(self, draft: RowDraft) -> _Named:
         gazetteer = self.gazetteer
         postal, city, insee = draft.data.get("postal_code", ""), draft.city, draft.insee_code

@@ -44,6 +44,7 @@ KIND_SYNONYMS: dict[str, str] = {
     # free text
     "coworking": "coworking",
     "co-working": "coworking",
+    "cowork": "coworking",
     "coworking space": "coworking",
     "espace de coworking": "coworking",
     "espace coworking": "coworking",
