@@ -400,6 +400,14 @@ def _resolve_name(text: str) -> CommuneMatch:
     )
 
 
+def commune_outside_message(text: str) -> str | None:
+    """French message when a typed code or name is an overseas collectivity's, else None."""
+    text = " ".join(text.split())[:200]
+    labelled = _LABELLED_CODE.match(text)
+    code = labelled.group(2) if labelled else text.replace(" ", "")
+    return outside_message(code) or outside_message_for_name(typed_commune(text).folded)
+
+
 def commune_typed_code(*, code: str) -> str:
     """What to type to get this commune back from `commune_resolve`: its INSEE code, or
     « INSEE 76600 » when that code is also another commune's postcode (read first)."""

@@ -53,7 +53,11 @@ def commune_search_results(request: HttpRequest) -> HttpResponse:
                 :SEARCH_RESULTS
             ]
         )
+    # Nothing found for an overseas collectivity's code or name: say why, not just « aucune ».
+    outside = "" if communes or not query.strip() else selectors.commune_outside_message(query)
     template = (
         "territory/partials/commune_results.html" if request.htmx else "territory/search_page.html"
     )
-    return render(request, template, {"query": query, "communes": communes})
+    return render(
+        request, template, {"query": query, "communes": communes, "outside": outside or ""}
+    )

