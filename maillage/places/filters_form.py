@@ -75,13 +75,13 @@ class DirectoryFilterForm(CommuneFieldsMixin, forms.Form):
         label=_("Commune"),
         required=False,
         max_length=100,
-        help_text=_("Nom ou code INSEE, ex. « Bayeux » ou 14047."),
+        help_text=_("Nom, code postal ou code INSEE, ex. « Bayeux », 14400 ou 14047."),
     )
     pres_de = forms.CharField(
         label=_("Près de la commune"),
         required=False,
         max_length=100,
-        help_text=_("Nom ou code INSEE, ex. « Caen » ou 14118."),
+        help_text=_("Nom, code postal ou code INSEE, ex. « Caen », 14000 ou 14118."),
     )
     rayon_km = forms.FloatField(
         label=_("Dans un rayon de (km)"),
