@@ -44,7 +44,7 @@ def commune_search(*, query: str, queryset: QuerySet[Commune] | None = None) -> 
     queryset = Commune.objects.all() if queryset is None else queryset
     text = " ".join(query.split())[:200]
     if not text:
-        return queryset.none()
+        return queryset.none().annotate(rank=Value(0, output_field=IntegerField()))
     labelled = _LABELLED_CODE.match(text)
     if labelled:
         kind, code = labelled.group(1).lower(), labelled.group(2).upper()
@@ -69,7 +69,7 @@ def commune_search(*, query: str, queryset: QuerySet[Commune] | None = None) -> 
         )
     typed = typed_commune(text)
     if not typed.key:
-        return queryset.none()
+        return queryset.none().annotate(rank=Value(0, output_field=IntegerField()))
     if typed.departement:
         queryset = queryset.filter(departement__code=typed.departement)
     if typed.code:

@@ -284,3 +284,10 @@ def test_resolve_any_text_gives_a_commune_none_or_a_french_error(text):
         assert len(error.messages) == 1 and error.messages[0]
     else:
         assert found is None or (len(found.code) == 5 and found.name)
+
+
+@pytest.mark.parametrize("text", ["()", "-", "' '", "(14)"])
+def test_resolve_punctuation_only_is_unknown_in_french(text):
+    with pytest.raises(ValidationError) as caught:
+        commune_resolve(text=text)
+    assert caught.value.messages[0].startswith("Commune inconnue : ")
