@@ -7,14 +7,16 @@ delegated/associated communes (COMD, COMA) and municipal arrondissements (ARM) a
 here to complete missing geometries and to attach postcodes to their parent commune.
 
 Commune names are given with their article ("Le Havre", not "Havre"): the file keeps the article in
-a separate code, `type_nom` (see territory/names.py). Région and département names need nothing:
-their official names carry no article ("Calvados", "La Réunion" already in full).
+a separate code, `type_nom` (see territory/names.py). Région, département and EPCI names need
+nothing: they are written in full ("Calvados", "La Réunion", "Communauté urbaine Le Havre Seine
+Métropole"); the `type_nom` of régions and départements only says how « de » goes before them.
 """
 
 import csv
 import lzma
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from importlib.metadata import version
 from importlib.resources import files
 
@@ -141,3 +143,25 @@ def official_commune_names() -> dict[str, str]:
         if row["type"] == "COM" or row["code"] not in names:
             names[row["code"]] = official_name(row["nom"], row["type_nom"])
     return names
+
+
+@cache
+def child_commune_parents() -> dict[str, str]:
+    """Code of a delegated or associated commune or a municipal arrondissement (COMD, COMA, ARM)
+    → its commune. Files still use these codes (75111 for Paris 11e); read once per process."""
+    return {
+        row["code"]: row["commune_parent_code"]
+        for row in _child_rows()
+        if row["commune_parent_code"]
+    }
+
+
+def _child_rows() -> Iterator[dict[str, str]]:
+    code_by_id: dict[str, str] = {}
+    children = []
+    for row in _rows("communes"):
+        code_by_id[row["id"]] = row["code"]
+        if row["type"] in ("COMD", "COMA", "ARM") and row["commune_parent_id"] != NULL:
+            children.append((row["code"], row["commune_parent_id"]))
+    for code, parent_id in children:
+        yield {"code": code, "commune_parent_code": code_by_id.get(parent_id, "")}
