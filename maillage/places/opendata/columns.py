@@ -17,6 +17,7 @@ TARGETS: dict[str, str] = {
     IGNORE: "(ignorer cette colonne)",
     EXTRA: "garder en texte libre sur la fiche",
     "source_id": "identifiant dans la source",
+    "origin": "source d'origine du lieu (structure qui a collecté la donnée)",
     "pivot": "SIRET / RNA de la structure (pivot)",
     "name": "nom du lieu",
     "kinds": "type de lieu",
@@ -60,6 +61,7 @@ MULTI_TARGETS = {"kinds", "typologie", "services", "publics", "access", "labels"
 # Tiers-Lieux 2023, OpenStreetMap tags, regional maps), folded with fold_name.
 _NAMES: dict[str, tuple[str, ...]] = {
     "source_id": ("id", "identifiant", "id unique", "@id", "uuid", "ref", "code lieu"),
+    "origin": ("source",),
     "pivot": ("pivot", "siret", "rna", "siren", "ridet"),
     "name": ("nom", "nom tl", "name", "nom du lieu", "libelle", "nom lieu", "raison sociale",
              "titre", "title", "denomination", "nom structure", "lieu"),
@@ -112,7 +114,7 @@ _NAMES: dict[str, tuple[str, ...]] = {
     "source_date": ("date maj", "date de mise a jour", "mise a jour", "updated at", "maj",
                     "date modification", "last update", "date"),
     EXTRA: ("fiche acces libre", "prise rdv", "itinerance", "twitter", "facebook", "contact",
-            "source", "cle ban"),
+            "cle ban"),
     IGNORE: ("demo", "geocod", "precision", "metro", "nommetro", "inseereg", "nomreg", "inseemetro",
              "inseedep", "nomcommetro", "popcom", "comclass", "insee ze", "nom ze", "class ze",
              "pop ze", "osm", "@type", "code insee region", "region", "departement", "dep"),

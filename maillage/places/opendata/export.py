@@ -77,7 +77,7 @@ def place_row(place: Place) -> dict[str, str | float | int]:
         "prix_mois": _money(place.price_month),
         "accessibilite_fauteuil": place.wheelchair,
         "accessibilite_details": place.accessibility_notes,
-        "source": place.source,
+        "source": place.source or mediation.PLATFORM_SOURCE,
         "date_maj": timezone.localdate(place.updated_at).isoformat(),
         "demo": "oui" if place.is_demo else "non",
     }

@@ -62,6 +62,7 @@ class RowOutcome:
     messages: list[str] = field(default_factory=list)
     reason: str = ""  # for a refused row: what is wrong and how to fix it
     cells: list[str] = field(default_factory=list)
+    commune: str = ""  # INSEE code of the commune the row was placed in
 
     @property
     def label(self) -> str:
@@ -265,7 +266,7 @@ def places_import(
             else:
                 draft.data["latitude"], draft.data["longitude"] = placement.position
                 item.approximate = placement.approximate
-                draft.insee_code = placement.commune_code
+                draft.insee_code = outcome.commune = placement.commune_code
         if progress:
             progress(position + 1, total)
     communes = {
@@ -341,9 +342,10 @@ def _match_existing(planned: list[_Planned], source: str) -> None:
     name within 200 m."""
     live = [p for p in planned if p.outcome.action not in (REFUSED, MERGED)]
     ids = {p.draft.source_id for p in live if p.draft.source_id}
+    origins = {p.draft.origin or source for p in live}
     by_source_id = {
-        place.source_id: place
-        for place in Place.objects.filter(source=source, source_id__in=ids, is_demo=False)
+        (place.source, place.source_id): place
+        for place in Place.objects.filter(source__in=origins, source_id__in=ids, is_demo=False)
     }
     public_ids = {_uuid_or_none(value) for value in ids} - {None}
     by_public_id = {
@@ -358,7 +360,9 @@ def _match_existing(planned: list[_Planned], source: str) -> None:
         nearby.setdefault(fold_name(place.name), []).append(place)
     for item in live:
         draft = item.draft
-        target = by_source_id.get(draft.source_id) or by_public_id.get(draft.source_id.lower())
+        target = by_source_id.get((draft.origin or source, draft.source_id)) or by_public_id.get(
+            draft.source_id.lower()
+        )
         note = ""
         if target is None:
             name = fold_name(draft.data.get("name", ""))
@@ -412,7 +416,7 @@ def _validate(item: _Planned, commune: Commune, catalogue, source: str) -> None:
     draft.data = data
     if _same(current, item.clean):
         outcome.action = UNCHANGED
-    elif _curated(item.target, source):
+    elif _curated(item.target, item.draft.origin or source):
         outcome.action = PROPOSAL
         outcome.messages.append(
             "ce lieu a été modifié par son équipe ou la coordination : les différences "
@@ -440,12 +444,12 @@ def _same(current: dict, clean: CleanPlace) -> bool:
 
 
 def _write(planned: list[_Planned], *, source: str, author) -> None:
-    comment = f"{IMPORT_COMMENT}{source}"
     with transaction.atomic():
         for item in planned:
             action, draft = item.outcome.action, item.draft
+            comment = f"{IMPORT_COMMENT}{draft.origin or source}"
             provenance = Provenance(
-                source=source,
+                source=draft.origin or source,
                 source_id=draft.source_id,
                 source_date=draft.source_date,
                 pivot=draft.pivot,

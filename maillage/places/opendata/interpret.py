@@ -45,6 +45,7 @@ class RowDraft:
     line: int
     cells: list[str]
     source_id: str = ""
+    origin: str = ""  # the file's own `source` column: who collected the place
     data: dict = field(default_factory=dict)  # snapshot-shaped, for validation.place_clean
     pivot: str = ""
     source_date: date | None = None
@@ -117,6 +118,7 @@ def interpret_row(
             draft.keep_extra(key.split(":", 1)[1], values)
 
     draft.source_id = _text(first("source_id"))[:120]
+    draft.origin = _text(first("origin"))[:60]
     for name, limit in _TEXT_LIMITS.items():
         value = _text(first(name))
         if len(value) > limit:
@@ -228,9 +230,16 @@ def interpret_row(
     if structure:
         draft.keep_extra("structure gestionnaire", [structure])
 
+    kinds = [v for cell in cells.get("kinds", []) for v in repair.multi_values(cell)]
+    typologie = [v for cell in cells.get("typologie", []) for v in repair.multi_values(cell)]
+    if kinds and typologie:
+        # Our kinds say more than the national typology (TIERS_LIEUX for every tiers-lieu):
+        # the typology is kept as the source said it, for the national export.
+        draft.keep_extra("typologie", typologie)
+        typologie = []
     mapped = vocabulary.map(
-        kinds=[v for cell in cells.get("kinds", []) for v in repair.multi_values(cell)],
-        typologie=[v for cell in cells.get("typologie", []) for v in repair.multi_values(cell)],
+        kinds=kinds,
+        typologie=typologie,
         services=[v for cell in cells.get("services", []) for v in repair.multi_values(cell)],
         labels=[v for cell in cells.get("labels", []) for v in repair.multi_values(cell)],
         publics=[v for cell in cells.get("publics", []) for v in repair.multi_values(cell)],

@@ -161,6 +161,9 @@ def _described(place: Place) -> str:
     return f"« {place.name} » (id {place.public_id})"
 
 
+# The `source` of a place created on the platform itself (imported places keep theirs).
+PLATFORM_SOURCE = "maillage"
+
 # The schema requires `pivot` and gives no value for « unknown »; the national cartography of
 # médiation places (data.inclusion, cartographie nationale) writes fourteen zeros for a SIRET not
 # yet known, which the schema's pattern accepts. We follow it and say so in a warning.
@@ -215,7 +218,15 @@ def mediation_row(place: Place) -> tuple[dict[str, str | float], list[str]]:
                 phone = ""
             elif repaired.note:
                 warnings.append(f"téléphone « {place.phone} » : {repaired.note}")
-    services = [value for s in place.services.all() for value in SERVICES.get(s.slug, [])]
+    # Our « médiation numérique » stands for any national service: when the source's own national
+    # services are known, they say it better (and a round trip gives the same file back).
+    generic = {"mediation-numerique"} if extra.get("services") else set()
+    services = [
+        value
+        for s in place.services.all()
+        if s.slug not in generic
+        for value in SERVICES.get(s.slug, [])
+    ]
     labels: dict[str, list[str]] = {}
     for label in place.labels.all():
         if label.slug in LABELS:
@@ -244,7 +255,7 @@ def mediation_row(place: Place) -> tuple[dict[str, str | float], list[str]]:
             "horaires": place.opening_hours,
             "presentation_resume": summary(place.description),
             "presentation_detail": place.description,
-            "source": place.source,
+            "source": place.source or PLATFORM_SOURCE,
             "structure_parente": place.operator.name if place.operator_id else "",
             "date_maj": timezone.localdate(place.updated_at).isoformat(),
             "services": _join(services + extra.get("services", [])),

