@@ -209,9 +209,18 @@ class ExportQuery(PlaceQuery):
     rayon_km: float = Field(20.0, allow_inf_nan=False)  # the range is checked by filters()
 
 
+# What each download is, for OpenAPI (and schemathesis): CSV is a file; the JSON formats are
+# a list of places (ours, or the national schema's rows) or a GeoJSON FeatureCollection.
 _EXPORT_TYPES = {
-    spec.content_type.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
-    for spec in export.FORMATS.values()
+    "text/csv": {"schema": {"type": "string", "format": "binary"}},
+    "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+    "application/geo+json": {
+        "schema": {
+            "type": "object",
+            "required": ["type", "features"],
+            "properties": {"type": {"type": "string"}, "features": {"type": "array"}},
+        }
+    },
 }
 
 

@@ -124,6 +124,8 @@ def test_point_a_few_hundred_metres_outside_the_named_commune_is_accepted_with_a
     assert place.commune.code == "14118"
     assert (round(place.latitude, 6), round(place.longitude, 6)) == (round(lat, 6), round(lon, 6))
     assert any("hors de Caen" in m for m in outcome(report, 2).messages)
+    report = run("nom;code_insee;latitude;longitude\nQuai;76351;49.2765;-0.7036\n", dry_run=True)
+    assert any("du Havre, commune indiquée" in m for m in report.outcomes[0].messages)
 
 
 def test_point_far_from_a_firmly_named_commune_is_replaced_by_the_address():

