@@ -26,7 +26,7 @@ class Position:
     latitude: float
     longitude: float
     approximate: bool
-    how: str  # French, for the report: « centre de la commune », « adresse (…) »
+    how: str  # French, for the report: « le centre de la commune », « l'adresse « … » »
 
 
 class Geocoder(Protocol):
@@ -39,7 +39,7 @@ class CommuneCentreGeocoder:
     def locate(self, *, address: str, postal_code: str, commune: CommuneRef) -> Position | None:
         if commune.latitude is None or commune.longitude is None:
             return None
-        return Position(commune.latitude, commune.longitude, True, "centre de la commune")
+        return Position(commune.latitude, commune.longitude, True, "le centre de la commune")
 
 
 Fetch = Callable[[str, float], bytes]
@@ -83,7 +83,7 @@ class AddressGeocoder:
                     float(coordinates[1]),
                     float(coordinates[0]),
                     not precise,
-                    f"adresse « {properties.get('label', address)} » (score {score:.2f})",
+                    f"l'adresse « {properties.get('label', address)} » (score {score:.2f})",
                 )
         return self.fallback.locate(address=address, postal_code=postal_code, commune=commune)
 

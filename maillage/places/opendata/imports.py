@@ -18,7 +18,7 @@ from django.db import transaction
 from maillage.core.geo import haversine_km
 from maillage.core.tables import neutralise_formula
 from maillage.places.models import ImportMapping, Place, PlaceVersion
-from maillage.places.opendata.columns import TARGETS, guess_mapping, mapping_errors
+from maillage.places.opendata.columns import guess_mapping, mapping_errors
 from maillage.places.opendata.geocoding import Geocoder, default_geocoder
 from maillage.places.opendata.interpret import RowDraft, interpret_row
 from maillage.places.opendata.placing import Placer
@@ -486,7 +486,3 @@ def _uuid_or_none(text: str) -> uuid.UUID | None:
         return uuid.UUID(text)
     except (ValueError, TypeError, AttributeError):
         return None
-
-
-def target_choices() -> list[tuple[str, str]]:
-    return list(TARGETS.items())

@@ -170,8 +170,11 @@ def interpret_row(
     if hours_raw:
         try:
             hours = repair.opening_hours(hours_raw)
-        except repair.RepairError as error:
-            draft.notes.append(f"horaires non convertis, lieu importé sans horaires : {error}")
+        except repair.RepairError:
+            draft.notes.append(
+                f"horaires « {hours_raw[:80]} » non convertis au format OpenStreetMap : lieu "
+                "importé sans horaires, texte gardé sur sa fiche"
+            )
             draft.keep_extra("horaires (texte d'origine)", [hours_raw])
         else:
             draft.data["opening_hours"] = hours.value

@@ -105,10 +105,7 @@ class Placer:
             if len(by_name) == 1 and (postal or not by_postal):
                 named.commune, named.firm = by_name[0], bool(postal)
                 if draft.cedex:
-                    named.notes.append(
-                        f"code postal CEDEX {postal} gardé tel quel ; commune trouvée par son nom "
-                        f"({by_name[0].name})"
-                    )
+                    named.notes.append(f"commune trouvée par son nom ({by_name[0].name})")
                 elif by_postal:
                     named.notes.append(
                         f"le code postal {postal} n'est pas celui de {by_name[0].name} : "
@@ -221,7 +218,7 @@ class Placer:
         placement.position = (position.latitude, position.longitude)
         placement.approximate = position.approximate
         placement.notes.append(
-            f"placé d'après {position.how} {with_de(commune.name)}"
+            f"placé d'après {position.how} ({commune.name})"
             + (" : position approximative" if position.approximate else "")
         )
         return placement
