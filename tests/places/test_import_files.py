@@ -344,3 +344,13 @@ def test_national_cget_2019_base_lands_in_the_right_communes():
     assert all(o.reason for o in report.outcomes if o.action == "refuse")
     placed = [o for o in report.outcomes if o.action != "refuse"]
     assert len(placed) >= 0.98 * len(report.outcomes)
+
+
+def test_approximate_position_is_shown_on_the_place_page_and_the_map(client):
+    run("nom,code_postal,commune\nLe Bocal,14000,Caen\n", dry_run=False)
+    place = Place.objects.get()
+    page = client.get(f"/lieux/{place.public_id}/").content.decode()
+    assert 'id="position-approximative"' in page
+    assert "Importé de « fichier »" in page
+    features = client.get("/api/lieux/carte.geojson").json()["features"]
+    assert [f["properties"].get("position_approximative") for f in features] == [True]
