@@ -109,24 +109,42 @@ def salaried_shares(working: np.ndarray, salaried: np.ndarray) -> np.ndarray:
     return shares
 
 
+def census_years(
+    header: Sequence[str], filename: str, *, prefix: re.Pattern, expected: str
+) -> list[str]:
+    """The census years (two digits, latest first) of a commune base's columns; a file with none
+    is refused, pointing to MOBPRO when it looks like one."""
+    years = sorted({m.group(1) for name in header if (m := prefix.match(name))}, reverse=True)
+    if not years:
+        hint = (
+            " Ce fichier ressemble à un fichier de mobilités professionnelles (MOBPRO) : "
+            "choisir le type « mobpro »."
+            if {"DCLT", "IPONDI"} & set(header) or any(n.startswith("NBFLUX_") for n in header)
+            else ""
+        )
+        raise ImportFileError(CODE_COLUMN, f"« {filename} » n'a aucune colonne {expected}.{hint}")
+    return years
+
+
+def car_share(drivers: np.ndarray, everyone: np.ndarray) -> np.ndarray:
+    """Share of working residents who drive to work (NaN where nobody works), at most 1."""
+    car = np.full(len(drivers), np.nan)
+    np.divide(drivers, everyone, out=car, where=everyone > 0)
+    return np.minimum(1.0, car)
+
+
 def activity_columns(header: Sequence[str], filename: str) -> ActivityColumns:
     """The columns to read, for the most recent census year whose PCS columns are complete.
 
     Refused with the missing columns listed, and the years and PCS families recognised."""
     present = set(header)
-    years = sorted({m.group(1) for name in header if (m := _PREFIX.match(name))}, reverse=True)
-    if not years:
-        hint = (
-            " Ce fichier ressemble à un fichier de mobilités professionnelles (MOBPRO) : "
-            "choisir le type « mobpro »."
-            if {"DCLT", "IPONDI"} & present or any(n.startswith("NBFLUX_") for n in header)
-            else ""
-        )
-        raise ImportFileError(
-            CODE_COLUMN,
-            f"« {filename} » n'a aucune colonne P{{aa}}_ ou C{{aa}}_ : ce n'est pas le fichier "
-            f"« Activité des résidents » de l'Insee (base-cc-emploi-pop-active).{hint}",
-        )
+    years = census_years(
+        header,
+        filename,
+        prefix=_PREFIX,
+        expected="P{aa}_ ou C{aa}_ : ce n'est pas le fichier « Activité des résidents » de "
+        "l'Insee (base-cc-emploi-pop-active)",
+    )
     best_missing: list[str] | None = None
     families: list[str] = []
     for yy in years:
@@ -200,11 +218,7 @@ def read_activity(
     else:
         salaried = solos = np.full(n, np.nan)
         salaried_share = np.full((n, PCS_COUNT), np.nan)
-    car = np.full(n, np.nan)
-    if columns.car:
-        drivers, everyone = sums[:, -2], sums[:, -1]
-        np.divide(drivers, everyone, out=car, where=everyone > 0)
-        car = np.minimum(1.0, car)
+    car = car_share(sums[:, -2], sums[:, -1]) if columns.car else np.full(n, np.nan)
     return ActivityTable(
         vintage=columns.vintage,
         layout=columns.layout,

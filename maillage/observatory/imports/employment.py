@@ -25,6 +25,8 @@ from maillage.observatory.imports import reading
 from maillage.observatory.imports.activity import (
     CODE_COLUMN,
     car_columns,
+    car_share,
+    census_years,
     is_activity_header,
     read_commune_table,
     sum_into_parents,
@@ -90,19 +92,13 @@ def employment_columns(header: Sequence[str], filename: str) -> EmploymentColumn
 
     Refused with the missing columns listed and the years recognised."""
     present = set(header)
-    years = sorted({m.group(1) for name in header if (m := _PREFIX.match(name))}, reverse=True)
-    if not years:
-        hint = (
-            " Ce fichier ressemble à un fichier de mobilités professionnelles (MOBPRO) : "
-            "choisir le type « mobpro »."
-            if {"DCLT", "IPONDI"} & present or any(n.startswith("NBFLUX_") for n in header)
-            else ""
-        )
-        raise ImportFileError(
-            CODE_COLUMN,
-            f"« {filename} » n'a aucune colonne P{{aa}}_ : ce n'est pas le fichier "
-            f"« Caractéristiques de l'emploi » de l'Insee (base-cc-caract_emp).{hint}",
-        )
+    years = census_years(
+        header,
+        filename,
+        prefix=_PREFIX,
+        expected="P{aa}_ : ce n'est pas le fichier « Caractéristiques de l'emploi » de "
+        "l'Insee (base-cc-caract_emp)",
+    )
     best_missing: list[str] | None = None
     for yy in years:
         figures: dict[str, tuple[str, ...]] = {}
@@ -169,11 +165,7 @@ def read_employment(
             width = len(columns.figures.get(name, ()))
             values[name] = sums[:, at : at + width].sum(axis=1) if width else np.full(n, np.nan)
             at += width
-    car = np.full(n, np.nan)
-    if columns.car:
-        drivers, everyone = sums[:, at], sums[:, at + 1]
-        np.divide(drivers, everyone, out=car, where=everyone > 0)
-        car = np.minimum(1.0, car)
+    car = car_share(sums[:, at], sums[:, at + 1]) if columns.car else np.full(n, np.nan)
     return EmploymentTable(
         vintage=columns.vintage,
         layout=columns.layout,
