@@ -80,13 +80,14 @@ _META = {"name", "label", "version", "based_on", "sources"}
 
 
 def _refused(field: str, message: str, where: str = "query") -> Status:
-    return Status(
-        422,
-        {
-            "detail": message,
-            "erreurs": [{"champ": field, "emplacement": [where, field], "message": message}],
-        },
-    )
+    return Status(422, _refusal_body(field, message, where))
+
+
+def _refusal_body(field: str, message: str, where: str) -> dict:
+    return {
+        "detail": message,
+        "erreurs": [{"champ": field, "emplacement": [where, field], "message": message}],
+    }
 
 
 @router.get("/scenarios", response=list[ScenarioOut], summary="Scénarios publiés et enregistrés")
@@ -117,8 +118,11 @@ class ScenarioIn(Schema):
 @router.post(
     "/scenarios",
     auth=django_auth,
-    response={201: ScenarioOut, 422: Error},
+    response={201: ScenarioOut, 409: Error, 422: Error},
     summary="Enregistrer une copie modifiée d'un scénario",
+    description="Chaque enregistrement d'un nom ajoute une version ; 409 si le nom appartient "
+    "à quelqu'un d'autre ou si des enregistrements simultanés du même nom n'ont pu être "
+    "départagés (enregistrer à nouveau).",
 )
 def scenario_create(request: HttpRequest, body: ScenarioIn):
     today = timezone.localdate()
@@ -141,6 +145,8 @@ def scenario_create(request: HttpRequest, body: ScenarioIn):
             **body.parametres,
         )
         saved = services.scenario_save(user=request.user, scenario=scenario, today=today)
+    except services.ScenarioConflict as error:
+        return Status(409, _refusal_body(BODY_FIELDS["name"], error.message, "body"))
     except ObservatoryError as error:
         if error.field in BODY_FIELDS:
             return _refused(BODY_FIELDS[error.field], error.message, "body")

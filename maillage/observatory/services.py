@@ -141,15 +141,30 @@ def census_import(
     return record
 
 
+class ScenarioConflict(ScenarioError):
+    """A save the name's other saves prevent (the name is someone else's, or the saves kept
+    colliding): the API answers 409, the page shows it on the name."""
+
+
+# The lengths the table takes: longer text is refused with a French message, never cut or
+# left to the database (PostgreSQL raises DataError on a too-long value: a 500).
+NAME_MAX_LENGTH = SavedScenario._meta.get_field("name").max_length
+LABEL_MAX_LENGTH = SavedScenario._meta.get_field("label").max_length
+
+
 def scenario_save(
     *, user: AbstractBaseUser | None, scenario: scenarios_mod.Scenario, today: date
 ) -> SavedScenario:
     """Store `scenario` under its name, as version 1 or the next version of that name.
 
     Validated first (`scenarios.validate` against `today`); the names of the published
-    scenarios are refused, and a name must be a slug (« ma-variante-2030 »). The stored data
-    carries the version given here, whatever `scenario.version` said. Side effects: one
-    `SavedScenario` row.
+    scenarios are refused, and a name must be a slug (« ma-variante-2030 ») of at most 60
+    characters. The stored data carries the version given here, whatever `scenario.version`
+    said. Concurrent saves of one name each get their own version (or a `ScenarioConflict`,
+    never a database error): the author check and the numbering run in one transaction that
+    first locks the name's oldest version (SQLite: the IMMEDIATE write lock); the first save
+    of a name relies on the unique (name, version) constraint and tries again. Side effects:
+    one `SavedScenario` row (versions are never edited).
     """
     name = scenario.name.strip() if isinstance(scenario.name, str) else scenario.name
     if isinstance(name, str) and name in RESERVED_SCENARIO_NAMES:
@@ -158,40 +173,70 @@ def scenario_save(
             f"Nom du scénario : « {name} » est réservé à un scénario publié ; choisir un autre "
             "nom (par exemple « " + name + "-variante »).",
         )
+    if isinstance(name, str) and len(name) > NAME_MAX_LENGTH:
+        raise ScenarioError(
+            "name",
+            f"Nom du scénario : {len(name)} caractères, c'est trop long ; au plus "
+            f"{NAME_MAX_LENGTH}.",
+        )
     if isinstance(name, str) and name and not SCENARIO_NAME.match(name):
         raise ScenarioError(
             "name",
             f"Nom du scénario : « {name} » n'est pas valide ; utiliser des minuscules sans "
             "accent, des chiffres et des tirets (par exemple « normandie-2030 »).",
         )
+    if isinstance(scenario.label, str) and len(scenario.label) > LABEL_MAX_LENGTH:
+        raise ScenarioError(
+            "label",
+            f"Libellé : {len(scenario.label)} caractères, c'est trop long ; au plus "
+            f"{LABEL_MAX_LENGTH}.",
+        )
     scenarios_mod.validate(replace(scenario, name=name, version=1), today)
-    authors = set(SavedScenario.objects.filter(name=name).values_list("created_by", flat=True))
+    for _attempt in range(_SAVE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return _save_version(user, scenario, name)
+        except IntegrityError:
+            # Another first save of this name committed version 1 meanwhile: its row now
+            # exists, so the next attempt locks it and numbers after it.
+            continue
+    raise ScenarioConflict(
+        "name",
+        f"Nom du scénario : « {name} » est enregistré par quelqu'un d'autre au même moment ; "
+        "enregistrer à nouveau dans un instant.",
+    )
+
+
+def _save_version(
+    user: AbstractBaseUser | None, scenario: scenarios_mod.Scenario, name: str
+) -> SavedScenario:
+    """Inside the caller's transaction: lock the name, check its author, add the next version."""
+    # Every save of a name takes the lock on the same row (its oldest version) before reading:
+    # the reads below run after the lock and see every version committed before it.
+    list(
+        SavedScenario.objects.select_for_update()
+        .filter(name=name)
+        .order_by("version")
+        .values_list("pk", flat=True)[:1]
+    )
+    versions = SavedScenario.objects.filter(name=name)
+    authors = set(versions.values_list("created_by", flat=True))
     if authors and authors != {getattr(user, "pk", None)} and not _may_edit_any(user):
         # Names are shared by everyone: a new version would change what « name » computes on
         # every public page, so only its author (or the coordination) may add one.
-        raise ScenarioError(
+        raise ScenarioConflict(
             "name",
             f"Nom du scénario : « {name} » appartient à quelqu'un d'autre ; choisir un autre nom.",
         )
-    for attempt in range(_SAVE_ATTEMPTS):
-        try:
-            with transaction.atomic():
-                latest = SavedScenario.objects.filter(name=name).aggregate(Max("version"))
-                version = (latest["version__max"] or 0) + 1
-                stored = replace(scenario, name=name, version=version)
-                return SavedScenario.objects.create(
-                    name=name,
-                    version=version,
-                    label=scenario.label,
-                    data=scenarios_mod.to_dict(stored),
-                    based_on=scenario.based_on,
-                    created_by=user,
-                )
-        except IntegrityError:
-            # Someone saved the same name at the same moment: take the next version.
-            if attempt == _SAVE_ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")  # pragma: no cover
+    version = (versions.aggregate(Max("version"))["version__max"] or 0) + 1
+    return SavedScenario.objects.create(
+        name=name,
+        version=version,
+        label=scenario.label,
+        data=scenarios_mod.to_dict(replace(scenario, name=name, version=version)),
+        based_on=scenario.based_on,
+        created_by=user,
+    )
 
 
 def _may_edit_any(user: AbstractBaseUser | None) -> bool:

@@ -260,6 +260,14 @@ def test_a_scenario_name_belongs_to_its_author(client):
         {**payload, "parametres": {"adoption": 0.1}},
         content_type="application/json",
     )
-    assert taken.status_code == 422
-    assert taken.json()["erreurs"][0]["champ"] == "nom"
+    # A name taken by someone else is a conflict with what is stored, not a malformed body.
+    assert taken.status_code == 409
+    assert taken.json()["erreurs"] == [
+        {
+            "champ": "nom",
+            "emplacement": ["body", "nom"],
+            "message": "Nom du scénario : « essai » appartient à quelqu'un d'autre ; choisir un "
+            "autre nom.",
+        }
+    ]
     assert SavedScenario.objects.filter(name="essai").count() == 1
