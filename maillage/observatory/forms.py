@@ -1,9 +1,11 @@
 """Forms of the observatory pages: what to show (scenario, indicator, mesh) and how far a place
-reaches (catchment). Every bad value comes back as a French message next to its field."""
+reaches (catchment). Every bad value comes back as a French message next to its field; numbers
+may be typed the French way (« 12,5 »)."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 
+from maillage.core.forms import FrenchDecimalField
 from maillage.observatory.analysis import INDICATORS
 from maillage.observatory.catchment import Catchment
 from maillage.observatory.errors import ObservatoryError
@@ -28,19 +30,19 @@ class CatchmentForm(forms.Form):
     """How far a shared place serves: km by the road, or minutes at an average speed."""
 
     mode = forms.ChoiceField(label="Zone de chalandise", choices=MODES, initial="distance")
-    rayon = forms.FloatField(
+    rayon = FrenchDecimalField(
         label="Rayon (km par la route)",
         required=False,
         initial=DEFAULT_RADIUS_KM,
         help_text="Distance à vol d'oiseau multipliée par le facteur de détour.",
     )
-    minutes = forms.FloatField(
+    minutes = FrenchDecimalField(
         label="Temps de trajet (minutes)", required=False, initial=DEFAULT_MINUTES
     )
-    detour = forms.FloatField(
+    detour = FrenchDecimalField(
         label="Facteur de détour", required=False, initial=1.3, help_text="Route / vol d'oiseau."
     )
-    vitesse = forms.FloatField(label="Vitesse moyenne (km/h)", required=False, initial=50.0)
+    vitesse = FrenchDecimalField(label="Vitesse moyenne (km/h)", required=False, initial=50.0)
     projets = forms.BooleanField(
         label="Compter aussi les lieux en projet", required=False, initial=False
     )
@@ -96,13 +98,13 @@ class AnalysisForm(CatchmentForm):
         initial="postes",
     )
     maille = forms.ChoiceField(label="Maille", choices=MESHES, initial="epci")
-    facteur_emission = forms.FloatField(
+    facteur_emission = FrenchDecimalField(
         label="Facteur d'émission de la voiture (kgCO2e par km)",
         required=False,
         initial=ImpactParameters().emission_factor,
         help_text="Par défaut : ADEME, Base Carbone (voiture particulière moyenne).",
     )
-    cout_km = forms.FloatField(
+    cout_km = FrenchDecimalField(
         label="Coût d'un km en voiture pour le ménage (euros)",
         required=False,
         initial=ImpactParameters().cost_per_km,

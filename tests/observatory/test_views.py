@@ -339,3 +339,162 @@ def test_measured_impacts_are_for_the_coordination_and_hidden_below_three_people
     assert measured["bookings"] == 0
     assert measured["figures"] is None
     assert "Pas assez d'usagers" in response.content.decode()
+
+
+# --- bad input and French decimals on the scenario page (issue 11) ------------------------------
+
+
+def test_a_scenario_typed_with_french_decimal_commas_is_saved(client):
+    client.force_login(UserFactory())
+    url = reverse("observatory:scenario-new", args=["tendanciel"])
+    response = client.post(
+        url,
+        _scenario_post(
+            adoption="80,5",
+            days_per_week="1,5",
+            tau_cadres="72,25",
+            shared_bounds_km="5 ; 1 000",
+            shared_shares="5 ; 10,5 ; 20",
+            occupancy="80,0",
+        ),
+    )
+    assert response.status_code == 302
+    data = SavedScenario.objects.get(name="rupture-locale").data
+    assert data["adoption"] == 80.5 / 100
+    assert data["days_per_week"] == 1.5
+    assert data["teleworkable"][2] == 72.25 / 100
+    assert data["shared_bounds_km"] == [5.0, 1000.0]
+    assert data["shared_shares"] == [0.05, 10.5 / 100, 0.2]
+    assert data["occupancy"] == 0.8
+
+
+def test_the_scenario_form_shows_its_values_with_commas(client):
+    client.force_login(UserFactory())
+    response = client.get(reverse("observatory:scenario-new", args=["actuel"]))
+    assert response.status_code == 200
+    form = response.context["form"]
+    html = str(form["days_per_week"])
+    assert 'type="text"' in html and 'inputmode="decimal"' in html
+    assert "." not in form.initial["shared_shares"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        (
+            {"adoption": "80,5,1"},
+            "adoption",
+            "« 80,5,1 » n'est pas un nombre ; écrire par exemple 12,5 ou 1 234,5.",
+        ),
+        (
+            {"occupancy": "beaucoup"},
+            "occupancy",
+            "« beaucoup » n'est pas un nombre ; écrire par exemple 12,5 ou 1 234,5.",
+        ),
+        (
+            {"adoption": "-5"},
+            "adoption",
+            "Taux d'adoption du télétravail : -5 % n'est pas une part valide ; saisir une valeur "
+            "entre 0 % et 100 %.",
+        ),
+        (
+            {"solo_share": "100,5"},
+            "solo_share",
+            "Part des indépendants sans salarié utilisant un tiers-lieu : 100,5 % n'est pas une "
+            "part valide ; saisir une valeur entre 0 % et 100 %.",
+        ),
+        (
+            {"shared_bounds_km": "50 ; 5"},
+            "shared_bounds_km",
+            "Bornes des tranches de distance domicile-travail : les bornes doivent être "
+            "strictement croissantes (reçu 50, 5 km).",
+        ),
+        (
+            {"shared_shares": "5 ; 1,2,3 ; 20"},
+            "shared_shares",
+            "Des nombres séparés par des points-virgules sont attendus, ex. « 5 ; 50 ».",
+        ),
+        ({"name": ""}, "name", "Ce champ est obligatoire."),
+        (
+            {"name": "a" * 61},
+            "name",
+            "Assurez-vous que cette valeur comporte au plus 60 caractères (actuellement 61).",
+        ),
+        (
+            {"label": "x" * 121},
+            "label",
+            "Assurez-vous que cette valeur comporte au plus 120 caractères (actuellement 121).",
+        ),
+        (
+            {"shared_shares": "5 ; " * 60 + "5"},
+            "shared_shares",
+            "Assurez-vous que cette valeur comporte au plus 200 caractères (actuellement 241).",
+        ),
+    ],
+)
+def test_bad_scenario_input_gets_a_french_message_on_its_field(client, overrides, field, message):
+    client.force_login(UserFactory())
+    url = reverse("observatory:scenario-new", args=["tendanciel"])
+    response = client.post(url, _scenario_post(**overrides))
+    assert response.status_code == 400
+    assert response.context["form"].errors[field] == [message]
+    assert not SavedScenario.objects.exists()
+
+
+def test_someone_elses_scenario_name_is_a_form_error_not_a_new_version(client):
+    url = reverse("observatory:scenario-new", args=["tendanciel"])
+    client.force_login(UserFactory())
+    assert client.post(url, _scenario_post()).status_code == 302
+    client.force_login(UserFactory())
+    response = client.post(url, _scenario_post(adoption="10"))
+    assert response.status_code == 400
+    assert response.context["form"].errors["name"] == [
+        "Nom du scénario : « rupture-locale » appartient à quelqu'un d'autre ; choisir un autre "
+        "nom."
+    ]
+    assert SavedScenario.objects.get().version == 1
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"rayon": "12,5"}, {"mode": "distance", "radius_km": 12.5, "detour": 1.3}),
+        (
+            {"rayon": "12,5", "detour": "1,45"},
+            {"mode": "distance", "radius_km": 12.5, "detour": 1.45},
+        ),
+        (
+            {"mode": "temps", "minutes": "22,5", "vitesse": "47,5"},
+            {"mode": "time", "minutes": 22.5, "speed_kmh": 47.5},
+        ),
+    ],
+)
+def test_catchment_takes_french_decimal_commas(client, params, expected):
+    response = client.get(_territory_url(**params))
+    assert response.status_code == 200
+    catchment = response.context["form"].cleaned_data["catchment"]
+    assert {key: getattr(catchment, key) for key in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"rayon": "douze"}, "rayon"),
+        ({"mode": "temps", "minutes": "20,,5"}, "minutes"),
+        ({"facteur_emission": "0,2,1"}, "facteur_emission"),
+    ],
+)
+def test_catchment_garbage_is_a_french_field_error(client, params, field):
+    response = client.get(_territory_url(**params))
+    assert response.status_code == 400
+    typed = params[field]
+    assert response.context["form"].errors[field] == [
+        f"« {typed} » n'est pas un nombre ; écrire par exemple 12,5 ou 1 234,5."
+    ]
+
+
+def test_the_emission_factor_takes_a_comma(client):
+    response = client.get(_territory_url(facteur_emission="0,1088", cout_km="0,714"))
+    assert response.status_code == 200
+    impacts = response.context["form"].cleaned_data["impacts"]
+    assert (impacts.emission_factor, impacts.cost_per_km) == (0.1088, 0.714)

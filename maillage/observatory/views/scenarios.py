@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from maillage.core.forms import FrenchDecimalField, french_number_text, parse_french_number
 from maillage.observatory import selectors, services
 from maillage.observatory.errors import ObservatoryError
 from maillage.observatory.exports import parameter_text
@@ -58,8 +59,8 @@ def scenario_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _float(label: str, **kwargs) -> forms.FloatField:
-    return forms.FloatField(label=label, **kwargs)
+def _float(label: str, **kwargs) -> FrenchDecimalField:
+    return FrenchDecimalField(label=label, **kwargs)
 
 
 class ScenarioForm(forms.Form):
@@ -76,10 +77,12 @@ class ScenarioForm(forms.Form):
     days_per_week = _float("Jours de télétravail par semaine")
     shared_bounds_km = forms.CharField(
         label="Bornes des tranches de distance domicile-travail (km)",
+        max_length=200,
         help_text="Séparées par des points-virgules, ex. « 5 ; 50 ».",
     )
     shared_shares = forms.CharField(
         label="Part des jours de télétravail en tiers-lieu, par tranche (%)",
+        max_length=200,
         help_text="Une valeur de plus que de bornes, ex. « 1 ; 2 ; 5,1 ».",
     )
     solo_share = _float("Part des indépendants sans salarié en tiers-lieu (%)")
@@ -124,8 +127,8 @@ class ScenarioForm(forms.Form):
 
 
 def _numbers(text: str) -> tuple[float, ...]:
-    parts = [part.strip().replace(",", ".") for part in text.split(";") if part.strip()]
-    return tuple(float(part) for part in parts)
+    """« 5 ; 12,5 ; 1 000 » → (5.0, 12.5, 1000.0); `ValueError` on anything else."""
+    return tuple(parse_french_number(part) for part in text.split(";") if part.strip())
 
 
 def _initial(scenario) -> dict:
@@ -135,8 +138,8 @@ def _initial(scenario) -> dict:
         "horizon": scenario.horizon,
         "adoption": percent(scenario.adoption),
         "days_per_week": scenario.days_per_week,
-        "shared_bounds_km": " ; ".join(f"{v:g}" for v in scenario.shared_bounds_km),
-        "shared_shares": " ; ".join(f"{percent(v):g}" for v in scenario.shared_shares),
+        "shared_bounds_km": " ; ".join(map(french_number_text, scenario.shared_bounds_km)),
+        "shared_shares": " ; ".join(french_number_text(percent(v)) for v in scenario.shared_shares),
         "solo_share": percent(scenario.solo_share),
         "solo_days_per_week": scenario.solo_days_per_week,
         "opening_days": scenario.opening_days,
