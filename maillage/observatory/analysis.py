@@ -278,7 +278,7 @@ def analyse(
             telework_days=results.telework_days,
             shared_days=results.shared_days,
             commute_km=inputs.commute_km,
-            car_share=inputs.car_share,
+            car_share=impacts_mod.car_share_in_use(impact_parameters, inputs.car_share),
             params=impact_parameters,
         )
         values = {

@@ -106,7 +106,7 @@ def comparison_table(analysis: Analysis) -> tuple[list[str], list[list]]:
 
 # Parameters stored as fractions but read as percentages by people.
 _PERCENT_FIELDS = frozenset(
-    {"teleworkable", "adoption", "shared_shares", "solo_share", "occupancy"}
+    {"teleworkable", "compatible_ratio", "adoption", "shared_shares", "solo_share", "occupancy"}
 )
 
 

@@ -140,7 +140,9 @@ class ImpactParameters:
     """How kilometres avoided turn into CO2e, hours and euros (see `impacts`).
 
     - `emission_factor`: kgCO2e per vehicle-km of a car (one person per car).
-    - `car_share`: share of commutes made by car, when no per-commune value is given.
+    - `car_share`: share of commutes made by car. The national default gives way to the shares
+      measured per commune (INSEE import); a value the user changed wins over them
+      (`car_share_in_use`).
     - `weeks_per_year`: working weeks, i.e. how many times a weekly day recurs in a year.
     - `speed_kmh`: mean door-to-door commuting speed, to turn km into hours.
     - `cost_per_km`: euros a household saves per car-km not driven (marginal cost).
@@ -240,6 +242,28 @@ def parameters_copy(params: ImpactParameters, **changes: Any) -> ImpactParameter
         if value != getattr(params, key):
             sources[key] = "valeur modifiée par l'utilisateur"
     return validate(replace(params, sources=sources, **changes))
+
+
+def car_share_changed(params: ImpactParameters) -> bool:
+    """Whether `params.car_share` is a value the user chose rather than the national default
+    (another value, or a source other than the published one)."""
+    return (
+        params.car_share != commute.CAR_SHARE_NATIONAL
+        or params.sources.get("car_share", SOURCE_CAR_SHARE) != SOURCE_CAR_SHARE
+    )
+
+
+def car_share_in_use(
+    params: ImpactParameters, measured: float | Sequence[float] | np.ndarray | None
+) -> float | np.ndarray | None:
+    """The car share to pass to `impacts`: precedence of a value the user changed.
+
+    A car share the user changed applies to every commune, over the shares measured by an INSEE
+    import (the user asks « what if »: measured data must not silently replace the answer);
+    otherwise the measured shares per commune (national default where none), `measured`.
+    `None` makes `impacts` use `params.car_share` everywhere.
+    """
+    return None if car_share_changed(params) else measured
 
 
 def to_dict(params: ImpactParameters) -> dict[str, Any]:

@@ -5,9 +5,11 @@ so the whole of France (≈ 35,000 communes) runs in milliseconds and each step 
 alone. Notation (see `docs/observatory-model.md`), per commune c and PCS group k:
 
     W[c,k]  working residents                     s[c,k]  share of them who are salaried
-    τ[k]    teleworkable share of salaried jobs   a       adoption among teleworkable jobs
-    f       telework days per week                θ(d)    share of telework days in a shared
-    S[c]    independents without employees              place, by home–work distance band
+    τ[k]    teleworkable share of salaried jobs   r       share of those declared compatible
+    a       adoption among declared-compatible    f       telework days per week
+    θ(d)    share of teleworkers using a shared   g       days per week of such a user in the
+            place, by home–work distance band             shared place (g ≤ f)
+    S[c]    independents without employees
     θs, fs  share of solos in a shared place and their days there per week
     O, ρ    opening days per week and target occupancy of a desk
 
@@ -197,7 +199,7 @@ class CommuneResults:
     `potential`, `teleworkers`, `telework_days` (per week), `shared_share` (θ of the commune:
     of its band, or the average over its commute mix), `shared_days` (salaried telework days in
     shared places per week), `solo_days` (solo days in shared places per week), `users`
-    (full-time-equivalent users of shared places, needed later for impacts) and `desks`.
+    (people using shared places) and `desks`.
     """
 
     codes: np.ndarray
@@ -240,9 +242,14 @@ def potential_teleworkers(salaried: np.ndarray, teleworkable: Sequence[float]) -
     return salaried * np.asarray(teleworkable, dtype=np.float64)
 
 
-def teleworkers(potential: np.ndarray, adoption: float) -> np.ndarray:
-    """Step 2b. `T[c,k] = P[c,k] × a`: those who actually telework at the scenario's horizon."""
-    return potential * adoption
+def teleworkers(potential: np.ndarray, compatible_ratio: float, adoption: float) -> np.ndarray:
+    """Step 2b. `T[c,k] = P[c,k] × r × a`: those who actually telework at the scenario's horizon.
+
+    The adoption `a` is measured among salaried who *declare* their job compatible, a narrower
+    base than the task-based τ; `r` brings τ to that base, otherwise « actuel » would put a
+    quarter of salaried in telework where the surveys measure a fifth.
+    """
+    return potential * (compatible_ratio * adoption)
 
 
 def telework_days(teleworkers_by_pcs: np.ndarray, days_per_week: float) -> np.ndarray:
@@ -280,9 +287,13 @@ def mixed_shared_place_share(
     return np.where(known, commute_mix @ per_bin, typical)
 
 
-def shared_place_days(telework_days_per_week: np.ndarray, share: np.ndarray) -> np.ndarray:
-    """Step 3b. `D_shared[c] = TD[c] × θ[c]`: salaried telework days per week in shared places."""
-    return telework_days_per_week * share
+def shared_place_days(
+    teleworkers_total: np.ndarray, share: np.ndarray, shared_days_per_week: float
+) -> np.ndarray:
+    """Step 3b. `D_shared[c] = T[c] × θ[c] × g`: salaried telework days per week in shared
+    places. A user comes g days a week, often fewer than their f telework days (the rest at
+    home): g sizes the desks, f the kilometres."""
+    return teleworkers_total * share * shared_days_per_week
 
 
 def solo_days(solos: np.ndarray, solo_share: float, solo_days_per_week: float) -> np.ndarray:
@@ -294,8 +305,8 @@ def solo_days(solos: np.ndarray, solo_share: float, solo_days_per_week: float) -
 def shared_place_users(
     teleworkers_total: np.ndarray, share: np.ndarray, solos: np.ndarray, solo_share: float
 ) -> np.ndarray:
-    """`U[c] = T[c] × θ[c] + S[c] × θs` (reference §1): people-equivalents in shared places,
-    so that `U × f` gives the desk-days; kept for the impact steps (km and CO2 avoided)."""
+    """`U[c] = T[c] × θ[c] + S[c] × θs` (reference §1): people who use a shared place, each on
+    g (salaried) or fs (solos) days a week."""
     return teleworkers_total * share + solos * solo_share
 
 
@@ -311,7 +322,7 @@ def run(inputs: CommuneInputs, scenario: Scenario) -> CommuneResults:
     """All steps for every commune under one scenario (validate the scenario first)."""
     salaried = salaried_residents(inputs.working, inputs.salaried_share)
     potential_by_pcs = potential_teleworkers(salaried, scenario.teleworkable)
-    teleworkers_by_pcs = teleworkers(potential_by_pcs, scenario.adoption)
+    teleworkers_by_pcs = teleworkers(potential_by_pcs, scenario.compatible_ratio, scenario.adoption)
     days = telework_days(teleworkers_by_pcs, scenario.days_per_week)
     share = mixed_shared_place_share(
         inputs.commute_km,
@@ -320,9 +331,12 @@ def run(inputs: CommuneInputs, scenario: Scenario) -> CommuneResults:
         scenario.shared_bounds_km,
         scenario.shared_shares,
     )
-    shared = shared_place_days(days, share)
-    solo = solo_days(inputs.solos, scenario.solo_share, scenario.solo_days_per_week)
     teleworkers_total = teleworkers_by_pcs.sum(axis=1)
+    # Validation keeps g ≤ f; the guard keeps shared days a part of telework days regardless.
+    shared = shared_place_days(
+        teleworkers_total, share, min(scenario.shared_days_per_week, scenario.days_per_week)
+    )
+    solo = solo_days(inputs.solos, scenario.solo_share, scenario.solo_days_per_week)
     return CommuneResults(
         codes=inputs.codes,
         estimated=inputs.estimated,

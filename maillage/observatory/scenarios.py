@@ -20,7 +20,7 @@ from maillage.observatory.pcs import PCS_COUNT, PCS_LABELS
 
 # Version of the published default parameter set below; bump it when a default value changes, so
 # stored runs can say which defaults they used.
-DEFAULTS_VERSION = 1
+DEFAULTS_VERSION = 2
 
 # Names of the published scenarios, reserved: a user's copy cannot take them.
 PUBLISHED_NAMES = ("actuel", "tendanciel", "rupture")
@@ -33,10 +33,12 @@ FIELD_LABELS: dict[str, str] = {
     "version": "version",
     "horizon": "année d'horizon",
     "teleworkable": "part des emplois télétravaillables",
+    "compatible_ratio": "part des emplois télétravaillables jugés compatibles par les salariés",
     "adoption": "taux d'adoption du télétravail",
     "days_per_week": "jours de télétravail par semaine",
     "shared_bounds_km": "bornes des tranches de distance domicile-travail",
-    "shared_shares": "part des jours de télétravail passés en tiers-lieu",
+    "shared_shares": "part des télétravailleurs qui utilisent un tiers-lieu",
+    "shared_days_per_week": "jours par semaine en tiers-lieu d'un télétravailleur usager",
     "solo_share": "part des indépendants sans salarié utilisant un tiers-lieu",
     "solo_days_per_week": "jours par semaine des indépendants en tiers-lieu",
     "opening_days": "jours d'ouverture par semaine",
@@ -51,13 +53,18 @@ FIELD_LABELS: dict[str, str] = {
 class Scenario:
     """One parameter set of the model (see `model.run` for where each value enters).
 
-    - `teleworkable`: τ[k], share of salaried jobs that can be done remotely, per PCS group.
-    - `adoption`: a, share of those teleworkable jobs actually teleworked at the horizon.
-    - `days_per_week`: f, telework days per week of a teleworker.
-    - `shared_bounds_km` / `shared_shares`: θ, share of telework days spent in a shared place
-      (tiers-lieu, coworking) rather than at home, by band of home–work distance. Band `i` is
-      `bounds[i-1] <= d < bounds[i]`; the last share applies beyond the last bound, so there is
-      one share more than bounds.
+    - `teleworkable`: τ[k], share of salaried jobs that can be done remotely (task criteria),
+      per PCS group.
+    - `compatible_ratio`: r, share of those teleworkable jobs whose holders *declare* them
+      compatible with telework (the base of the measured adoption; see `docs`, §2).
+    - `adoption`: a, share of the declared-compatible jobs actually teleworked at the horizon.
+    - `days_per_week`: f, telework days per week of a teleworker (drive the km avoided).
+    - `shared_bounds_km` / `shared_shares`: θ, share of teleworkers who use a shared place
+      (tiers-lieu, coworking) for part of their telework days, by band of home–work distance.
+      Band `i` is `bounds[i-1] <= d < bounds[i]`; the last share applies beyond the last bound,
+      so there is one share more than bounds.
+    - `shared_days_per_week`: g, days per week such a user spends in the shared place (drive the
+      desks); at most f, a part of the telework days.
     - `solo_share`, `solo_days_per_week`: independents without employees ("solos") using a
       shared place, and their days there per week.
     - `opening_days`, `occupancy`: O open days per week and ρ target occupancy of a desk.
@@ -68,10 +75,12 @@ class Scenario:
     version: int
     horizon: int
     teleworkable: tuple[float, ...]
+    compatible_ratio: float
     adoption: float
     days_per_week: float
     shared_bounds_km: tuple[float, ...]
     shared_shares: tuple[float, ...]
+    shared_days_per_week: float
     solo_share: float
     solo_days_per_week: float
     opening_days: float
@@ -91,11 +100,38 @@ SOURCE_TELEWORKABLE = (
     "(tableau lu de seconde main, dans la presse)"
 )
 
+# Adoption is measured among people who *declare* their job compatible with telework, a
+# narrower base than τ (task criteria). Ratio of the two, from two Insee publications:
+# 29 % of salaried in province declare a compatible job (Insee Flash Auvergne-Rhône-Alpes n°163,
+# 30/09/2025) and 39 % of jobs in France métropolitaine are teleworkable by the task criteria of
+# τ (Insee Analyses Auvergne-Rhône-Alpes n°182, 05/11/2024, France métropolitaine 2021):
+# r = 0.29 / 0.39 = 0.744. With it, « actuel » gives 18.8 % of salaried teleworking over France
+# (default estimate: Σ τ × salaried = 40.8 %, × 0.744 × 0.62), for 19.4 % measured in 2022
+# (`MEASURED_TELEWORK_SHARE_2022`), instead of 25.3 % when a was applied to τ directly.
+DECLARED_COMPATIBLE_PROVINCE = 0.29
+TELEWORKABLE_FRANCE_2021 = 0.39
+COMPATIBLE_RATIO = round(DECLARED_COMPATIBLE_PROVINCE / TELEWORKABLE_FRANCE_2021, 3)
+SOURCE_COMPATIBLE_RATIO = (
+    "rapport de deux mesures Insee : 29 % des salariés de province déclarent un emploi "
+    "compatible avec le télétravail (Insee Flash Auvergne-Rhône-Alpes n°163, 30/09/2025) ; 39 % "
+    "des emplois de France métropolitaine sont télétravaillables selon les critères de Dingel & "
+    "Neiman (Insee Analyses Auvergne-Rhône-Alpes n°182, 05/11/2024, année 2021) ; "
+    "0,29 / 0,39 = 0,744 (champs non identiques : province et France métropolitaine) ; "
+    "hypothèse : rapport inchangé dans les scénarios prospectifs"
+)
+# National share of salaried who telework at least one day a week, the calibration target of
+# « actuel » (tests/observatory/test_calibration.py): Insee, enquête Emploi 2022, part des
+# salariés ayant télétravaillé au moins un jour par semaine, ensemble 19.4 % (cadres 52.2 %,
+# professions intermédiaires 19.4 %, employés 8.5 %, ouvriers 0.2 %); figures read second-hand
+# (Les Echos Études, « Près de 20 % des salariés ont télétravaillé en 2022 »).
+MEASURED_TELEWORK_SHARE_2022 = 0.194
+
 ADOPTION_PROVINCE = 0.62
 ADOPTION_ILE_DE_FRANCE = 0.77
 SOURCE_ADOPTION = (
     "Insee Flash Auvergne-Rhône-Alpes n°163 (30/09/2025) : en province, 18 % des salariés "
-    "télétravaillent pour 29 % dont l'emploi est compatible, soit 0,62 ; 0,77 en Île-de-France"
+    "télétravaillent pour 29 % dont l'emploi est compatible, soit 0,62 ; 0,77 en Île-de-France ; "
+    "appliqué aux emplois déclarés compatibles (τ × r), la base de la mesure"
 )
 
 DAYS_PER_WEEK_2024 = 1.9
@@ -120,12 +156,6 @@ SOURCE_SHARED = (
     "forme"
 )
 
-SOURCE_SOLO_SHARE = (
-    "hypothèse : aucune statistique publique trouvée sur les indépendants ; on reprend la part "
-    "des salariés de la tranche 5–50 km"
-)
-SOURCE_SOLO_DAYS = "hypothèse : autant de jours que les salariés télétravailleurs"
-
 OPENING_DAYS = 5.0
 SOURCE_OPENING = "hypothèse : ouverture du lundi au vendredi (référence de l'observatoire, §3)"
 
@@ -136,6 +166,23 @@ SOURCE_OCCUPANCY = (
     "coworking ; milieu de plage"
 )
 
+# Days per week a user of a shared place spends there. Caisse des Dépôts, ENS Cachan, PMP (2014),
+# « Externalités des télécentres »: 67,000 places for 171,000 users, 0.392 place per user. With
+# O = 5 and ρ = 0.8, a desk per user of 0.392 means 0.392 × 5 × 0.8 = 1.57 days a week.
+SHARED_DAYS_PER_WEEK = round(67_000 / 171_000 * OPENING_DAYS * OCCUPANCY, 2)
+SOURCE_SHARED_DAYS = (
+    "Caisse des Dépôts, ENS Cachan, PMP (2014), « Externalités des télécentres » : 67 000 places "
+    "pour 171 000 usagers, soit 0,392 place par usager ; avec 5 jours d'ouverture et 80 % "
+    "d'occupation, 0,392 × 5 × 0,8 = 1,57 jour par semaine sur place (hypothèse : réseau de "
+    "l'étude dimensionné à la même occupation)"
+)
+
+SOURCE_SOLO_SHARE = (
+    "hypothèse : aucune statistique publique trouvée sur les indépendants ; on reprend la part "
+    "des salariés de la tranche 5–50 km"
+)
+SOURCE_SOLO_DAYS = "hypothèse : autant de jours que les salariés télétravailleurs"
+
 # Tendanciel: linear continuation from the 2024 level.
 TREND_BASE_YEAR = 2024
 # Practice among salaried rose from 19.4 % (2022, Insee, second-hand) to 22 % (2024 H1, Insee
@@ -144,8 +191,8 @@ ADOPTION_SLOPE = 0.045
 SOURCE_ADOPTION_TREND = (
     "prolongement linéaire depuis 0,62 en 2024 (Insee Flash AURA n°163) de +0,045 par an : "
     "pratique passée de 19,4 % (2022, Insee, seconde main) à 22 % (1er semestre 2024, Insee "
-    "05/03/2025), soit +1,3 point par an rapporté aux 29 % d'emplois compatibles ; champs non "
-    "identiques ; plafonné au niveau francilien 0,77"
+    "05/03/2025), soit +1,3 point par an rapporté aux 29 % d'emplois compatibles (la base à "
+    "laquelle a s'applique) ; champs non identiques ; plafonné au niveau francilien 0,77"
 )
 # Mean days of regular teleworkers were ≈ 1.84 in 2017 (45 % one day, 26 % two, 29 % three or
 # more, DARES 2019) and 1.9 in 2024 (Insee 2025): the trend is flat.
@@ -172,7 +219,8 @@ SOURCE_TELEWORKABLE_RUPTURE = (
 ADOPTION_RUPTURE = 0.85
 SOURCE_ADOPTION_RUPTURE = (
     "hypothèse de rupture dans la fourchette 0,70–0,90 de la référence de l'observatoire, "
-    "au-dessus du niveau francilien 0,77 (Insee Flash AURA n°163)"
+    "au-dessus du niveau francilien 0,77 (Insee Flash AURA n°163), parmi les emplois déclarés "
+    "compatibles comme ce niveau"
 )
 DAYS_RUPTURE = 2.5
 SOURCE_DAYS_RUPTURE = "hypothèse de rupture : haut de la fourchette 2–2,5 jours par semaine"
@@ -209,7 +257,9 @@ def default_scenarios(year: int, horizon: int | None = None) -> dict[str, Scenar
     """
     horizon = year + PROSPECTIVE_HORIZON_YEARS if horizon is None else horizon
     common_sources = {
+        "compatible_ratio": SOURCE_COMPATIBLE_RATIO,
         "shared_bounds_km": SOURCE_BANDS,
+        "shared_days_per_week": SOURCE_SHARED_DAYS,
         "opening_days": SOURCE_OPENING,
     }
     actuel = Scenario(
@@ -218,10 +268,12 @@ def default_scenarios(year: int, horizon: int | None = None) -> dict[str, Scenar
         version=DEFAULTS_VERSION,
         horizon=year,
         teleworkable=TELEWORKABLE_2021,
+        compatible_ratio=COMPATIBLE_RATIO,
         adoption=ADOPTION_PROVINCE,
         days_per_week=DAYS_PER_WEEK_2024,
         shared_bounds_km=SHARED_BOUNDS_KM,
         shared_shares=_banded(SHARED_SHARE_2024),
+        shared_days_per_week=SHARED_DAYS_PER_WEEK,
         solo_share=SHARED_SHARE_2024,
         solo_days_per_week=DAYS_PER_WEEK_2024,
         opening_days=OPENING_DAYS,
@@ -384,9 +436,11 @@ def scenario_errors(scenario: Scenario, today: date) -> list[ScenarioError]:
     else:
         for index, (label, share) in enumerate(zip(PCS_LABELS, scenario.teleworkable, strict=True)):
             found.append(_share_error("teleworkable", share, label, index))
+    found.append(_share_error("compatible_ratio", scenario.compatible_ratio))
     found.append(_share_error("adoption", scenario.adoption))
     found.append(_range_error("days_per_week", scenario.days_per_week, 0, 7, low_open=False))
     found.extend(_band_errors(scenario))
+    found.append(_shared_days_error(scenario))
     found.append(_share_error("solo_share", scenario.solo_share))
     found.append(
         _range_error("solo_days_per_week", scenario.solo_days_per_week, 0, 7, low_open=False)
@@ -394,6 +448,22 @@ def scenario_errors(scenario: Scenario, today: date) -> list[ScenarioError]:
     found.append(_range_error("opening_days", scenario.opening_days, 0, 7, low_open=True))
     found.append(_occupancy_error(scenario.occupancy))
     return [error for error in found if error is not None]
+
+
+def _shared_days_error(scenario: Scenario) -> ScenarioError | None:
+    """Days in a shared place: 0 to 7, and no more than the telework days they are part of."""
+    name, value = "shared_days_per_week", scenario.shared_days_per_week
+    error = _range_error(name, value, 0, 7, low_open=False)
+    if error is not None or not _is_number(scenario.days_per_week):
+        return error
+    if value > scenario.days_per_week:
+        return ScenarioError(
+            name,
+            f"{_label(name)} : {french_number(value)} dépasse les jours de télétravail par "
+            f"semaine ({french_number(scenario.days_per_week)}) ; les jours en tiers-lieu sont "
+            "une partie des jours de télétravail.",
+        )
+    return None
 
 
 def _band_errors(scenario: Scenario) -> list[ScenarioError | None]:
@@ -467,10 +537,12 @@ def validate(scenario: Scenario, today: date) -> Scenario:
 PARAMETER_FIELDS: tuple[str, ...] = (
     "horizon",
     "teleworkable",
+    "compatible_ratio",
     "adoption",
     "days_per_week",
     "shared_bounds_km",
     "shared_shares",
+    "shared_days_per_week",
     "solo_share",
     "solo_days_per_week",
     "opening_days",
@@ -519,6 +591,15 @@ def scenario_copy(scenario: Scenario, name: str, *, today: date, **changes: Any)
             if key == "horizon" or not _same_value(value, getattr(scenario, key, None))
         }
         scenario = replace(trend, version=scenario.version)
+    days = normalised.get("days_per_week", scenario.days_per_week)
+    if (
+        "shared_days_per_week" not in normalised
+        and _is_number(days)
+        and 0 <= days < scenario.shared_days_per_week
+    ):
+        # Fewer telework days than the origin's days in a shared place, the latter not given (a
+        # form without the field): the users come every telework day, no more.
+        normalised["shared_days_per_week"] = days
     origin = f"{scenario.name} v{scenario.version}"
     sources = dict(scenario.sources)
     for key, value in normalised.items():
@@ -545,19 +626,37 @@ def to_dict(scenario: Scenario) -> dict[str, Any]:
     return data
 
 
+# Parameters added after scenarios were first stored (defaults version 2): a stored scenario
+# without them takes the published default, with its source. The days in a shared place never
+# exceed the stored telework days (they are a part of them).
+ADDED_FIELDS: dict[str, tuple[float, str]] = {
+    "compatible_ratio": (COMPATIBLE_RATIO, SOURCE_COMPATIBLE_RATIO),
+    "shared_days_per_week": (SHARED_DAYS_PER_WEEK, SOURCE_SHARED_DAYS),
+}
+
+
 def from_dict(data: dict[str, Any]) -> Scenario:
-    """Rebuild a scenario stored by `to_dict`; a missing field is a `ScenarioError`.
+    """Rebuild a scenario stored by `to_dict`; a missing field is a `ScenarioError`, except the
+    parameters of `ADDED_FIELDS`, which take their default (older stored versions lack them).
 
     Not validated against a date: a stored scenario may have a horizon that has passed since, and
     reading it back must still work (validate before *running* it with a new horizon instead).
     """
     names = {item.name for item in fields(Scenario)}
-    required = {
-        item.name for item in fields(Scenario) if item.name not in {"label", "based_on", "sources"}
-    }
+    optional = {"label", "based_on", "sources", *ADDED_FIELDS}
+    required = {item.name for item in fields(Scenario) if item.name not in optional}
     missing = sorted(required - set(data))
     if missing:
         raise ScenarioError(missing[0], f"{_label(missing[0])} : champ manquant.")
+    data = dict(data)
+    sources = dict(data.get("sources") or {})
+    for key, (default, source) in ADDED_FIELDS.items():
+        if key not in data:
+            data[key] = default
+            if key == "shared_days_per_week" and _is_number(data["days_per_week"]):
+                data[key] = min(default, data["days_per_week"])
+            sources[key] = source
+    data["sources"] = sources
     values = {key: value for key, value in data.items() if key in names}
     for key in TUPLE_FIELDS:
         values[key] = tuple(values[key])

@@ -116,3 +116,125 @@ def test_a_code_that_is_both_a_region_and_a_departement_is_never_guessed():
     level, name = selectors.territory_find(code="76", level="departement")
     assert (level.key, name) == ("departement", "Seine-Maritime")
     assert selectors.territory_find(code="14")[1] == "Calvados"
+
+
+# --- car share: a value the user changed wins over the measured shares -------------------------
+#
+# Two communes, 100 salaried cadres each, 10 km one way; scenario τ cadres 0.5, r = 1, a = 0.5,
+# f = 2, θ = 0: T = 100 × 0.5 × 1 × 0.5 = 25 teleworkers, TD = 25 × 2 = 50 days a week, all at
+# home. km = 46 weeks × 50 × 2 × 10 = 46,000 km a year per commune. Measured car shares (INSEE
+# import): 0.5 and 0.9.
+
+
+def _two_communes_analysis(impact_parameters):
+    from datetime import date
+
+    from maillage.observatory import model
+    from maillage.observatory.analysis import Offer, StudyArea, analyse
+    from maillage.observatory.scenarios import scenario_copy
+
+    scenario = scenario_copy(
+        default_scenarios(2026)["actuel"],
+        "voiture",
+        today=date(2026, 3, 2),
+        teleworkable=(0, 0, 0.5, 0, 0, 0),
+        compatible_ratio=1.0,
+        adoption=0.5,
+        days_per_week=2.0,
+        shared_shares=(0.0, 0.0, 0.0),
+        solo_share=0.0,
+    )
+    inputs = model.CommuneInputs(
+        codes=["14118", "14047"],
+        working=[[0, 0, 100, 0, 0, 0]] * 2,
+        salaried_share=[[0, 0, 1, 1, 1, 1]] * 2,
+        solos=[0, 0],
+        commute_km=[10, 10],
+        estimated=[False, False],
+        car_share=[0.5, 0.9],
+    )
+    area = StudyArea(
+        level="epci",
+        code="X",
+        name="X",
+        codes=inputs.codes,
+        names=np.array(["Caen", "Bayeux"]),
+        epci_codes=np.array(["X", "X"]),
+        epci_names=np.array(["X", "X"]),
+        population=np.array([1000.0, 1000.0]),
+        lat=np.array([49.18, 49.28]),
+        lon=np.array([-0.37, -0.70]),
+        inside=np.array([True, True]),
+    )
+    empty = np.array([])
+    offer = Offer(
+        ids=empty, names=empty, commune_codes=empty, lat=empty, lon=empty,
+        capacity=empty, is_project=np.array([], dtype=bool),
+    )  # fmt: skip
+    analysis = analyse(
+        area=area,
+        inputs=inputs,
+        offer=offer,
+        scenarios=[scenario],
+        catchment=Catchment(mode="distance", radius_km=15.0),
+        impact_parameters=impact_parameters,
+    )
+    return analysis
+
+
+def test_measured_car_shares_apply_when_the_user_changed_nothing():
+    from maillage.observatory.impacts import ImpactParameters
+
+    values = _two_communes_analysis(ImpactParameters()).outcomes["voiture"].values
+
+    assert values["km_evites"].tolist() == [46_000.0, 46_000.0]
+    # 46,000 × 0.5 × 0.2176 = 5,004.8 kg; 46,000 × 0.9 × 0.2176 = 9,008.64 kg.
+    np.testing.assert_allclose(values["co2_evite"], [5.0048, 9.00864], rtol=1e-12)
+
+
+def test_a_car_share_the_user_changed_wins_over_the_measured_shares():
+    from maillage.observatory.impacts import ImpactParameters, parameters_copy
+
+    values = _two_communes_analysis(parameters_copy(ImpactParameters(), car_share=0.2))
+    values = values.outcomes["voiture"].values
+
+    # 46,000 × 0.2 = 9,200 car-km in each commune, × 0.2176 = 2,001.92 kg; × 0.357 € = 3,284.4 €.
+    np.testing.assert_allclose(values["co2_evite"], [2.00192, 2.00192], rtol=1e-12)
+    np.testing.assert_allclose(values["euros_economises"], [3284.4, 3284.4], rtol=1e-12)
+
+
+def test_a_car_share_changed_on_a_territory_without_import_is_not_replaced_by_the_national_one():
+    from maillage.observatory.impacts import ImpactParameters, parameters_copy
+
+    default = _run()
+    changed = selectors.analysis_run(
+        level="epci",
+        code=CAEN_LA_MER,
+        scenarios=[default_scenarios(2026)["actuel"]],
+        catchment=Catchment(mode="distance", radius_km=15.0),
+        impact_parameters=parameters_copy(ImpactParameters(), car_share=0.35),
+    )
+
+    # No import: 70 % national by default, the user's 35 % once changed, so half the car CO2e.
+    before = default.totals("actuel")
+    after = changed.totals("actuel")
+    assert after["km_evites"] == pytest.approx(before["km_evites"], rel=1e-12)
+    assert after["co2_evite"] == pytest.approx(before["co2_evite"] * 0.5, rel=1e-12)
+
+
+def test_parameters_sheet_shows_the_compatible_ratio_and_the_days_in_a_shared_place():
+    from maillage.observatory.exports import parameters_table
+    from maillage.observatory.impacts import ImpactParameters
+
+    header, rows = parameters_table(_two_communes_analysis(ImpactParameters()))
+
+    assert header == ["Scénario", "Version", "Paramètre", "Valeur", "Source"]
+    by_label = {row[2]: row for row in rows if row[0] == "voiture"}
+    ratio = by_label["part des emplois télétravaillables jugés compatibles par les salariés"]
+    assert ratio[3:] == [
+        "100 %",
+        "valeur modifiée par l'utilisateur (copie de « actuel v2 »)",
+    ]
+    days = by_label["jours par semaine en tiers-lieu d'un télétravailleur usager"]
+    assert days[3] == "1,57"
+    assert days[4].startswith("Caisse des Dépôts, ENS Cachan, PMP (2014)")

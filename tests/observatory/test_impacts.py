@@ -398,3 +398,25 @@ def test_impacts_refuse_bad_arrays(arrays, field, message):
     with pytest.raises(InputError) as error:
         impacts(params=HAND, **arrays)
     assert (error.value.field, error.value.message) == (field, message)
+
+
+def test_car_share_precedence_a_changed_value_wins_over_measured_shares():
+    from maillage.observatory.impacts import car_share_in_use
+
+    measured = np.array([0.5, 0.9])
+    # Unchanged (or changed to the national value itself): the measured shares apply.
+    assert car_share_in_use(ImpactParameters(), measured) is measured
+    same = parameters_copy(ImpactParameters(), car_share=0.7)
+    assert car_share_in_use(same, measured) is measured
+    # Changed: None, so that `impacts` takes the parameter for every commune.
+    changed = parameters_copy(ImpactParameters(), car_share=0.2)
+    assert car_share_in_use(changed, measured) is None
+    effects = impacts(
+        telework_days=[1.0, 1.0],
+        shared_days=[0.0, 0.0],
+        commute_km=[10.0, 10.0],
+        car_share=car_share_in_use(changed, measured),
+        params=changed,
+    )
+    # 46 weeks × 1 day × 2 × 10 km = 920 km, × 0.2 = 184 car-km in each commune.
+    assert effects.car_km.tolist() == [184.0, 184.0]

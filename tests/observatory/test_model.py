@@ -32,42 +32,44 @@ PROPERTIES = settings(database=None, max_examples=60, deadline=None)
 # --- the three-commune example -----------------------------------------------------------------
 #
 # Scenario « main » (round values, so that every step is easy to redo on paper):
-#   τ = (0, 0.3, 0.7, 0.5, 0.4, 0)   a = 0.5   f = 2 days/week
-#   θ: < 5 km → 0, 5–50 km → 0.1, ≥ 50 km → 0.2   θs = 0.25   fs = 2   O = 5   ρ = 0.8
+#   τ = (0, 0.3, 0.7, 0.5, 0.4, 0)   r = 0.8   a = 0.5 (so r × a = 0.4)   f = 2 days/week
+#   θ (share of teleworkers using a shared place): < 5 km → 0, 5–50 km → 0.1, ≥ 50 km → 0.2
+#   g = 1 day/week in the shared place   θs = 0.25   fs = 2   O = 5   ρ = 0.8
 #
 # PCS order: agriculteurs, artisans-commerçants-chefs, cadres, prof. interm., employés, ouvriers.
 #
 # A « 14001 » (EPCI E1): W = (0, 10, 100, 100, 100, 50), s = (0, 0, 1, 1, 1, 1), S = 10, 3 km
 #   W_sal = (0, 0, 100, 100, 100, 50)
 #   P     = (0, 0, 70, 50, 40, 0)            → 160
-#   T     = (0, 0, 35, 25, 20, 0)            → 80
-#   TD    = 80 × 2 = 160 days/week
-#   θ     = 0 (3 km < 5 km)                  → shared days 160 × 0 = 0
+#   T     = P × 0.8 × 0.5 = (0, 0, 28, 20, 16, 0) → 64
+#   TD    = 64 × 2 = 128 days/week
+#   θ     = 0 (3 km < 5 km)                  → shared days 64 × 0 × 1 = 0
 #   solo  = 10 × 0.25 × 2 = 5
-#   users = 80 × 0 + 10 × 0.25 = 2.5
+#   users = 64 × 0 + 10 × 0.25 = 2.5
 #   desks = (0 + 5) / (5 × 0.8) = 5 / 4 = 1.25
 #
 # B « 14002 » (EPCI E1): W = (20, 20, 200, 100, 50, 100), s = (0, 0.5, 0.9, 1, 1, 1), S = 20, 20 km
 #   W_sal = (0, 10, 180, 100, 50, 100)
 #   P     = (0, 3, 126, 50, 20, 0)           → 199
-#   T     = (0, 1.5, 63, 25, 10, 0)          → 99.5
-#   TD    = 99.5 × 2 = 199
-#   θ     = 0.1 (5 ≤ 20 < 50)                → shared days 19.9
+#   T     = P × 0.4 = (0, 1.2, 50.4, 20, 8, 0) → 79.6
+#   TD    = 79.6 × 2 = 159.2
+#   θ     = 0.1 (5 ≤ 20 < 50)                → shared days 79.6 × 0.1 × 1 = 7.96
 #   solo  = 20 × 0.25 × 2 = 10
-#   users = 99.5 × 0.1 + 20 × 0.25 = 9.95 + 5 = 14.95
-#   desks = (19.9 + 10) / 4 = 7.475
+#   users = 79.6 × 0.1 + 20 × 0.25 = 7.96 + 5 = 12.96
+#   desks = (7.96 + 10) / 4 = 4.49
 #
 # C « 50001 » (EPCI E2): W = (10, 0, 40, 60, 80, 40), s = (0, 0, 1, 1, 1, 1), S = 8, 60 km
 #   W_sal = (0, 0, 40, 60, 80, 40)
 #   P     = (0, 0, 28, 30, 32, 0)            → 90
-#   T     = (0, 0, 14, 15, 16, 0)            → 45
-#   TD    = 90
-#   θ     = 0.2 (60 ≥ 50)                    → shared days 18
+#   T     = P × 0.4 = (0, 0, 11.2, 12, 12.8, 0) → 36
+#   TD    = 36 × 2 = 72
+#   θ     = 0.2 (60 ≥ 50)                    → shared days 36 × 0.2 × 1 = 7.2
 #   solo  = 8 × 0.25 × 2 = 4
-#   users = 45 × 0.2 + 8 × 0.25 = 9 + 2 = 11
-#   desks = (18 + 4) / 4 = 5.5
+#   users = 36 × 0.2 + 8 × 0.25 = 7.2 + 2 = 9.2
+#   desks = (7.2 + 4) / 4 = 2.8
 #
-# E1 = A + B: desks 1.25 + 7.475 = 8.725; E2 = C: 5.5; territory: 14.225 desks.
+# E1 = A + B: desks 1.25 + 4.49 = 5.74, teleworkers 64 + 79.6 = 143.6; E2 = C: 2.8;
+# territory: 8.54 desks.
 
 
 @pytest.fixture
@@ -77,10 +79,12 @@ def main_scenario() -> Scenario:
         "main",
         today=TODAY,
         teleworkable=(0.0, 0.3, 0.7, 0.5, 0.4, 0.0),
+        compatible_ratio=0.8,
         adoption=0.5,
         days_per_week=2.0,
         shared_bounds_km=(5.0, 50.0),
         shared_shares=(0.0, 0.1, 0.2),
+        shared_days_per_week=1.0,
         solo_share=0.25,
         solo_days_per_week=2.0,
         opening_days=5.0,
@@ -122,14 +126,16 @@ def test_potential_teleworkers_three_communes(three, main_scenario):
 def test_teleworkers_three_communes(main_scenario):
     potential = np.array([[0, 0, 70, 50, 40, 0], [0, 3, 126, 50, 20, 0], [0, 0, 28, 30, 32, 0]])
     assert_close(
-        model.teleworkers(potential, main_scenario.adoption),
-        [[0, 0, 35, 25, 20, 0], [0, 1.5, 63, 25, 10, 0], [0, 0, 14, 15, 16, 0]],
+        model.teleworkers(potential, main_scenario.compatible_ratio, main_scenario.adoption),
+        [[0, 0, 28, 20, 16, 0], [0, 1.2, 50.4, 20, 8, 0], [0, 0, 11.2, 12, 12.8, 0]],
     )
 
 
 def test_telework_days_three_communes(main_scenario):
-    teleworkers = np.array([[0, 0, 35, 25, 20, 0], [0, 1.5, 63, 25, 10, 0], [0, 0, 14, 15, 16, 0]])
-    assert_close(model.telework_days(teleworkers, main_scenario.days_per_week), [160, 199, 90])
+    teleworkers = np.array(
+        [[0, 0, 28, 20, 16, 0], [0, 1.2, 50.4, 20, 8, 0], [0, 0, 11.2, 12, 12.8, 0]]
+    )
+    assert_close(model.telework_days(teleworkers, main_scenario.days_per_week), [128, 159.2, 72])
 
 
 def test_shared_place_share_by_band(three, main_scenario):
@@ -152,8 +158,15 @@ def test_shared_place_share_band_edges_belong_to_the_upper_band():
 
 
 def test_shared_place_days_three_communes():
+    # T × θ × g with g = 1: 64 × 0, 79.6 × 0.1, 36 × 0.2.
     assert_close(
-        model.shared_place_days(np.array([160.0, 199, 90]), np.array([0, 0.1, 0.2])), [0, 19.9, 18]
+        model.shared_place_days(np.array([64.0, 79.6, 36]), np.array([0, 0.1, 0.2]), 1.0),
+        [0, 7.96, 7.2],
+    )
+    # g = 0.5 halves them: the desks follow the days in the shared place, not the telework days.
+    assert_close(
+        model.shared_place_days(np.array([64.0, 79.6, 36]), np.array([0, 0.1, 0.2]), 0.5),
+        [0, 3.98, 3.6],
     )
 
 
@@ -167,12 +180,12 @@ def test_solo_days_three_communes(three, main_scenario):
 def test_desks_needed_three_communes(main_scenario):
     assert_close(
         model.desks_needed(
-            np.array([0, 19.9, 18]),
+            np.array([0, 7.96, 7.2]),
             np.array([5.0, 10, 4]),
             main_scenario.opening_days,
             main_scenario.occupancy,
         ),
-        [1.25, 7.475, 5.5],
+        [1.25, 4.49, 2.8],
     )
 
 
@@ -182,14 +195,14 @@ def test_run_three_communes(three, main_scenario):
     assert results.codes.tolist() == ["14001", "14002", "50001"]
     assert results.estimated.tolist() == [False, False, True]
     assert_close(results.potential, [160, 199, 90])
-    assert_close(results.teleworkers, [80, 99.5, 45])
-    assert_close(results.teleworkers_by_pcs[1], [0, 1.5, 63, 25, 10, 0])
-    assert_close(results.telework_days, [160, 199, 90])
+    assert_close(results.teleworkers, [64, 79.6, 36])
+    assert_close(results.teleworkers_by_pcs[1], [0, 1.2, 50.4, 20, 8, 0])
+    assert_close(results.telework_days, [128, 159.2, 72])
     assert_close(results.shared_share, [0, 0.1, 0.2])
-    assert_close(results.shared_days, [0, 19.9, 18])
+    assert_close(results.shared_days, [0, 7.96, 7.2])
     assert_close(results.solo_days, [5, 10, 4])
-    assert_close(results.users, [2.5, 14.95, 11])
-    assert_close(results.desks, [1.25, 7.475, 5.5])
+    assert_close(results.users, [2.5, 12.96, 9.2])
+    assert_close(results.desks, [1.25, 4.49, 2.8])
 
 
 def test_aggregate_three_communes_by_epci(three, main_scenario):
@@ -198,12 +211,12 @@ def test_aggregate_three_communes_by_epci(three, main_scenario):
     totals = model.aggregate(results, ["E1", "E1", "E2"])
 
     assert list(totals) == ["E1", "E2"]
-    assert math.isclose(totals["E1"]["desks"], 8.725)
-    assert math.isclose(totals["E1"]["teleworkers"], 179.5)
-    assert math.isclose(totals["E2"]["desks"], 5.5)
+    assert math.isclose(totals["E1"]["desks"], 5.74)
+    assert math.isclose(totals["E1"]["teleworkers"], 143.6)
+    assert math.isclose(totals["E2"]["desks"], 2.8)
     assert (totals["E1"]["communes"], totals["E1"]["estimated"]) == (2, 0)
     assert (totals["E2"]["communes"], totals["E2"]["estimated"]) == (1, 1)
-    assert math.isclose(model.total(results)["desks"], 14.225)
+    assert math.isclose(model.total(results)["desks"], 8.54)
     assert model.total(results)["communes"] == 3
 
 
@@ -236,6 +249,12 @@ def test_default_scenarios_published_values():
 
     assert actuel.teleworkable == (0.03, 0.33, 0.72, 0.48, 0.36, 0.02)
     assert (actuel.adoption, actuel.days_per_week, actuel.occupancy) == (0.62, 1.9, 0.8)
+    # r = 29 % declared compatible / 39 % teleworkable = 0.7436 → 0.744.
+    assert actuel.compatible_ratio == 0.744
+    # g = 67,000 places / 171,000 users × 5 days × 0.8 = 0.3918 × 4 = 1.567 → 1.57 days.
+    assert actuel.shared_days_per_week == 1.57
+    assert tendanciel.compatible_ratio == rupture.compatible_ratio == 0.744
+    assert tendanciel.shared_days_per_week == rupture.shared_days_per_week == 1.57
     assert actuel.shared_shares == (0.0103, 0.02, 0.0514)
     # Tendanciel 2031: 0.62 + 0.045 × 7 = 0.935, capped at the Île-de-France level 0.77;
     # shared shares × (1 + 0.10 × 7) = × 1.7 → 0.02 × 1.7 = 0.034 for 5–50 km.
@@ -306,21 +325,46 @@ def test_default_scenarios_order_desks_for_france():
         (
             {"shared_shares": (0.01, 0.02)},
             "shared_shares",
-            "Part des jours de télétravail passés en tiers-lieu : 3 valeurs attendues (une par "
+            "Part des télétravailleurs qui utilisent un tiers-lieu : 3 valeurs attendues (une par "
             "tranche, la dernière au-delà de 50 km), 2 reçues.",
         ),
         (
             {"shared_shares": (0.01, 1.02, 0.05)},
             "shared_shares",
-            "Part des jours de télétravail passés en tiers-lieu (5 à 50 km) : 102 % n'est pas "
+            "Part des télétravailleurs qui utilisent un tiers-lieu (5 à 50 km) : 102 % n'est pas "
             "une part valide ; saisir une valeur entre 0 % et 100 %.",
         ),
         (
             {"shared_shares": (0.05, 0.02, 0.01)},
             "shared_shares",
-            "Part des jours de télétravail passés en tiers-lieu : la part ne peut pas baisser "
+            "Part des télétravailleurs qui utilisent un tiers-lieu : la part ne peut pas baisser "
             "quand le trajet s'allonge (un trajet plus long rend le tiers-lieu plus utile, pas "
             "moins).",
+        ),
+        (
+            {"compatible_ratio": 1.1},
+            "compatible_ratio",
+            "Part des emplois télétravaillables jugés compatibles par les salariés : 110 % n'est "
+            "pas une part valide ; saisir une valeur entre 0 % et 100 %.",
+        ),
+        (
+            {"shared_days_per_week": 2.5},
+            "shared_days_per_week",
+            "Jours par semaine en tiers-lieu d'un télétravailleur usager : 2,5 dépasse les jours "
+            "de télétravail par semaine (1,9) ; les jours en tiers-lieu sont une partie des jours "
+            "de télétravail.",
+        ),
+        (
+            {"shared_days_per_week": 8, "days_per_week": 8},
+            "days_per_week",
+            "Jours de télétravail par semaine : 8 est hors limites ; saisir une valeur au moins "
+            "égale à 0 et au plus 7.",
+        ),
+        (
+            {"shared_days_per_week": -1},
+            "shared_days_per_week",
+            "Jours par semaine en tiers-lieu d'un télétravailleur usager : -1 est hors limites ; "
+            "saisir une valeur au moins égale à 0 et au plus 7.",
         ),
         (
             {"adoption": float("nan")},
@@ -349,11 +393,24 @@ def test_scenario_copy_marks_changed_values_and_compares():
 
     copy = scenario_copy(actuel, "mon scénario", today=TODAY, adoption=0.7, days_per_week=1.9)
 
-    assert (copy.name, copy.version, copy.based_on) == ("mon scénario", 1, "actuel v1")
-    assert copy.sources["adoption"] == "valeur modifiée par l'utilisateur (copie de « actuel v1 »)"
+    assert (copy.name, copy.version, copy.based_on) == ("mon scénario", 1, "actuel v2")
+    assert copy.sources["adoption"] == "valeur modifiée par l'utilisateur (copie de « actuel v2 »)"
     assert copy.sources["days_per_week"] == actuel.sources["days_per_week"]  # unchanged value
     assert scenario_compare(actuel, copy) == {"adoption": (0.62, 0.7)}
     assert actuel.adoption == 0.62  # the original is untouched
+
+
+def test_a_copy_with_fewer_telework_days_than_days_in_a_shared_place_caps_the_latter():
+    actuel = default_scenarios(2026)["actuel"]
+
+    copy = scenario_copy(actuel, "un-jour", today=TODAY, days_per_week=1.0)
+
+    assert (copy.days_per_week, copy.shared_days_per_week) == (1.0, 1.0)
+    assert "modifiée" in copy.sources["shared_days_per_week"]
+    # Given explicitly, an impossible value is refused rather than capped.
+    with pytest.raises(ScenarioError) as caught:
+        scenario_copy(actuel, "x", today=TODAY, days_per_week=1.0, shared_days_per_week=1.5)
+    assert caught.value.field == "shared_days_per_week"
 
 
 def test_a_copy_of_the_trend_at_another_horizon_takes_the_trend_at_that_horizon():
@@ -400,6 +457,68 @@ def test_to_dict_from_dict_round_trip_is_json_friendly():
         back = from_dict(data)
         assert back == scenario
         assert back.sources == scenario.sources
+
+
+def test_from_dict_of_a_version_1_scenario_takes_the_new_parameters_defaults():
+    # Scenarios stored before defaults version 2 have neither r nor g.
+    data = to_dict(default_scenarios(2026)["actuel"])
+    del data["compatible_ratio"], data["shared_days_per_week"]
+    del data["sources"]["compatible_ratio"], data["sources"]["shared_days_per_week"]
+
+    scenario = from_dict(data)
+
+    assert (scenario.compatible_ratio, scenario.shared_days_per_week) == (0.744, 1.57)
+    assert scenario.sources["shared_days_per_week"].startswith("Caisse des Dépôts")
+    assert validate(scenario, TODAY) is scenario
+    # A stored scenario of 1 telework day a week: its users come at most that 1 day.
+    data["days_per_week"] = 1.0
+    assert from_dict(data).shared_days_per_week == 1.0
+
+
+def test_desks_follow_days_in_the_shared_place_and_km_days_follow_telework_days(three):
+    # Commune B of the three-commune example under « main » with g = 0.5 instead of 1:
+    # T = 79.6, θ = 0.1 → shared days 79.6 × 0.1 × 0.5 = 3.98; desks (3.98 + 10) / 4 = 3.495;
+    # telework days stay 79.6 × 2 = 159.2 and users 7.96 + 5 = 12.96.
+    main = scenario_copy(
+        default_scenarios(TODAY.year)["actuel"],
+        "demi",
+        today=TODAY,
+        teleworkable=(0.0, 0.3, 0.7, 0.5, 0.4, 0.0),
+        compatible_ratio=0.8,
+        adoption=0.5,
+        days_per_week=2.0,
+        shared_bounds_km=(5.0, 50.0),
+        shared_shares=(0.0, 0.1, 0.2),
+        shared_days_per_week=0.5,
+        solo_share=0.25,
+        solo_days_per_week=2.0,
+        opening_days=5.0,
+        occupancy=0.8,
+    )
+
+    results = model.run(three, main)
+
+    assert math.isclose(results.shared_days[1], 3.98)
+    assert math.isclose(results.desks[1], 3.495)
+    assert math.isclose(results.telework_days[1], 159.2)
+    assert math.isclose(results.users[1], 12.96)
+
+
+def test_published_desks_per_user_of_the_cdc_study_is_reached():
+    # CDC 2014: 67,000 places for 171,000 users = 0.392 place per user. One user in the 5–50 km
+    # band, « actuel » defaults: g / (O × ρ) = 1.57 / (5 × 0.8) = 0.3925 desk per user.
+    inputs = model.CommuneInputs(
+        codes=["X"],
+        working=[[0, 0, 100, 0, 0, 0]],
+        salaried_share=[[0, 0, 1, 1, 1, 1]],
+        solos=[0],
+        commute_km=[20],
+        estimated=[False],
+    )
+    results = model.run(inputs, default_scenarios(2026)["actuel"])
+
+    assert math.isclose(results.desks[0] / results.users[0], 0.3925)
+    assert abs(results.desks[0] / results.users[0] - 67_000 / 171_000) < 0.001
 
 
 def test_from_dict_missing_field():
@@ -476,8 +595,8 @@ def test_inputs_refuse_misshapen_arrays():
 #
 # A « 14001 »: 50 % in [0,2) (θ 0), 30 % in [10,15) (θ 0.1), 20 % in [150,∞) (θ 0.2)
 #   θ = 0.5 × 0 + 0.3 × 0.1 + 0.2 × 0.2 = 0.07 (its typical 3 km alone would give 0)
-#   shared days = 160 × 0.07 = 11.2; users = 80 × 0.07 + 10 × 0.25 = 8.1
-#   desks = (11.2 + 5) / 4 = 4.05
+#   shared days = 64 × 0.07 × 1 = 4.48; users = 64 × 0.07 + 10 × 0.25 = 4.48 + 2.5 = 6.98
+#   desks = (4.48 + 5) / 4 = 2.37
 # B, C: rows of zeros (mix unknown) → θ of their commute_km as before: 0.1 and 0.2.
 
 
@@ -542,9 +661,9 @@ def test_run_with_commute_mix_three_communes(three_with_mix, main_scenario):
     results = model.run(three_with_mix, main_scenario)
 
     assert_close(results.shared_share, [0.07, 0.1, 0.2])
-    assert_close(results.shared_days, [11.2, 19.9, 18])
-    assert_close(results.users, [8.1, 14.95, 11])
-    assert_close(results.desks, [4.05, 7.475, 5.5])
+    assert_close(results.shared_days, [4.48, 7.96, 7.2])
+    assert_close(results.users, [6.98, 12.96, 9.2])
+    assert_close(results.desks, [2.37, 4.49, 2.8])
     assert_close(three_with_mix.car_share, [0.5, 0.8, 0.9])
 
 
@@ -677,15 +796,18 @@ def commune_inputs(draw, min_size: int = 1, max_size: int = 30) -> model.Commune
 def scenarios(draw) -> Scenario:
     bounds = tuple(sorted(draw(st.sets(st.integers(1, 200), min_size=0, max_size=4))))
     band_shares = tuple(sorted(draw(st.lists(shares, min_size=len(bounds) + 1, max_size=6))))
+    days = draw(st.floats(0, 7))
     return scenario_copy(
         default_scenarios(TODAY.year)["actuel"],
         "hypothèse",
         today=TODAY,
         teleworkable=tuple(draw(st.lists(shares, min_size=6, max_size=6))),
+        compatible_ratio=draw(shares),
         adoption=draw(shares),
-        days_per_week=draw(st.floats(0, 7)),
+        days_per_week=days,
         shared_bounds_km=tuple(float(bound) for bound in bounds),
         shared_shares=band_shares[: len(bounds) + 1],
+        shared_days_per_week=draw(st.floats(0, days)),
         solo_share=draw(shares),
         solo_days_per_week=draw(st.floats(0, 7)),
         opening_days=draw(st.floats(0.5, 7)),
@@ -737,14 +859,18 @@ def test_more_adoption_never_fewer_desks(inputs, scenario, low, high):
 def test_more_days_never_fewer_desks(inputs, scenario, low, high):
     low, high = sorted((low, high))
 
-    before = model.run(
-        inputs,
-        scenario_copy(scenario, "bas", today=TODAY, days_per_week=low, solo_days_per_week=low),
-    )
-    after = model.run(
-        inputs,
-        scenario_copy(scenario, "haut", today=TODAY, days_per_week=high, solo_days_per_week=high),
-    )
+    def with_days(name: str, days: float) -> Scenario:
+        return scenario_copy(
+            scenario,
+            name,
+            today=TODAY,
+            days_per_week=7.0,
+            shared_days_per_week=days,
+            solo_days_per_week=days,
+        )
+
+    before = model.run(inputs, with_days("bas", low))
+    after = model.run(inputs, with_days("haut", high))
 
     assert (after.desks >= before.desks).all()
 
