@@ -1,7 +1,7 @@
 """Home–work distances: the fixed distance bins of the commute mix, and the car share default.
 
 The MOBPRO importer stores, per commune of residence, the share of its workers in each bin below;
-the model turns that mix into a share of telework days spent in a shared place (`model.run`).
+the model turns that mix into a share of teleworkers using a shared place (`model.run`).
 The bins are fixed (not the scenario's bands) so that an import never has to be redone when a
 user edits the bands of a scenario: each bin counts at its representative distance.
 """
