@@ -271,3 +271,88 @@ def test_a_scenario_name_belongs_to_its_author(client):
         }
     ]
     assert SavedScenario.objects.filter(name="essai").count() == 1
+
+
+# --- bad input on saved scenarios (issue 11) ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        (
+            {"nom": "   "},
+            ["body", "nom"],
+            "Nom du scénario : ce champ est obligatoire.",
+        ),
+        (
+            {"nom": "Essai 2030"},
+            ["body", "nom"],
+            "Nom du scénario : « Essai 2030 » n'est pas valide ; utiliser des minuscules sans "
+            "accent, des chiffres et des tirets (par exemple « normandie-2030 »).",
+        ),
+        (
+            {"parametres": {"adoption": -0.1}},
+            ["body", "parametres", "adoption"],
+            "Taux d'adoption du télétravail : -10 % n'est pas une part valide ; saisir une "
+            "valeur entre 0 % et 100 %.",
+        ),
+        (
+            {"parametres": {"teleworkable": [0.03, 0.33, 1.2, 0.48, 0.36, 0.02]}},
+            ["body", "parametres", "teleworkable"],
+            "Part des emplois télétravaillables (cadres et professions intellectuelles "
+            "supérieures) : 120 % n'est pas une part valide ; saisir une valeur entre 0 % et "
+            "100 %.",
+        ),
+        (
+            {"parametres": {"shared_bounds_km": [50, 5], "shared_shares": [0.1, 0.2, 0.3]}},
+            ["body", "parametres", "shared_bounds_km"],
+            "Bornes des tranches de distance domicile-travail : les bornes doivent être "
+            "strictement croissantes (reçu 50, 5 km).",
+        ),
+        (
+            {"parametres": {"horizon": 2030.5}},
+            ["body", "parametres", "horizon"],
+            "Année d'horizon : « 2030.5 » n'est pas une année.",
+        ),
+        (
+            {"parametres": {"adoption": "0,35"}},
+            ["body", "parametres", "adoption"],
+            "Taux d'adoption du télétravail : un nombre.",
+        ),
+        (
+            {"parametres": {"shared_bounds_km": list(range(1, 10_001))}},
+            ["body", "parametres", "shared_shares"],
+            "Part des télétravailleurs qui utilisent un tiers-lieu : 10001 valeurs attendues "
+            "(une par tranche, la dernière au-delà de 10000 km), 3 reçues.",
+        ),
+    ],
+)
+def test_bad_scenario_input_is_a_french_422_on_its_field(client, body, field, message):
+    """Shares outside [0, 1], bounds out of order, a horizon that is not a year, a number
+    sent as text, an absurd list: a French message on the field, nothing saved."""
+    client.force_login(UserFactory())
+    response = client.post(
+        "/api/observatoire/scenarios",
+        {"nom": "essai", "depuis": "actuel", **body},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    error = response.json()["erreurs"][0]
+    assert (error["emplacement"], error["message"]) == (field, message)
+    assert not SavedScenario.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [({"nom": ""}, "nom"), ({"nom": "a" * 61}, "nom"), ({"libelle": "x" * 121}, "libelle")],
+)
+def test_empty_or_too_long_names_are_422(client, body, field):
+    client.force_login(UserFactory())
+    response = client.post(
+        "/api/observatoire/scenarios",
+        {"nom": "essai", "depuis": "actuel", **body},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["erreurs"][0]["champ"] == field
+    assert not SavedScenario.objects.exists()
