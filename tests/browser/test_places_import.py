@@ -45,6 +45,7 @@ def test_coordinator_imports_a_headerless_csv(page, tmp_path):
     page.get_by_role("button", name="Importer", exact=True).click()
     expect(page.get_by_role("status").first).to_contain_text("Import terminé")
     expect(page).to_have_url(re.compile(r"/lieux/import/\d+/$"))
+    expect(page.locator(".counts")).to_contain_text("2 créés")
     assert sorted(Place.objects.values_list("name", "kinds__slug")) == [
         ("Atelier 21", "fablab"),
         ("Le Pré Partagé", "coworking"),

@@ -52,6 +52,14 @@ ACTION_LABELS = {
     PROPOSAL: "proposition à la modération",
     REFUSED: "refusé",
 }
+DONE_LABELS = {  # the same, once written
+    CREATE: "créés",
+    UPDATE: "mis à jour",
+    UNCHANGED: "inchangés",
+    MERGED: "fusionnés (doublons dans le fichier)",
+    PROPOSAL: "propositions à la modération",
+    REFUSED: "refusés",
+}
 
 
 @dataclass
@@ -118,12 +126,16 @@ class ImportReport:
             counts[outcome.action] += 1
         return counts
 
+    def labels(self) -> dict[str, str]:
+        written = not self.dry_run and not self.aborted
+        return DONE_LABELS if written else ACTION_LABELS
+
     def summary_fr(self) -> str:
         counts = self.counts()
         head = "Simulation" if self.dry_run else ("Import annulé" if self.aborted else "Import")
         lines = [
             f"{head} : "
-            + ", ".join(f"{counts[action]} {label}" for action, label in ACTION_LABELS.items())
+            + ", ".join(f"{counts[action]} {label}" for action, label in self.labels().items())
             + "."
         ]
         lines += [f"  refus — {line}" for line in self.rejected]

@@ -11,7 +11,12 @@ from django.utils import timezone
 from maillage.places import selectors
 from maillage.places.models import ImportMapping
 from maillage.places.opendata.columns import TARGETS
-from maillage.places.opendata.imports import ACTION_LABELS, REFUSED, places_import
+from maillage.places.opendata.imports import (
+    ACTION_LABELS,
+    DONE_LABELS,
+    REFUSED,
+    places_import,
+)
 from maillage.places.opendata.reading import MAX_BYTES, ImportFileError
 from maillage.places.opendata.uploads import (
     place_import_configure,
@@ -60,12 +65,12 @@ def import_start(request: HttpRequest) -> HttpResponse:
 
 def _report_context(report: dict) -> dict:
     outcomes = report.get("outcomes", [])
+    written = report and not report.get("dry_run") and not report.get("aborted")
+    labels = DONE_LABELS if written else ACTION_LABELS
     refused = [o for o in outcomes if o["action"] == REFUSED]
     noted = [o for o in outcomes if o["action"] != REFUSED and o["messages"]]
     return {
-        "counts": [
-            (ACTION_LABELS[action], count) for action, count in report.get("counts", {}).items()
-        ],
+        "counts": [(labels[action], count) for action, count in report.get("counts", {}).items()],
         "refused": refused[:MAX_LISTED],
         "noted": noted[:MAX_LISTED],
         "refused_count": len(refused),
