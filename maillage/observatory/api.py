@@ -27,6 +27,7 @@ from maillage.observatory.scenarios import (
     PUBLISHED_NAMES,
     TUPLE_FIELDS,
     Scenario,
+    from_dict,
     scenario_copy,
     to_dict,
 )
@@ -151,8 +152,8 @@ def scenario_create(request: HttpRequest, body: ScenarioIn):
         if error.field in BODY_FIELDS:
             return _refused(BODY_FIELDS[error.field], error.message, "body")
         return _refused_parameter(error.field, error.message)
-    stored = selectors.scenario_catalogue(today=today)[saved.name]
-    return Status(201, _scenario_out(stored))
+    # The version this request stored (a concurrent save may already have added the next one).
+    return Status(201, _scenario_out(from_dict(saved.data)))
 
 
 # Scenario fields sent at the top of the body, under their French names; the others are in
