@@ -258,8 +258,10 @@ def _scenario_post(**overrides):
         "name": "rupture-locale",
         "label": "Rupture locale",
         "horizon": "2031",
+        "compatible_ratio": "74,4",
         "adoption": "80",
         "days_per_week": "2",
+        "shared_days_per_week": "1,5",
         "shared_bounds_km": "5 ; 50",
         "shared_shares": "5 ; 10 ; 20",
         "solo_share": "10",
@@ -285,6 +287,8 @@ def test_a_copied_scenario_is_saved_and_shown(client):
     saved = SavedScenario.objects.get(name="rupture-locale")
     assert saved.version == 1
     assert saved.data["adoption"] == pytest.approx(0.8)
+    assert saved.data["compatible_ratio"] == pytest.approx(0.744)
+    assert saved.data["shared_days_per_week"] == 1.5
     page = client.get(_territory_url(scenario="rupture-locale"))
     assert page.status_code == 200
     assert "rupture-locale" in page.context["analysis"].outcomes

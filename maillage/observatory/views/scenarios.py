@@ -73,17 +73,23 @@ class ScenarioForm(forms.Form):
     )
     label = forms.CharField(label="Libellé", max_length=120, required=False)
     horizon = forms.IntegerField(label="Année d'horizon")
-    adoption = _float("Taux d'adoption parmi les emplois télétravaillables (%)")
-    days_per_week = _float("Jours de télétravail par semaine")
+    compatible_ratio = _float(
+        "Part des emplois télétravaillables jugés compatibles par les salariés (%)"
+    )
+    adoption = _float("Taux d'adoption parmi les emplois jugés compatibles (%)")
+    days_per_week = _float("Jours de télétravail par semaine (kilomètres évités)")
     shared_bounds_km = forms.CharField(
         label="Bornes des tranches de distance domicile-travail (km)",
         max_length=200,
         help_text="Séparées par des points-virgules, ex. « 5 ; 50 ».",
     )
     shared_shares = forms.CharField(
-        label="Part des jours de télétravail en tiers-lieu, par tranche (%)",
+        label="Part des télétravailleurs qui utilisent un tiers-lieu, par tranche (%)",
         max_length=200,
         help_text="Une valeur de plus que de bornes, ex. « 1 ; 2 ; 5,1 ».",
+    )
+    shared_days_per_week = _float(
+        "Jours par semaine en tiers-lieu d'un télétravailleur usager (postes nécessaires)"
     )
     solo_share = _float("Part des indépendants sans salarié en tiers-lieu (%)")
     solo_days_per_week = _float("Jours par semaine des indépendants en tiers-lieu")
@@ -100,8 +106,10 @@ class ScenarioForm(forms.Form):
         return {
             "horizon": data["horizon"],
             "teleworkable": tuple(data[f"tau_{key}"] / 100 for key in PCS_KEYS),
+            "compatible_ratio": data["compatible_ratio"] / 100,
             "adoption": data["adoption"] / 100,
             "days_per_week": data["days_per_week"],
+            "shared_days_per_week": data["shared_days_per_week"],
             "shared_bounds_km": _numbers(data["shared_bounds_km"]),
             "shared_shares": tuple(value / 100 for value in _numbers(data["shared_shares"])),
             "solo_share": data["solo_share"] / 100,
@@ -136,8 +144,10 @@ def _initial(scenario) -> dict:
     initial = {
         "label": "",
         "horizon": scenario.horizon,
+        "compatible_ratio": percent(scenario.compatible_ratio),
         "adoption": percent(scenario.adoption),
         "days_per_week": scenario.days_per_week,
+        "shared_days_per_week": scenario.shared_days_per_week,
         "shared_bounds_km": " ; ".join(map(french_number_text, scenario.shared_bounds_km)),
         "shared_shares": " ; ".join(french_number_text(percent(v)) for v in scenario.shared_shares),
         "solo_share": percent(scenario.solo_share),

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
 
+from maillage.core.forms import FrenchDecimalField
 from maillage.core.tables import CSV_TYPE, attachment, csv_bytes
 from maillage.core.templatetags.humanize_fr import french_decimal
 from maillage.observatory import selectors, siting_run
@@ -26,7 +27,7 @@ class SitingForm(CatchmentForm):
     k = forms.IntegerField(
         label="Nombre de nouveaux sites (K)", min_value=1, max_value=200, initial=5
     )
-    part = forms.FloatField(
+    part = FrenchDecimalField(
         label="Part du besoin non couvert à couvrir (%)", min_value=1, max_value=100, initial=80
     )
     seuil_population = forms.IntegerField(
