@@ -51,3 +51,38 @@ def test_coordinator_imports_a_headerless_csv(page, tmp_path):
         ("Le Pré Partagé", "coworking"),
     ]
     assert page.console_errors == []
+
+
+def test_import_pages_have_no_serious_accessibility_violations(browser, live_server, tmp_path):
+    from tests.browser.conftest import AXE
+
+    UserFactory(email="coordination@reseau.fr", coordinator=True)
+    path = tmp_path / "lieux.csv"
+    path.write_text("nom;latitude;longitude\n" + CSV.replace(";cowork", "").replace(";fab lab", ""))
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="fr-FR")
+    page = context.new_page()
+    page.goto("/compte/connexion?next=/lieux/import/")
+    page.get_by_label("Adresse e-mail").fill("coordination@reseau.fr")
+    page.get_by_label("Mot de passe").fill("mot-de-passe-de-test")
+    page.get_by_role("button", name="Se connecter").click()
+    violations = []
+    for step in ("start", "detail", "report"):
+        if step == "detail":
+            page.get_by_label("Fichier").set_input_files(str(path))
+            page.get_by_label("Source").fill("tableur")
+            page.get_by_role("button", name="Lire le fichier").click()
+            page.wait_for_selector("#format-detecte")
+        if step == "report":
+            page.get_by_role("button", name="Simuler l'import").click()
+            page.wait_for_selector("#compte-rendu")
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa']})"
+        )
+        violations += [
+            (step, v["id"], [n["target"] for n in v["nodes"]][:3])
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+    context.close()
+    assert violations == []
