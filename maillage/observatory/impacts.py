@@ -273,14 +273,33 @@ def to_dict(params: ImpactParameters) -> dict[str, Any]:
 
 # --- the computation ---------------------------------------------------------------------------
 
+# The two places a telework day is spent: at home, or in a shared place (tiers-lieu).
+PARTS: tuple[str, ...] = ("home", "shared")
+PART_LABELS: dict[str, str] = {
+    "home": "dont télétravail à domicile",
+    "shared": "dont tiers-lieux",
+}
+# Every result exists as a total and as its two parts, `<name>_home` + `<name>_shared`.
+SPLIT_RESULTS: tuple[str, ...] = ("km", "car_km", "co2_kg", "co2_kg_net", "hours", "euros")
+
 RESULT_LABELS: dict[str, str] = {
     "km_home": "km évités par les jours de télétravail à domicile",
     "km_shared": "km évités par les jours en tiers-lieu",
     "km": "km domicile-travail évités, tous modes",
+    "car_km_home": "km évités en voiture, dont télétravail à domicile",
+    "car_km_shared": "km évités en voiture, dont tiers-lieux",
     "car_km": "km évités en voiture",
+    "co2_kg_home": "kgCO2e évités sans effet rebond, dont télétravail à domicile",
+    "co2_kg_shared": "kgCO2e évités sans effet rebond, dont tiers-lieux",
     "co2_kg": "kgCO2e évités, sans effet rebond",
+    "co2_kg_net_home": "kgCO2e évités effet rebond déduit, dont télétravail à domicile",
+    "co2_kg_net_shared": "kgCO2e évités effet rebond déduit, dont tiers-lieux",
     "co2_kg_net": "kgCO2e évités, effet rebond déduit",
+    "hours_home": "heures de trajet gagnées, dont télétravail à domicile",
+    "hours_shared": "heures de trajet gagnées, dont tiers-lieux",
     "hours": "heures de trajet gagnées",
+    "euros_home": "euros de frais de voiture évités, dont télétravail à domicile",
+    "euros_shared": "euros de frais de voiture évités, dont tiers-lieux",
     "euros": "euros de frais de voiture évités",
 }
 
@@ -289,8 +308,11 @@ RESULT_LABELS: dict[str, str] = {
 class Impacts:
     """Yearly impacts per commune, arrays (n,) aligned with the inputs.
 
-    - `km_home`, `km_shared`: person-km of commute avoided by telework days at home and by days
-      in shared places; `km` their sum (every mode of transport).
+    Every result comes in two parts, so that no figure credits all telework to tiers-lieux:
+    `<name>_home` for the telework days at home, `<name>_shared` for the days in shared places,
+    and `<name>` their sum, computed as `home + shared` (exactly, not recomputed).
+
+    - `km`: person-km of commute avoided (every mode of transport).
     - `car_km`: the part of `km` that would have been driven (`km × car share`).
     - `co2_kg`: `car_km × emission factor`; `co2_kg_net`: the same after the rebound effect,
       `co2_kg × (1 − rebound)`.
@@ -301,10 +323,20 @@ class Impacts:
     km_home: np.ndarray
     km_shared: np.ndarray
     km: np.ndarray
+    car_km_home: np.ndarray
+    car_km_shared: np.ndarray
     car_km: np.ndarray
+    co2_kg_home: np.ndarray
+    co2_kg_shared: np.ndarray
     co2_kg: np.ndarray
+    co2_kg_net_home: np.ndarray
+    co2_kg_net_shared: np.ndarray
     co2_kg_net: np.ndarray
+    hours_home: np.ndarray
+    hours_shared: np.ndarray
     hours: np.ndarray
+    euros_home: np.ndarray
+    euros_shared: np.ndarray
     euros: np.ndarray
 
     @property
@@ -365,9 +397,11 @@ def impacts(
 
         km_home   = weeks × (TD − SD) × 2d
         km_shared = weeks × SD × 2 × (d − min(t, d))        t = params.shared_trip_km
-        car_km    = (km_home + km_shared) × car share
-        co2_kg    = car_km × EF        co2_kg_net = co2_kg × (1 − rebound)
-        hours     = km / speed         euros      = car_km × cost per km
+        then for each part p (home, shared):
+        car_km_p  = km_p × car share
+        co2_kg_p  = car_km_p × EF      co2_kg_net_p = co2_kg_p × (1 − rebound)
+        hours_p   = km_p / speed       euros_p      = car_km_p × cost per km
+        and every total is `_home + _shared`.
 
     `car_share` per commune (n,) or one number; None, or NaN for a commune, uses
     `params.car_share`. `params` should be validated first (`validate`); the arrays are checked
@@ -399,18 +433,21 @@ def impacts(
     weeks = params.weeks_per_year
     home_days = np.maximum(total_days - shared, 0.0)
     saved_one_way = distance - np.minimum(params.shared_trip_km, distance)
-    km_home = weeks * home_days * 2.0 * distance
-    km_shared = weeks * shared * 2.0 * saved_one_way
-    km = km_home + km_shared
-    car_km = km * shares
-    co2 = car_km * params.emission_factor
-    return Impacts(
-        km_home=km_home,
-        km_shared=km_shared,
-        km=km,
-        car_km=car_km,
-        co2_kg=co2,
-        co2_kg_net=co2 * (1.0 - params.rebound_share),
-        hours=km / params.speed_kmh,
-        euros=car_km * params.cost_per_km,
-    )
+    per_part = {
+        "home": weeks * home_days * 2.0 * distance,
+        "shared": weeks * shared * 2.0 * saved_one_way,
+    }
+    values: dict[str, np.ndarray] = {}
+    for part, km in per_part.items():
+        car_km = km * shares
+        co2 = car_km * params.emission_factor
+        values[f"km_{part}"] = km
+        values[f"car_km_{part}"] = car_km
+        values[f"co2_kg_{part}"] = co2
+        values[f"co2_kg_net_{part}"] = co2 * (1.0 - params.rebound_share)
+        values[f"hours_{part}"] = km / params.speed_kmh
+        values[f"euros_{part}"] = car_km * params.cost_per_km
+    # Totals are the sum of the parts, never recomputed: home + shared = total, exactly.
+    for name in SPLIT_RESULTS:
+        values[name] = values[f"{name}_home"] + values[f"{name}_shared"]
+    return Impacts(**values)

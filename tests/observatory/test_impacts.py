@@ -17,6 +17,7 @@ from maillage.observatory.impacts import (
     IMPACT_DEFAULTS_VERSION,
     PARAMETER_FIELDS,
     RESULT_LABELS,
+    SPLIT_RESULTS,
     ImpactError,
     ImpactParameters,
     impact_errors,
@@ -108,7 +109,18 @@ def test_impacts_by_hand_per_commune(three):
         "km_home": [2_400, 24_000, 19_200],
         "km_shared": [0, 6_000, 8_800],
         "km": [2_400, 30_000, 28_000],
+        # Each part × its commune's car share (0.5, national 0.5 for NaN, 1.0).
+        "car_km_home": [1_200, 12_000, 19_200],
+        "car_km_shared": [0, 3_000, 8_800],
         "car_km": [1_200, 15_000, 28_000],
+        "co2_kg_home": [240, 2_400, 3_840],
+        "co2_kg_shared": [0, 600, 1_760],
+        "co2_kg_net_home": [180, 1_800, 2_880],
+        "co2_kg_net_shared": [0, 450, 1_320],
+        "hours_home": [48, 480, 384],
+        "hours_shared": [0, 120, 176],
+        "euros_home": [360, 3_600, 5_760],
+        "euros_shared": [0, 900, 2_640],
         "co2_kg": [240, 3_000, 5_600],
         "co2_kg_net": [180, 2_250, 4_200],
         "hours": [48, 600, 560],
@@ -124,10 +136,20 @@ def test_impacts_by_hand_totals(three):
             "km_home": 45_600,
             "km_shared": 14_800,
             "km": 60_400,
+            "car_km_home": 32_400,
+            "car_km_shared": 11_800,
             "car_km": 44_200,
+            "co2_kg_home": 6_480,
+            "co2_kg_shared": 2_360,
             "co2_kg": 8_840,
+            "co2_kg_net_home": 4_860,
+            "co2_kg_net_shared": 1_770,
             "co2_kg_net": 6_630,
+            "hours_home": 912,
+            "hours_shared": 296,
             "hours": 1_208,
+            "euros_home": 9_720,
+            "euros_shared": 3_540,
             "euros": 13_260,
         }
     )
@@ -243,6 +265,39 @@ def test_rebound_only_lowers_co2(data):
     result = _run(*data)
     assert (result.co2_kg_net <= result.co2_kg + 1e-9).all()
     np.testing.assert_allclose(result.km, result.km_home + result.km_shared)
+
+
+@PROPERTIES
+@given(communes(), st.floats(0, 50))
+def test_every_total_is_home_plus_shared_exactly(data, trip):
+    """km, car-km, CO2e (with and without rebound), hours and euros: total = home + shared, to
+    the last bit, so that a page's « dont » lines always add up to its total."""
+    result = _run(*data, params=ImpactParameters(shared_trip_km=trip))
+    for name in SPLIT_RESULTS:
+        total = getattr(result, name)
+        home, shared = getattr(result, f"{name}_home"), getattr(result, f"{name}_shared")
+        assert (total == home + shared).all(), name
+        assert (home >= 0).all() and (shared >= 0).all(), name
+
+
+@PROPERTIES
+@given(communes())
+def test_no_shared_day_means_no_shared_impact(data):
+    """Without days in shared places nothing is credited to tiers-lieux: all of it is home."""
+    telework, _, commute, car = data
+    result = _run(telework, np.zeros_like(telework), commute, car)
+    for name in SPLIT_RESULTS:
+        assert (getattr(result, f"{name}_shared") == 0).all(), name
+        assert (getattr(result, name) == getattr(result, f"{name}_home")).all(), name
+
+
+def test_a_shared_day_saves_less_than_a_home_day():
+    """Same commune, one weekly day each: the tiers-lieu day keeps a 5 km trip each way."""
+    result = impacts(telework_days=[2.0], shared_days=[1.0], commute_km=[20.0], params=HAND)
+    # HAND: 40 weeks; home 40 × 1 × 2 × 20 = 1 600 km, shared 40 × 1 × 2 × (20 − 5) = 1 200 km.
+    assert result.km_home.tolist() == [1_600.0]
+    assert result.km_shared.tolist() == [1_200.0]
+    assert result.hours_shared.tolist() == [24.0]
 
 
 # --- parameters: defaults, sources, validation -------------------------------------------------
