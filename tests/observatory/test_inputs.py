@@ -1,5 +1,5 @@
 """Inputs of the model from the database: territories' communes, imports where a commune has
-them, the default estimate (distance to the nearest employment pole) elsewhere, provenance."""
+them, the default estimate (gravity model over the employment poles) elsewhere, provenance."""
 
 import io
 import math
@@ -42,19 +42,41 @@ CAR_SOURCE = (
     "en France (hors Mayotte) utilisent principalement leur voiture pour aller travailler"
 )
 
+GRAVITY = (
+    "modèle gravitaire : les actifs travaillent dans leur commune (2 km) ou dans un pôle "
+    "d'emploi (commune de 10\u202f000 habitants ou plus parmi les communes chargées, "
+    "hypothèse), avec une probabilité proportionnelle à sa population × exp(−distance / 8 km), "
+    "distance = 1,3 × distance à vol d'oiseau ; paramètres calés sur Insee Première n°1948 "
+    "(2023 : la moitié des actifs du rural à plus de 13 km)"
+)
+
 
 def communes(*codes: str) -> list[CommuneRow]:
     rows = {row.code: row for row in territory_communes(level="departement", code="14")}
     return [rows[code] for code in codes]
 
 
-def pole_km(code: str) -> float:
-    """Distance to the nearest commune of 10,000 inhabitants or more, by brute force."""
-    lat, lon = Commune.objects.values_list("centroid_lat", "centroid_lon").get(code=code)
+def gravity_commute(code: str) -> tuple[float, np.ndarray]:
+    """Mean km and bin shares of the gravity estimate, by brute force over every pole."""
+    lat, lon, people = Commune.objects.values_list(
+        "centroid_lat", "centroid_lon", "population"
+    ).get(code=code)
     poles = Commune.objects.filter(population__gte=10_000, centroid_lat__isnull=False).values_list(
-        "centroid_lat", "centroid_lon"
+        "centroid_lat", "centroid_lon", "population"
     )
-    return min(haversine_km(lat, lon, pole_lat, pole_lon) for pole_lat, pole_lon in poles)
+    stay = 1.5 * max(people, 1) * math.exp(-2 / 8)
+    weights, km = [stay], [2.0]
+    for pole_lat, pole_lon, jobs in poles:
+        straight = haversine_km(lat, lon, pole_lat, pole_lon)
+        if 1e-6 < straight <= 100:
+            weights.append(jobs * math.exp(-1.3 * straight / 8))
+            km.append(1.3 * straight)
+    edges = [0, 2, 5, 10, 15, 20, 30, 40, 50, 75, 100, 150, math.inf]
+    mix = np.zeros(12)
+    for weight, distance in zip(weights, km, strict=True):
+        mix[next(b for b in range(12) if edges[b] <= distance < edges[b + 1])] += weight
+    total = sum(weights)
+    return sum(w * d for w, d in zip(weights, km, strict=True)) / total, mix / total
 
 
 def import_activity_and_flows() -> None:
@@ -128,25 +150,23 @@ def test_territory_communes_unknown_is_a_404_in_french(level, code, message):
 
 
 def test_commune_inputs_without_imports_is_the_default_estimate():
-    # Caen is a pole itself (0 km); Ablon (14001, ≈ 1,200 inhabitants) is not.
+    # Caen is a pole itself; Ablon (14001, ≈ 1,200 inhabitants) is not.
     rows = communes("14118", "14001")
-    distances = [pole_km("14118"), pole_km("14001")]
-    assert distances[0] == 0
-    assert distances[1] > 5
+    caen, ablon = gravity_commute("14118"), gravity_commute("14001")
 
     inputs = commune_inputs(communes=rows)
 
-    expected = defaults.estimate_inputs(
-        ["14118", "14001"], [row.population for row in rows], distances
-    )
+    expected = defaults.estimate_inputs(["14118", "14001"], [row.population for row in rows])
     assert inputs.codes.tolist() == ["14118", "14001"]
     np.testing.assert_allclose(inputs.working, expected.working, rtol=1e-12)
     np.testing.assert_allclose(inputs.salaried_share, expected.salaried_share, rtol=1e-12)
     np.testing.assert_allclose(inputs.solos, expected.solos, rtol=1e-12)
-    np.testing.assert_allclose(inputs.commute_km, [2.0, 1.3 * distances[1]], rtol=1e-9)
+    np.testing.assert_allclose(inputs.commute_km, [caen[0], ablon[0]], rtol=1e-9)
+    np.testing.assert_allclose(inputs.commute_mix, [caen[1], ablon[1]], rtol=1e-9, atol=1e-15)
+    # Most of Caen's residents stay in Caen, most of Ablon's go to a pole.
+    assert inputs.commute_km[0] < 5 < inputs.commute_km[1]
     assert inputs.estimated.tolist() == [True, True]
     assert inputs.car_share.tolist() == [0.7, 0.7]
-    assert inputs.commute_mix.sum() == 0
 
 
 def test_commune_inputs_use_the_imports_where_a_commune_has_rows():
@@ -173,9 +193,9 @@ def test_commune_inputs_use_the_imports_where_a_commune_has_rows():
     np.testing.assert_allclose(inputs.working[1], estimate.working[0], rtol=1e-12)
     assert inputs.commute_mix[1][[1, 6]] == pytest.approx([0.6, 0.4], rel=1e-12)
     assert inputs.car_share[1] == 0.7
-    # Ablon: nothing imported, the pole estimate.
-    assert inputs.commute_km[2] == pytest.approx(1.3 * pole_km("14001"), rel=1e-9)
-    assert inputs.commute_mix[2].sum() == 0
+    # Ablon: nothing imported, the gravity estimate.
+    assert inputs.commute_km[2] == pytest.approx(gravity_commute("14001")[0], rel=1e-9)
+    np.testing.assert_allclose(inputs.commute_mix[2], gravity_commute("14001")[1], rtol=1e-9)
 
 
 def test_commune_inputs_from_arrays_equal_those_from_rows():
@@ -239,9 +259,7 @@ def test_inputs_provenance_without_imports():
             "résidents » importé)"
         ),
         "distance domicile-travail": (
-            "estimation par défaut : 1,3 × distance à vol d'oiseau au pôle d'emploi le plus "
-            "proche (commune de 10\u202f000 habitants ou plus parmi les communes chargées, "
-            "hypothèse) (aucun fichier MOBPRO importé)"
+            f"estimation par défaut : {GRAVITY} (aucun fichier MOBPRO importé)"
         ),
         "part des salariés et indépendants sans salarié": STATUS_ESTIMATE,
         "part des actifs allant travailler en voiture": CAR_SOURCE,
@@ -266,9 +284,7 @@ def test_inputs_provenance_names_the_imports():
         "Insee, Mobilités professionnelles (domicile-travail), recensement 2021, fichier "
         f"« base-flux-mobilite-domicile-lieu-travail-2021.csv » importé le {day} ; distance "
         "entre centroïdes des communes × 1,3 (hypothèse), 2 km dans la même commune "
-        "(hypothèse) ; communes absentes du fichier : 1,3 × distance à vol d'oiseau au pôle "
-        "d'emploi le plus proche (commune de 10\u202f000 habitants ou plus parmi les communes "
-        "chargées, hypothèse)"
+        f"(hypothèse) ; communes absentes du fichier : {GRAVITY}"
     )
     assert provenance["part des actifs allant travailler en voiture"] == (
         f"{activity} (colonnes du mode de transport) ; ailleurs {CAR_SOURCE}"
