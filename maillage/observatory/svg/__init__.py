@@ -14,7 +14,7 @@ blue and the unmet need in red), taken with as many colours as there are classes
 classes are never two near-whites.
 """
 
-from maillage.observatory.svg.charts import CHART_MARGIN, CHART_WIDTH, VALUE_SPACE, bars
+from maillage.observatory.svg.charts import CHART_MARGIN, CHART_WIDTH, VALUE_SPACE, bars, tornado
 from maillage.observatory.svg.classes import (
     SIGNED_INDICATORS,
     ClassScheme,
@@ -66,4 +66,5 @@ __all__ = [
     "quantile_breaks",
     "sequential_scheme",
     "signed_scheme",
+    "tornado",
 ]

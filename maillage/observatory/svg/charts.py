@@ -1,4 +1,4 @@
-"""`bars`: an accessible horizontal grouped bar chart in SVG."""
+"""`bars`: an accessible horizontal grouped bar chart in SVG; `tornado`: a sensitivity chart."""
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -120,5 +120,102 @@ def bars(
                 + svg_text(max(zero_x, start + length) + 6, bar_y + BAR_HEIGHT - 3, text, size=11)
             )
         body.append("</g>")
+    body.append("</svg>")
+    return "".join(body)
+
+
+TORNADO_LABEL_HEIGHT = 16
+TORNADO_ROW_GAP = 8
+TORNADO_VALUE_SPACE = 70  # room for a value written at each end of the bars
+TORNADO_SIDES = ("bas de la plage", "haut de la plage")
+
+
+def tornado(
+    labels: Sequence[str],
+    lows: Sequence[float],
+    highs: Sequence[float],
+    *,
+    point: float,
+    title: str,
+    unit: str,
+    decimals: int | None = None,
+    ident: str | None = None,
+    description: str = "",
+) -> str:
+    """A tornado chart (one-at-a-time sensitivity): one row per parameter, in the given order,
+    two bars from the point estimate's line to the figure with the parameter at the low end
+    (`lows`) and at the high end (`highs`) of its range; both values written at the bar ends.
+
+    Colour says which end of the range (legend); the description lists every row, so the chart
+    reads without sight.
+    """
+    if not len(labels) == len(lows) == len(highs):
+        raise ValueError(f"{len(labels)} labels for {len(lows)} lows and {len(highs)} highs")
+    ident = drawing_id(ident, "tornade", title, unit, *labels)
+    numbers = [float(point), *map(float, lows), *map(float, highs)]
+    if decimals is None:
+        decimals = _auto_decimals(numbers)
+    finite = [v for v in numbers if math.isfinite(v)]
+    low, high = min(finite, default=0.0), max(finite, default=0.0)
+    span = high - low or 1.0
+    left = CHART_MARGIN + TORNADO_VALUE_SPACE
+    scale = (CHART_WIDTH - 2 * (CHART_MARGIN + TORNADO_VALUE_SPACE)) / span
+
+    def x_of(value: float) -> float:
+        return left + (value - low) * scale
+
+    def shown(value: float) -> str:
+        return french_number(value, decimals) if math.isfinite(value) else NO_VALUE_LABEL
+
+    legend, x = [], CHART_MARGIN
+    y = TITLE_HEIGHT + 4
+    for index, side in enumerate(TORNADO_SIDES):
+        legend.append(
+            f'<rect class="obs-serie-{index + 1}" x="{coordinate(x)}" y="{coordinate(y)}" '
+            f'width="{LEGEND_SWATCH}" height="{LEGEND_SWATCH - 4}" fill="{SERIES[index]}"/>'
+            + svg_text(x + LEGEND_SWATCH + 6, y + LEGEND_SWATCH - 4, f"paramètre au {side}")
+        )
+        x += LEGEND_SWATCH + 6 + len(side) * 7 + 110
+    legend.append(svg_text(x, y + LEGEND_SWATCH - 4, f"trait : estimation centrale {shown(point)}"))
+    top = y + LEGEND_ROW + 8
+    row_height = TORNADO_LABEL_HEIGHT + BAR_HEIGHT + TORNADO_ROW_GAP
+    height = top + len(labels) * row_height
+    summary = [description] if description else []
+    summary.append(f"Valeurs en {unit} ; estimation centrale {shown(point)}.")
+    for label, at_low, at_high in zip(labels, lows, highs, strict=True):
+        summary.append(
+            f"{label} : {shown(float(at_low))} au bas de la plage, "
+            f"{shown(float(at_high))} au haut de la plage."
+        )
+    point_x = x_of(float(point))
+    body = [
+        open_svg(ident, CHART_WIDTH, height, title, " ".join(summary), "obs-tornade"),
+        svg_text(CHART_MARGIN, 18, f"{title} ({unit})", size=14, extra=' font-weight="bold"'),
+        *legend,
+    ]
+    for row, label in enumerate(labels):
+        row_top = top + row * row_height
+        bar_y = row_top + TORNADO_LABEL_HEIGHT
+        body.append('<g class="obs-groupe">' + svg_text(CHART_MARGIN, row_top + 12, label))
+        for index, value in enumerate((float(lows[row]), float(highs[row]))):
+            end = x_of(value) if math.isfinite(value) else point_x
+            start, width = min(point_x, end), abs(end - point_x)
+            text = shown(value)
+            body.append(
+                f'<rect class="obs-serie-{index + 1}" x="{coordinate(start)}" '
+                f'y="{coordinate(bar_y)}" width="{coordinate(width)}" height="{BAR_HEIGHT}" '
+                f'fill="{SERIES[index]}" data-valeur="{value!r}">'
+                f"<title>{escape(label)} — paramètre au {TORNADO_SIDES[index]} : "
+                f"{escape(text)} {escape(unit)}</title></rect>"
+            )
+            # The value beside the bar's far end, outside it: left of a bar going left.
+            anchor = ' text-anchor="end"' if end < point_x else ""
+            text_x = end - 4 if end < point_x else end + 4
+            body.append(svg_text(text_x, bar_y + BAR_HEIGHT - 3, text, size=11, extra=anchor))
+        body.append("</g>")
+    body.append(
+        f'<line x1="{coordinate(point_x)}" x2="{coordinate(point_x)}" y1="{coordinate(top)}" '
+        f'y2="{coordinate(height - TORNADO_ROW_GAP)}" stroke="{INK}" stroke-width="1"/>'
+    )
     body.append("</svg>")
     return "".join(body)
