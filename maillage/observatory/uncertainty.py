@@ -20,6 +20,7 @@ import numpy as np
 from scipy.stats import qmc
 
 from maillage.observatory import model, svg
+from maillage.observatory.errors import french_number
 from maillage.observatory.model import CommuneInputs
 from maillage.observatory.pcs import PCS_LABELS
 from maillage.observatory.scenarios import Scenario
@@ -187,7 +188,10 @@ def sample_multipliers(ranges: Sequence[ParameterRange], samples: int, seed: int
     """(samples, parameters) multipliers: a Latin hypercube scaled to each range. A collapsed
     range (low = high) gives that value in every sample."""
     if not MIN_SAMPLES <= samples <= MAX_SAMPLES:
-        raise ValueError(f"samples must be between {MIN_SAMPLES} and {MAX_SAMPLES}")
+        raise ValueError(
+            f"Nombre de tirages : {samples} est hors limites ; saisir entre {MIN_SAMPLES} et "
+            f"{french_number(MAX_SAMPLES)}."
+        )
     if not ranges:
         return np.ones((samples, 0))
     unit = qmc.LatinHypercube(d=len(ranges), seed=seed).random(samples)

@@ -163,7 +163,7 @@ def test_every_sample_is_model_run_under_that_scenario(mixed_inputs):
 
 
 def test_sample_count_and_ranges_are_bounded():
-    with pytest.raises(ValueError, match="samples"):
+    with pytest.raises(ValueError, match="Nombre de tirages : 5 est hors limites"):
         unc.sample_multipliers(unc.PARAMETER_RANGES, 5, 1)
     with pytest.raises(ValueError, match="must contain 1"):
         replace(unc.PARAMETER_RANGES[0], low=1.1, high=1.2)
