@@ -36,11 +36,27 @@ _PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-
 
 @dataclass(frozen=True)
 class Sheet:
-    """One table of a workbook: a title (31 characters at most in XLSX), a header and rows."""
+    """One table of a workbook: a title (31 characters at most in XLSX), a header and rows.
+
+    `column_formats` (per column) or else `row_formats` (per data row) give an Excel number
+    format for the numbers of that column or row (`"#,##0"`: integers shown, the full value
+    kept in the cell); None or missing: the spreadsheet's default.
+    """
 
     title: str
     header: Sequence[str]
     rows: Sequence[Sequence]
+    column_formats: Sequence[str | None] = ()
+    row_formats: Sequence[str | None] = ()
+
+
+def _number_format(sheet: Sheet, row: int, column: int) -> str | None:
+    """The number format of a data cell (0-based row and column), if the sheet gives one."""
+    if column < len(sheet.column_formats) and sheet.column_formats[column]:
+        return sheet.column_formats[column]
+    if row < len(sheet.row_formats):
+        return sheet.row_formats[row]
+    return None
 
 
 def neutralise_formula(text: str) -> str:
@@ -112,6 +128,10 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
                     cell.data_type = "s"  # never a formula, whatever the text starts with
                 elif isinstance(value, date):
                     cell.number_format = "DD/MM/YYYY"
+                elif isinstance(value, int | float) and not isinstance(value, bool):
+                    shown = _number_format(sheet_data, row_number - 2, column - 1)
+                    if shown:
+                        cell.number_format = shown
         sheet.freeze_panes = "A2"
         for column_cells in sheet.iter_cols(min_row=1, max_row=1):
             letter = column_cells[0].column_letter

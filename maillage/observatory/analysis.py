@@ -62,6 +62,47 @@ class Indicator:
     decimals: int
     description: str
     additive: bool = True
+    # For the two parts of an impact: the key of its total, and which part (`PART_LABELS`).
+    part_of: str = ""
+    part: str = ""
+
+    @property
+    def short_label(self) -> str:
+        """« dont tiers-lieux » under its total in a table; the full label elsewhere."""
+        return PART_LABELS[self.part] if self.part else self.label
+
+
+# Telework at home and in shared places, as named on every page and file (« dont … »).
+PART_LABELS: dict[str, str] = {
+    "domicile": "dont télétravail à domicile",
+    "tiers_lieux": "dont tiers-lieux",
+}
+# Part of an indicator key → part of `impacts.Impacts` fields.
+IMPACT_PARTS: dict[str, str] = {"domicile": "home", "tiers_lieux": "shared"}
+
+
+def _split(total: Indicator) -> tuple[Indicator, ...]:
+    """An impact and its two parts: days teleworked at home, days in shared places."""
+    what = {
+        "domicile": "les jours de télétravail à domicile (trajet domicile-travail entier)",
+        "tiers_lieux": "les jours en tiers-lieu (trajet domicile-travail moins le trajet "
+        "jusqu'au tiers-lieu)",
+    }
+    return (
+        total,
+        *(
+            Indicator(
+                f"{total.key}_{part}",
+                f"{total.label}, {label}",
+                total.unit,
+                total.decimals,
+                f"Part de « {total.label.lower()} » due à {what[part]}.",
+                part_of=total.key,
+                part=part,
+            )
+            for part, label in PART_LABELS.items()
+        ),
+    )
 
 
 # Per-commune indicators, in display order. `key` is the public (French) name used in URLs,
@@ -85,21 +126,21 @@ INDICATORS: tuple[Indicator, ...] = (
         "usagers",
         "Usagers de tiers-lieux",
         "équivalents temps plein",
-        1,
+        0,
         "Télétravailleurs et indépendants sans salarié en tiers-lieu, en équivalents.",
     ),
     Indicator(
         "postes",
         "Postes nécessaires",
         "postes",
-        1,
+        0,
         "Postes de travail partagés nécessaires pour accueillir ces usagers.",
     ),
     Indicator(
         "offre",
         "Offre accessible",
         "postes",
-        1,
+        0,
         "Postes des lieux ouverts à portée de la commune, partagés avec les communes voisines "
         "(méthode 2SFCA).",
     ),
@@ -107,51 +148,62 @@ INDICATORS: tuple[Indicator, ...] = (
         "ecart",
         "Écart besoin − offre",
         "postes",
-        1,
+        0,
         "Positif : besoin non couvert ; négatif : offre excédentaire.",
     ),
     Indicator(
         "non_couverts",
         "Besoin non couvert",
         "postes",
-        1,
+        0,
         "Part positive de l'écart : postes manquants dans la commune.",
     ),
-    Indicator(
-        "km_evites",
-        "Kilomètres évités",
-        "km par an",
-        0,
-        "Trajets domicile-travail évités par le télétravail (domicile et tiers-lieux).",
+    *_split(
+        Indicator(
+            "km_evites",
+            "Kilomètres évités",
+            "km par an",
+            0,
+            "Trajets domicile-travail évités par le télétravail (domicile et tiers-lieux).",
+        ),
     ),
-    Indicator(
-        "co2_evite",
-        "CO2e évité",
-        "tonnes par an",
-        1,
-        "Émissions des trajets en voiture évités, facteur d'émission ADEME, avant effet rebond.",
+    *_split(
+        Indicator(
+            "co2_evite",
+            "CO2e évité",
+            "tonnes par an",
+            1,
+            "Émissions des trajets en voiture évités, facteur d'émission ADEME, avant effet "
+            "rebond.",
+        ),
     ),
-    Indicator(
-        "co2_evite_net",
-        "CO2e évité net de l'effet rebond",
-        "tonnes par an",
-        1,
-        "CO2e évité moins l'effet rebond moyen mesuré par l'ADEME (déplacements et chauffage "
-        "supplémentaires à domicile).",
+    *_split(
+        Indicator(
+            "co2_evite_net",
+            "CO2e évité net de l'effet rebond",
+            "tonnes par an",
+            1,
+            "CO2e évité moins l'effet rebond moyen mesuré par l'ADEME (déplacements et chauffage "
+            "supplémentaires à domicile).",
+        ),
     ),
-    Indicator(
-        "heures_gagnees",
-        "Temps gagné",
-        "heures par an",
-        0,
-        "Temps de trajet rendu aux ménages.",
+    *_split(
+        Indicator(
+            "heures_gagnees",
+            "Temps gagné",
+            "heures par an",
+            0,
+            "Temps de trajet rendu aux ménages.",
+        ),
     ),
-    Indicator(
-        "euros_economises",
-        "Dépenses évitées",
-        "euros par an",
-        0,
-        "Coût des kilomètres en voiture évités pour les ménages.",
+    *_split(
+        Indicator(
+            "euros_economises",
+            "Dépenses évitées",
+            "euros par an",
+            0,
+            "Coût des kilomètres en voiture évités pour les ménages.",
+        ),
     ),
 )
 INDICATOR_KEYS = tuple(indicator.key for indicator in INDICATORS)
@@ -253,6 +305,30 @@ class Analysis:
         return [int(i) for i in order[:limit] if unmet[i] > 0]
 
 
+# Indicator key → (`Impacts` field, factor to the indicator's unit).
+IMPACT_FIELDS: dict[str, tuple[str, float]] = {
+    "km_evites": ("km", 1.0),
+    "co2_evite": ("co2_kg", 1e-3),
+    "co2_evite_net": ("co2_kg_net", 1e-3),
+    "heures_gagnees": ("hours", 1.0),
+    "euros_economises": ("euros", 1.0),
+}
+
+
+def _impact_values(effects: impacts_mod.Impacts) -> dict[str, np.ndarray]:
+    """Every impact indicator and its two parts; the total is the sum of the parts as shown
+    (tonnes of the home part + tonnes of the shared part), so they add up exactly."""
+    values: dict[str, np.ndarray] = {}
+    for key, (name, factor) in IMPACT_FIELDS.items():
+        parts = {
+            part: getattr(effects, f"{name}_{field}") * factor
+            for part, field in IMPACT_PARTS.items()
+        }
+        values[key] = parts["domicile"] + parts["tiers_lieux"]
+        values.update({f"{key}_{part}": array for part, array in parts.items()})
+    return values
+
+
 def analyse(
     *,
     area: StudyArea,
@@ -289,12 +365,8 @@ def analyse(
             "offre": balance.accessible,
             "ecart": balance.gap,
             "non_couverts": balance.unmet,
-            "km_evites": effects.km,
-            "co2_evite": effects.co2_kg / 1000.0,
-            "co2_evite_net": effects.co2_kg_net / 1000.0,
-            "heures_gagnees": effects.hours,
-            "euros_economises": effects.euros,
         }
+        values.update(_impact_values(effects))
         outcomes[scenario.name] = ScenarioOutcome(
             scenario=scenario,
             results=results,

@@ -208,8 +208,21 @@ class IndicatorOut(Schema):
     cle: str
     libelle: str
     unite: str
-    decimales: int
+    decimales: int = Field(
+        description="décimales à afficher pour un lecteur (personnes et postes : 0) ; les "
+        "valeurs de `valeurs` et `totaux` gardent toute leur précision"
+    )
     description: str
+    partie_de: str = Field(
+        "",
+        description="pour une part d'impact, la clé de l'impact total (ex. `km_evites` pour "
+        "`km_evites_domicile`) ; vide sinon",
+    )
+    partie: Literal["", "domicile", "tiers_lieux"] = Field(
+        "",
+        description="« domicile » : jours de télétravail à domicile ; « tiers_lieux » : jours "
+        "en tiers-lieu ; vide pour un total ou un indicateur sans parts",
+    )
 
 
 class RowOut(Schema):
@@ -217,7 +230,12 @@ class RowOut(Schema):
     nom: str
     population: float
     estimation_par_defaut: bool | int
-    valeurs: dict[str, float]
+    valeurs: dict[str, float] = Field(
+        description="valeur de chaque indicateur, pleine précision, par clé. Chaque impact "
+        "(`km_evites`, `co2_evite`, `co2_evite_net`, `heures_gagnees`, `euros_economises`) "
+        "a deux parts, `<clé>_domicile` (télétravail à domicile) et `<clé>_tiers_lieux` "
+        "(jours en tiers-lieu), dont la somme est le total"
+    )
     couleurs: dict[str, str]
 
 
@@ -232,7 +250,10 @@ class ResultsOut(Schema):
     maille: str
     chalandise: str
     indicateurs: list[IndicatorOut]
-    totaux: dict[str, float]
+    totaux: dict[str, float] = Field(
+        description="totaux du territoire par indicateur, pleine précision ; les impacts ont "
+        "leurs parts `<clé>_domicile` et `<clé>_tiers_lieux`"
+    )
     legendes: dict[str, list[LegendItem]]
     lignes: list[RowOut]
     provenance: dict
@@ -370,6 +391,8 @@ def _results_body(
                 "unite": i.unit,
                 "decimales": i.decimals,
                 "description": i.description,
+                "partie_de": i.part_of,
+                "partie": i.part,
             }
             for i in INDICATORS
         ],

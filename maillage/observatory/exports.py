@@ -1,7 +1,10 @@
 """Tables of an analysis, shared by the pages, the downloads, the CLI report and the API.
 
-Numbers stay full precision in the files (a spreadsheet rounds for display); only the French
-column names carry units. Every table says which communes are « estimation par défaut », and the
+Numbers stay full precision in the files: the CSV, GeoJSON and API are data; the XLSX workbook,
+read by people, shows each number with its indicator's decimals (people and desks as integers)
+through the cells' number format, the value itself unrounded. Only the French column names carry
+units; each impact comes with its two parts, « dont télétravail à domicile » and « dont
+tiers-lieux ». Every table says which communes are « estimation par défaut », and the
 workbook carries the parameters with their sources, so a figure never travels without them.
 """
 
@@ -196,13 +199,44 @@ def provenance_table(analysis: Analysis) -> tuple[list[str], list[list]]:
     return header, rows
 
 
+INTEGER = "#,##0"
+
+
+def number_format(decimals: int) -> str:
+    """The Excel format showing `decimals` decimals (the cell keeps its full value)."""
+    return INTEGER + ("." + "0" * decimals if decimals else "")
+
+
+def _indicator_formats(lead: list[str | None], scenarios: int) -> list[str | None]:
+    """Column formats of a table with the `lead` descriptive columns, then every indicator per
+    scenario: people and desks show as integers, the rest with their indicator's decimals."""
+    return [*lead, *(number_format(i.decimals) for _ in range(scenarios) for i in INDICATORS)]
+
+
 def workbook(analysis: Analysis) -> bytes:
-    """The XLSX workbook of an analysis: synthesis, EPCI, communes, places, parameters."""
+    """The XLSX workbook of an analysis: synthesis, EPCI, communes, places, parameters.
+
+    A workbook is read by people: each number shows with its indicator's decimals (people and
+    desks as integers) through the cell's number format, while the cell keeps the full value
+    (a sum or a formula on it is not rounded)."""
+    scenarios = len(analysis.outcomes)
     sheets = [
-        Sheet("Synthèse", *comparison_table(analysis)),
-        Sheet("EPCI", *epci_table(analysis)),
-        Sheet("Communes", *commune_table(analysis)),
-        Sheet("Lieux (offre)", *places_table(analysis)),
+        Sheet(
+            "Synthèse",
+            *comparison_table(analysis),
+            row_formats=[number_format(i.decimals) for i in INDICATORS],
+        ),
+        Sheet(
+            "EPCI",
+            *epci_table(analysis),
+            column_formats=_indicator_formats([None, None, INTEGER, INTEGER, INTEGER], scenarios),
+        ),
+        Sheet(
+            "Communes",
+            *commune_table(analysis),
+            column_formats=_indicator_formats([None, None, None, None, INTEGER, None], scenarios),
+        ),
+        Sheet("Lieux (offre)", *places_table(analysis), column_formats=[None, None, None, INTEGER]),
         Sheet("Paramètres et sources", *parameters_table(analysis)),
         Sheet("Provenance des données", *provenance_table(analysis)),
     ]

@@ -51,7 +51,10 @@ DEMAND_KEYS = (
     "ecart",
     "non_couverts",
 )
-IMPACT_KEYS = ("km_evites", "co2_evite", "co2_evite_net", "heures_gagnees", "euros_economises")
+IMPACT_TOTALS = ("km_evites", "co2_evite", "co2_evite_net", "heures_gagnees", "euros_economises")
+# Each impact and, right after it, its two parts (« dont télétravail à domicile », « dont
+# tiers-lieux »): the report never credits all telework to tiers-lieux.
+IMPACT_KEYS = tuple(i.key for i in INDICATORS if (i.part_of or i.key) in IMPACT_TOTALS)
 # Maps per mesh: (indicator, signed palette). The gap shows surplus and need at commune level;
 # an EPCI's unmet need is the sum of its communes' (a surplus in one commune does not fill
 # another one's gap), so the EPCI maps show `non_couverts`.
@@ -414,6 +417,8 @@ def report_context(
         {
             "key": indicator.key,
             "label": indicator.label,
+            "short_label": indicator.short_label,
+            "part": indicator.part,
             "unit": indicator.unit,
             "description": indicator.description,
             "cells": [_indicator_text(indicator.key, totals[n][indicator.key]) for n in names],

@@ -112,7 +112,8 @@ def path_classes(root: ET.Element) -> dict[str, str]:
     return {path.get("data-code"): path.get("class") for path in root.iter(f"{SVG}path")}
 
 
-def fr(value: float, decimals: int = 1) -> str:
+def fr(value: float, decimals: int = 0) -> str:
+    """A number as the report shows it (people and desks: integers)."""
     text = f"{value:,.{decimals}f}".replace(",", NNBSP).replace(".", ",")
     return text.replace("-", MINUS)
 
@@ -307,7 +308,7 @@ def test_report_ranks_underserved_communes_by_unmet_need(written, hand_analysis)
     # the tie at 3 goes to the smaller code.
     rows = body_rows(html, "tableau-sous-desservies-actuel")
     assert [row["code"] for row in rows] == [codes[4], codes[2], codes[3], codes[1]]
-    assert [row["cells"][-1] for row in rows] == ["5,0", "3,0", "3,0", "2,0"]
+    assert [row["cells"][-1] for row in rows] == ["5", "3", "3", "2"]
     estimated = [row["code"] for row in rows if "estimation par défaut" in row["cells"][1]]
     assert estimated == [codes[2]]
 
@@ -315,8 +316,8 @@ def test_report_ranks_underserved_communes_by_unmet_need(written, hand_analysis)
 def test_report_key_figures_side_by_side(written):
     html = written.html.read_text(encoding="utf-8")
     rows = {row["cells"][0]: row["cells"][1:] for row in body_rows(html, "tableau-chiffres-cles")}
-    assert rows["Postes nécessaires"] == ["postes", "15,0", "150,0"]
-    assert rows["Besoin non couvert"] == ["postes", "13,0", "147,0"]
+    assert rows["Postes nécessaires"] == ["postes", "15", "150"]
+    assert rows["Besoin non couvert"] == ["postes", "13", "147"]
     header = tables(html)["tableau-chiffres-cles"][0]["cells"]
     assert header == ["Indicateur", "Unité", "Pratiques actuelles (2030)", "Rupture (2035)"]
 
@@ -432,8 +433,8 @@ def test_command_writes_the_report_of_an_epci(tmp_path):
     assert lines[7].startswith(f"{communes} communes, dont {communes} en estimation par défaut")
     for line, name in zip(lines[8:], ("actuel", "rupture"), strict=True):
         totals = analysis.totals(name)
-        assert f"{fr(totals['postes'])} postes nécessaires" in line
-        assert f"{fr(totals['non_couverts'])} non couverts" in line
+        assert f"{fr(totals['postes'], 1)} postes nécessaires" in line
+        assert f"{fr(totals['non_couverts'], 1)} non couverts" in line
 
     book = load_workbook(folder / "observatoire.xlsx", read_only=True)
     assert len(list(book["Communes"].iter_rows(values_only=True))) == communes + 1

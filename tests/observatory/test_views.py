@@ -502,3 +502,91 @@ def test_the_emission_factor_takes_a_comma(client):
     assert response.status_code == 200
     impacts = response.context["form"].cleaned_data["impacts"]
     assert (impacts.emission_factor, impacts.cost_per_km) == (0.1088, 0.714)
+
+
+# --- impacts in two parts, rounding for people (issue 11) --------------------------------------
+
+IMPACT_TOTALS = ("km_evites", "co2_evite", "co2_evite_net", "heures_gagnees", "euros_economises")
+
+
+def test_the_page_splits_every_impact_between_home_and_tiers_lieux(client):
+    """Under each impact total, « dont télétravail à domicile » and « dont tiers-lieux », whose
+    values add up to the total: the page never credits all telework to tiers-lieux."""
+    response = client.get(_territory_url(scenario="tendanciel"))
+    assert response.status_code == 200
+    analysis = response.context["analysis"]
+    keys = [row["indicator"].key for row in response.context["comparison"]]
+    for key in IMPACT_TOTALS:
+        at = keys.index(key)
+        assert keys[at : at + 3] == [key, f"{key}_domicile", f"{key}_tiers_lieux"]
+        for name in analysis.outcomes:
+            totals = analysis.totals(name)
+            home, shared = totals[f"{key}_domicile"], totals[f"{key}_tiers_lieux"]
+            assert home + shared == pytest.approx(totals[key], rel=1e-12)
+            assert home > shared > 0  # most telework days are at home, some in shared places
+    body = response.content.decode()
+    assert body.count('<span class="obs-part-label">dont télétravail à domicile</span>') == 5
+    assert body.count('<span class="obs-part-label">dont tiers-lieux</span>') == 5
+    assert "Kilomètres évités, dont tiers-lieux" in body  # full label in the commune table
+    assert "5 km aller, hypothèse" in body
+
+
+def test_the_page_shows_people_and_desks_as_integers(client):
+    response = client.get(_territory_url(scenario="rupture"))
+    comparison = {row["indicator"].key: row["cells"] for row in response.context["comparison"]}
+    analysis = response.context["analysis"]
+    names = response.context["scenario_names"]
+    for key in ("potentiel", "teletravailleurs", "usagers", "postes", "offre", "non_couverts"):
+        expected = [f"{round(analysis.totals(n)[key]):,}".replace(",", "\u202f") for n in names]
+        assert comparison[key] == expected, key
+    for row in response.context["rows"]:
+        for cell, indicator in zip(row["cells"], INDICATORS, strict=True):
+            if indicator.unit in {"personnes", "postes", "équivalents temps plein"}:
+                assert "," not in cell["text"], (indicator.key, cell["text"])
+
+
+def test_data_downloads_keep_full_precision_and_the_xlsx_shows_integers(client):
+    """CSV and GeoJSON are data: unrounded values. The XLSX keeps the value and shows desks
+    and people as integers through the cell's number format."""
+    response = client.get(_territory_url(maille="communes", format="csv"))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    column = rows[0].index("Postes nécessaires (postes) — rupture")
+    values = [float(row[column]) for row in rows[1:]]
+    assert any(value != round(value) for value in values)
+    for key in IMPACT_TOTALS:
+        for scenario in ("actuel", "rupture"):
+            total = next(h for h in rows[0] if h.startswith(f"{_label(key)} (") and scenario in h)
+            home = rows[0].index(total.replace(" (", ", dont télétravail à domicile (", 1))
+            shared = rows[0].index(total.replace(" (", ", dont tiers-lieux (", 1))
+            at = rows[0].index(total)
+            for row in rows[1:]:
+                assert float(row[home]) + float(row[shared]) == pytest.approx(
+                    float(row[at]), rel=1e-12, abs=1e-9
+                )
+
+    geojson = json.loads(
+        client.get(_territory_url(maille="communes", format="geojson", scenario="rupture")).content
+    )
+    properties = geojson["features"][0]["properties"]
+    assert {"km_evites_domicile", "km_evites_tiers_lieux"} <= set(properties)
+    assert any(
+        f["properties"]["postes"] != round(f["properties"]["postes"]) for f in geojson["features"]
+    )
+
+    book = load_workbook(io.BytesIO(client.get(_territory_url(format="xlsx")).content))
+    sheet = book["Communes"]
+    header = [cell.value for cell in sheet[1]]
+    desks = header.index("Postes nécessaires (postes) — rupture") + 1
+    co2 = header.index("CO2e évité, dont tiers-lieux (tonnes par an) — rupture") + 1
+    cell = sheet.cell(row=2, column=desks)
+    assert cell.number_format == "#,##0"
+    assert isinstance(cell.value, float)
+    assert sheet.cell(row=2, column=co2).number_format == "#,##0.0"
+    assert sheet.cell(row=2, column=header.index("Population") + 1).number_format == "#,##0"
+    synthesis = {row[0].value: row[2] for row in book["Synthèse"].iter_rows(min_row=2)}
+    assert synthesis["Postes nécessaires"].number_format == "#,##0"
+    assert synthesis["CO2e évité, dont télétravail à domicile"].number_format == "#,##0.0"
+
+
+def _label(key: str) -> str:
+    return next(i.label for i in INDICATORS if i.key == key)

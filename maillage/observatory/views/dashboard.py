@@ -17,6 +17,7 @@ from maillage.core.tables import CSV_TYPE, XLSX_TYPE, attachment, csv_bytes
 from maillage.core.templatetags.humanize_fr import french_decimal
 from maillage.observatory import exports, selectors
 from maillage.observatory.analysis import INDICATORS, INDICATORS_BY_KEY, Analysis
+from maillage.observatory.errors import french_number
 from maillage.observatory.forms import AnalysisForm, bound_with_defaults
 from maillage.observatory.inputs import STATUS_ESTIMATED_LABEL
 from maillage.observatory.measured import measured_impacts
@@ -147,7 +148,7 @@ def _results_context(request, analysis: Analysis, data: dict, names: list[str]) 
             "code": str(analysis.codes[i]),
             "name": str(analysis.names[i]),
             "epci": epci_names.get(str(analysis.epci_codes[i]), ""),
-            "unmet": _number(float(underserved_values[i]), 1),
+            "unmet": _number(float(underserved_values[i]), 0),
             "estimated": bool(analysis.estimated[i]),
         }
         for i in analysis.underserved(chosen, limit=15)
@@ -194,6 +195,7 @@ def _results_context(request, analysis: Analysis, data: dict, names: list[str]) 
         "commune_count": len(analysis.codes),
         "places_count": len(analysis.offer),
         "places_capacity": _number(float(analysis.offer.capacity.sum()), 0),
+        "shared_trip_km": french_number(analysis.impact_parameters.shared_trip_km),
         "map_config": {
             "outlinesUrl": f"/api/territoires/{OUTLINE_PATHS[level]}/{code}/contours?maille="
             + map_mesh,
