@@ -356,3 +356,36 @@ def test_empty_or_too_long_names_are_422(client, body, field):
     assert response.status_code == 422
     assert response.json()["erreurs"][0]["champ"] == field
     assert not SavedScenario.objects.exists()
+
+
+# --- impacts in two parts (issue 11) -----------------------------------------------------------
+
+
+def test_results_carry_the_home_and_tiers_lieux_parts_of_every_impact(client):
+    """New keys beside the existing ones (backward compatible): `<impact>_domicile` and
+    `<impact>_tiers_lieux` per row and in the totals, described in `indicateurs`."""
+    body = client.get(RESULTS, {"scenario": "rupture", "maille": "communes"}).json()
+    indicators = {item["cle"]: item for item in body["indicateurs"]}
+    for key in ("km_evites", "co2_evite", "co2_evite_net", "heures_gagnees", "euros_economises"):
+        assert (indicators[key]["partie_de"], indicators[key]["partie"]) == ("", "")
+        home, shared = indicators[f"{key}_domicile"], indicators[f"{key}_tiers_lieux"]
+        assert (home["partie_de"], home["partie"]) == (key, "domicile")
+        assert (shared["partie_de"], shared["partie"]) == (key, "tiers_lieux")
+        assert home["libelle"].endswith(", dont télétravail à domicile")
+        assert shared["libelle"].endswith(", dont tiers-lieux")
+        for values in [body["totaux"], *(row["valeurs"] for row in body["lignes"])]:
+            assert values[f"{key}_domicile"] + values[f"{key}_tiers_lieux"] == pytest.approx(
+                values[key], rel=1e-12, abs=1e-12
+            )
+        assert body["totaux"][f"{key}_tiers_lieux"] > 0
+        assert f"{key}_tiers_lieux" in body["legendes"]
+    # Data keep full precision; `decimales` only says how a reader rounds.
+    assert indicators["postes"]["decimales"] == 0
+    assert body["totaux"]["postes"] != round(body["totaux"]["postes"])
+
+
+def test_the_openapi_schema_documents_the_impact_parts(client):
+    schema = client.get("/api/openapi.json").json()
+    components = schema["components"]["schemas"]
+    assert "tiers_lieux" in components["IndicatorOut"]["properties"]["partie"]["description"]
+    assert "_domicile" in components["RowOut"]["properties"]["valeurs"]["description"]

@@ -545,3 +545,64 @@ def test_report_says_which_communes_have_estimated_salaried_shares(hand_analysis
         "viennent du recensement" in html
     )
     assert report.report_context(hand_analysis)["status_estimated_count"] == 0
+
+
+# --- impacts in two parts (issue 11) -----------------------------------------------------------
+
+
+def _with_split_impacts(analysis: Analysis) -> Analysis:
+    """The hand analysis with impacts whose parts add up: home 1 000 × i, shared 250 × i km (and
+    a tenth of that in tonnes, hours and euros)."""
+    outcomes = {}
+    for name, outcome in analysis.outcomes.items():
+        values = dict(outcome.values)
+        for factor, key in enumerate(report.IMPACT_TOTALS, start=1):
+            home = np.arange(1.0, 6.0) * 1000.0 / factor
+            shared = np.arange(1.0, 6.0) * 250.0 / factor
+            values.update(
+                {key: home + shared, f"{key}_domicile": home, f"{key}_tiers_lieux": shared}
+            )
+        outcomes[name] = replace(outcome, values=values)
+    return replace(analysis, outcomes=outcomes)
+
+
+def test_report_shows_each_impact_with_its_home_and_tiers_lieux_parts(hand_analysis, tmp_path):
+    files = report.write_report(_with_split_impacts(hand_analysis), tmp_path, generated=GENERATED)
+    html = files.html.read_text(encoding="utf-8")
+    rows = [row["cells"] for row in body_rows(html, "tableau-impacts")]
+    # km: home 15 000, shared 3 750; CO2e (÷ 2): 7 500,0 and 1 875,0 t; total 9 375,0.
+    assert rows[:6] == [
+        ["Kilomètres évités", "km par an", f"18{NNBSP}750", f"18{NNBSP}750"],
+        ["dont télétravail à domicile", "km par an", f"15{NNBSP}000", f"15{NNBSP}000"],
+        ["dont tiers-lieux", "km par an", f"3{NNBSP}750", f"3{NNBSP}750"],
+        ["CO2e évité", "tonnes par an", f"9{NNBSP}375,0", f"9{NNBSP}375,0"],
+        ["dont télétravail à domicile", "tonnes par an", f"7{NNBSP}500,0", f"7{NNBSP}500,0"],
+        ["dont tiers-lieux", "tonnes par an", f"1{NNBSP}875,0", f"1{NNBSP}875,0"],
+    ]
+    assert len(rows) == 15
+    assert html.count('class="partie"') == 2 * 10  # key figures and impact tables, 10 parts
+    assert "« dont tiers-lieux »" in html
+    # The EPCI impact tables carry the full labels, parts included.
+    header = tables(html)["tableau-impacts-rupture"][0]["cells"]
+    assert "Temps gagné, dont tiers-lieux (heures par an)" in header
+    assert "Temps gagné, dont télétravail à domicile (heures par an)" in header
+
+
+def test_report_workbook_keeps_full_precision_behind_integer_formats(hand_analysis, tmp_path):
+    analysis = replace(
+        hand_analysis,
+        outcomes={
+            name: replace(
+                outcome, values={**outcome.values, "postes": outcome.values["postes"] + 0.26}
+            )
+            for name, outcome in hand_analysis.outcomes.items()
+        },
+    )
+    files = report.write_report(analysis, tmp_path, generated=GENERATED)
+    sheet = load_workbook(files.xlsx)["Communes"]
+    header = [cell.value for cell in sheet[1]]
+    cell = sheet.cell(row=2, column=header.index(indicator_column("postes", "actuel")) + 1)
+    assert (cell.value, cell.number_format) == (1.26, "#,##0")
+    html = files.html.read_text(encoding="utf-8")
+    rows = {row["cells"][0]: row["cells"][1:] for row in body_rows(html, "tableau-chiffres-cles")}
+    assert rows["Postes nécessaires"] == ["postes", "16", "151"]  # 16.3 and 151.3
