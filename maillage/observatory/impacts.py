@@ -15,6 +15,10 @@ Which days count (per commune c, per week, salaried residents only):
 - each shared-place day avoids the round trip minus the trip to the place,
   `2 × max(0, d[c] − t)` with `t = min(shared_trip_km, d[c])`.
 
+Every result (km, car-km, CO2e with and without rebound, hours, euros) comes in these two parts,
+`_home` and `_shared`, and its total is their sum: pages and files show « dont télétravail à
+domicile » and « dont tiers-lieux », never all telework credited to tiers-lieux.
+
 Days of independents without employees in shared places (`CommuneResults.solo_days`) are *not*
 counted: a solo has no employer's site to stop commuting to (most work from home or from a site
 of their own), so a day in a tiers-lieu replaces no commute and, if anything, adds a trip.
