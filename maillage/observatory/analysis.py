@@ -65,6 +65,13 @@ class Indicator:
     # For the two parts of an impact: the key of its total, and which part (`PART_LABELS`).
     part_of: str = ""
     part: str = ""
+    # Decimals of map class bounds when they differ from `decimals`: desks are shown as integers,
+    # but a map of small communes needs « 0,2 à 0,5 », not « 0 à 0 ».
+    class_decimals: int | None = None
+
+    @property
+    def legend_decimals(self) -> int:
+        return self.decimals if self.class_decimals is None else self.class_decimals
 
     @property
     def short_label(self) -> str:
@@ -128,6 +135,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "équivalents temps plein",
         0,
         "Télétravailleurs et indépendants sans salarié en tiers-lieu, en équivalents.",
+        class_decimals=1,
     ),
     Indicator(
         "postes",
@@ -135,6 +143,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "postes",
         0,
         "Postes de travail partagés nécessaires pour accueillir ces usagers.",
+        class_decimals=1,
     ),
     Indicator(
         "offre",
@@ -143,6 +152,7 @@ INDICATORS: tuple[Indicator, ...] = (
         0,
         "Postes des lieux ouverts à portée de la commune, partagés avec les communes voisines "
         "(méthode 2SFCA).",
+        class_decimals=1,
     ),
     Indicator(
         "ecart",
@@ -150,6 +160,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "postes",
         0,
         "Positif : besoin non couvert ; négatif : offre excédentaire.",
+        class_decimals=1,
     ),
     Indicator(
         "non_couverts",
@@ -157,6 +168,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "postes",
         0,
         "Part positive de l'écart : postes manquants dans la commune.",
+        class_decimals=1,
     ),
     *_split(
         Indicator(

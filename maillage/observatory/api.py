@@ -7,6 +7,7 @@ worker for seconds. Bad parameters get a 422 naming the field, like the rest of 
 
 import hashlib
 import json
+from dataclasses import replace
 from typing import Annotated, Literal
 
 from django.http import Http404, HttpRequest
@@ -366,7 +367,11 @@ def _results_body(
         ]
     legends = {}
     for indicator in INDICATORS:
-        scheme = map_scheme(indicator, [row["valeurs"][indicator.key] for row in rows])
+        # Class bounds keep a decimal for desks (« 0,2 à 0,5 »), shown elsewhere as integers.
+        scheme = map_scheme(
+            replace(indicator, decimals=indicator.legend_decimals),
+            [row["valeurs"][indicator.key] for row in rows],
+        )
         for row in rows:
             row.setdefault("couleurs", {})[indicator.key] = scheme.class_of(
                 row["valeurs"][indicator.key]

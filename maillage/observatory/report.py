@@ -164,9 +164,9 @@ def _maps(analysis: Analysis, names: list[str]) -> list[dict]:
             indicator = INDICATORS_BY_KEY[key]
             pooled = [v for name in names for v in values[name][key].values()]
             scheme = (
-                svg.signed_scheme(pooled, decimals=indicator.decimals)
+                svg.signed_scheme(pooled, decimals=indicator.legend_decimals)
                 if signed
-                else svg.sequential_scheme(pooled, decimals=indicator.decimals)
+                else svg.sequential_scheme(pooled, decimals=indicator.legend_decimals)
             )
             rows.append(
                 {

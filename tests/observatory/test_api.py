@@ -389,3 +389,13 @@ def test_the_openapi_schema_documents_the_impact_parts(client):
     components = schema["components"]["schemas"]
     assert "tiers_lieux" in components["IndicatorOut"]["properties"]["partie"]["description"]
     assert "_domicile" in components["RowOut"]["properties"]["valeurs"]["description"]
+
+
+def test_desk_map_classes_keep_a_decimal_while_values_read_as_integers(client):
+    """Desks are integers for readers, but class bounds of a map of communes need a decimal:
+    « plus de 0,4 à 0,9 », never « 0 à 0 » twice."""
+    body = client.get(RESULTS, {"scenario": "actuel", "maille": "communes"}).json()
+    for key in ("postes", "usagers", "non_couverts"):
+        labels = [item["libelle"] for item in body["legendes"][key]]
+        assert len(labels) == len(set(labels)), labels
+        assert any("," in label for label in labels), labels
