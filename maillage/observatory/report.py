@@ -91,6 +91,12 @@ def _number(value: float, decimals: int = 0) -> str:
     return french_decimal(float(value), decimals)
 
 
+def unmet_text(value: float) -> str:
+    """Unmet desks for a reader: an integer, but « moins de 1 » rather than « 0 » for a commune
+    ranked as under-served (its unmet need is above zero)."""
+    return "moins de 1" if 0 < value < 0.5 else _number(value)
+
+
 def _indicator_text(key: str, value: float) -> str:
     return _number(value, INDICATORS_BY_KEY[key].decimals)
 
@@ -313,8 +319,9 @@ def _underserved(analysis: Analysis, names: list[str]) -> list[dict]:
                         "epci": epci_names.get(str(analysis.epci_codes[i])) or NO_EPCI,
                         "estimated": bool(analysis.estimated[i]),
                         "cells": [
-                            _indicator_text(key, values[key][i])
-                            for key in ("postes", "offre", "non_couverts")
+                            _indicator_text("postes", values["postes"][i]),
+                            _indicator_text("offre", values["offre"][i]),
+                            unmet_text(float(values["non_couverts"][i])),
                         ],
                     }
                     for rank, i in enumerate(

@@ -590,3 +590,21 @@ def test_data_downloads_keep_full_precision_and_the_xlsx_shows_integers(client):
 
 def _label(key: str) -> str:
     return next(i.label for i in INDICATORS if i.key == key)
+
+
+def test_underserved_communes_read_as_whole_desks(client):
+    """Ranked communes have an unmet need above zero: shown as integers, « moins de 1 » below a
+    half desk, never « 0 postes non couverts »."""
+    response = client.get(_territory_url(scenario="actuel"))
+    analysis = response.context["analysis"]
+    values = analysis.outcomes["actuel"].values["non_couverts"].tolist()
+    unmet = dict(zip(analysis.codes.tolist(), values, strict=True))
+    assert response.context["underserved"]
+    for row in response.context["underserved"]:
+        value = unmet[row["code"]]
+        expected = "moins de 1" if value < 0.5 else f"{round(value):,}".replace(",", "\u202f")
+        assert row["unmet"] == expected
+        assert row["plural"] == (value >= 1.5)
+    body = response.content.decode()
+    assert " 0 postes non couverts" not in body
+    assert " 1 postes" not in body

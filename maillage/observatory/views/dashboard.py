@@ -21,7 +21,7 @@ from maillage.observatory.errors import french_number
 from maillage.observatory.forms import AnalysisForm, bound_with_defaults
 from maillage.observatory.inputs import STATUS_ESTIMATED_LABEL
 from maillage.observatory.measured import measured_impacts
-from maillage.observatory.report import desks_by_scenario_chart
+from maillage.observatory.report import desks_by_scenario_chart, unmet_text
 from maillage.observatory.scenarios import PUBLISHED_NAMES
 from maillage.places.permissions import is_coordinator
 from maillage.territory.models import EPCI, Departement, Region
@@ -148,7 +148,9 @@ def _results_context(request, analysis: Analysis, data: dict, names: list[str]) 
             "code": str(analysis.codes[i]),
             "name": str(analysis.names[i]),
             "epci": epci_names.get(str(analysis.epci_codes[i]), ""),
-            "unmet": _number(float(underserved_values[i]), 0),
+            "unmet": unmet_text(float(underserved_values[i])),
+            # « moins de 1 poste », « 1 poste », « 2 postes »: French plural from 2.
+            "plural": float(underserved_values[i]) >= 1.5,
             "estimated": bool(analysis.estimated[i]),
         }
         for i in analysis.underserved(chosen, limit=15)
