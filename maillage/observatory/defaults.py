@@ -1,7 +1,8 @@
 """Default estimate when no INSEE « Activité des résidents » file has been imported.
 
 Working residents by PCS come from the commune population times national shares; the commute
-from the distance to the nearest employment pole. Salaried shares and solos come from national
+(mean distance and mix over the bins) from a gravity model over the employment poles
+(`estimate_commute`). Salaried shares and solos come from national
 shares too until « Caractéristiques de l'emploi » is imported, even for communes whose working
 residents are counted (`estimate_solos` of the counted residents). Every commune estimated this
 way is flagged (`estimated=True`, or `status_estimated=True` for shares and solos only, shown as
