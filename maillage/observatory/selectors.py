@@ -5,7 +5,7 @@ hands numpy arrays to the pure modules (`model`, `catchment`, `impacts`, `analys
 """
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from django.db.models import Count, Max
@@ -16,6 +16,7 @@ from maillage.observatory import inputs as inputs_mod
 from maillage.observatory.analysis import Analysis, Offer, StudyArea, analyse
 from maillage.observatory.catchment import Catchment
 from maillage.observatory.impacts import ImpactParameters
+from maillage.observatory.model import CommuneInputs
 from maillage.observatory.models import CensusImport, SavedScenario
 from maillage.observatory.scenarios import Scenario, default_scenarios, from_dict
 from maillage.places import selectors as places_selectors
@@ -182,6 +183,31 @@ def analysis_run(
     progress: Callable[[str], None] | None = None,
 ) -> Analysis:
     """The whole analysis of a territory under `scenarios` (validate them first)."""
+    analysis, _ = analysis_with_inputs(
+        level=level,
+        code=code,
+        scenarios=scenarios,
+        catchment=catchment,
+        include_projects=include_projects,
+        impact_parameters=impact_parameters,
+        progress=progress,
+    )
+    return analysis
+
+
+def analysis_with_inputs(
+    *,
+    level: str,
+    code: str,
+    scenarios: Sequence[Scenario],
+    catchment: Catchment,
+    include_projects: bool = False,
+    impact_parameters: ImpactParameters | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[Analysis, CommuneInputs]:
+    """`analysis_run`, and the model inputs of the territory's own communes (not the ring),
+    aligned with `Analysis.codes`: the uncertainty bands rerun the model on them per sample,
+    without reading the database a second time."""
     step = progress or (lambda _label: None)
     reach_km = catchment.straight_line_km()
     step("Communes du territoire et voisines")
@@ -193,7 +219,7 @@ def analysis_run(
     step("Offre des lieux de l'annuaire")
     offer = places_offer(area=area, reach_km=reach_km, include_projects=include_projects)
     step("Calcul des scénarios")
-    return analyse(
+    analysis = analyse(
         area=area,
         inputs=commune_inputs,
         offer=offer,
@@ -201,6 +227,23 @@ def analysis_run(
         catchment=catchment,
         impact_parameters=impact_parameters or ImpactParameters(),
         provenance=inputs_mod.inputs_provenance(),
+    )
+    return analysis, _subset_inputs(commune_inputs, area.inside)
+
+
+def _subset_inputs(inputs: CommuneInputs, keep: np.ndarray) -> CommuneInputs:
+    """The inputs of the communes where `keep` is True (the model is per commune)."""
+    return replace(
+        inputs,
+        codes=inputs.codes[keep],
+        working=inputs.working[keep],
+        salaried_share=inputs.salaried_share[keep],
+        solos=inputs.solos[keep],
+        commute_km=inputs.commute_km[keep],
+        estimated=inputs.estimated[keep],
+        commute_mix=inputs.commute_mix[keep],
+        car_share=inputs.car_share[keep],
+        status_estimated=inputs.status_estimated[keep],
     )
 
 

@@ -11,11 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from maillage.core.templatetags.humanize_fr import french_decimal
+from maillage.observatory import inputs as inputs_mod
 from maillage.observatory import siting_run
 from maillage.observatory.analysis import INDICATORS
 from maillage.observatory.models import SavedScenario
+from maillage.observatory.scenarios import default_scenarios
+from maillage.observatory.uncertainty import FIGURES, uncertainty_bands
 from maillage.places.permissions import COORDINATORS_GROUP
-from maillage.territory.models import Commune
+from maillage.territory.models import EPCI, Commune, Departement
 from tests.factories import UserFactory
 
 CAEN_LA_MER = "200065597"
@@ -608,3 +612,70 @@ def test_underserved_communes_read_as_whole_desks(client):
     body = response.content.decode()
     assert " 0 postes non couverts" not in body
     assert " 1 postes" not in body
+
+
+def _small_epci() -> list[Commune]:
+    """An EPCI of three hand-made communes near Bayeux (default estimate: no import covers
+    them), so that the bands are those of exactly these inputs."""
+    epci = EPCI.objects.create(code="999999991", name="CC du test", kind="CC")
+    departement = Departement.objects.get(code="14")
+    return [
+        Commune.objects.create(
+            code=code,
+            name=name,
+            departement=departement,
+            epci=epci,
+            population=population,
+            centroid_lat=lat,
+            centroid_lon=lon,
+            search_name=name.lower(),
+        )
+        for code, name, population, lat, lon in (
+            ("14991", "Bourg-Test", 12_500, 49.28, -0.70),
+            ("14992", "Hameau-Test", 640, 49.30, -0.75),
+            ("14993", "Village-Test", 2_300, 49.25, -0.66),
+        )
+    ]
+
+
+def test_the_page_shows_the_p10_p90_band_of_each_figure_and_the_tornado(client):
+
+    communes = _small_epci()
+    response = client.get(reverse("observatory:territory", args=["epci", "999999991"]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    inputs = inputs_mod.commune_inputs(
+        codes=[c.code for c in communes],
+        population=[c.population for c in communes],
+        lat=[c.centroid_lat for c in communes],
+        lon=[c.centroid_lon for c in communes],
+    )
+    catalogue = default_scenarios(timezone.localdate().year)
+    shown = response.context["uncertainty"]
+    assert [item["name"] for item in shown] == ["actuel", "tendanciel", "rupture"]
+    for item in shown:
+        totals = uncertainty_bands(inputs, catalogue[item["name"]]).totals
+        for key, label in FIGURES.items():
+            band = totals[key]
+            text = (
+                f"{french_decimal(band.point, 0)} {label} (entre {french_decimal(band.p10, 0)} "
+                f"et {french_decimal(band.p90, 0)} dans 8 cas sur 10)"
+            )
+            assert text in body, text
+        # The point estimate of the page's own table is the band's point.
+        analysis = response.context["analysis"]
+        assert totals["desks"].point == pytest.approx(analysis.totals(item["name"])["postes"])
+    desks = uncertainty_bands(inputs, catalogue["tendanciel"]).totals["desks"]
+    assert desks.p10 < desks.point < desks.p90
+    assert body.count("<summary>Quels paramètres pèsent le plus ?</summary>") == 3
+    assert body.count('class="obs-tornade"') == 3
+    assert "Sensibilité des postes nécessaires, scénario « Tendance prolongée »</title>" in body
+    assert 'viewBox="0 0 720 ' in body and 'width="100%"' in body
+
+
+def test_the_bands_follow_odd_parameters_without_a_500(client):
+    _small_epci()
+    url = reverse("observatory:territory", args=["epci", "999999991"])
+    for params in ({"rayon": "0,5"}, {"rayon": "1e9"}, {"scenario": "x" * 500}, {"projets": "?"}):
+        response = client.get(url, params)
+        assert response.status_code in {200, 400}, params

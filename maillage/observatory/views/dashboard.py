@@ -21,8 +21,15 @@ from maillage.observatory.errors import french_number
 from maillage.observatory.forms import AnalysisForm, bound_with_defaults
 from maillage.observatory.inputs import STATUS_ESTIMATED_LABEL
 from maillage.observatory.measured import measured_impacts
+from maillage.observatory.model import CommuneInputs
 from maillage.observatory.report import desks_by_scenario_chart, unmet_text
 from maillage.observatory.scenarios import PUBLISHED_NAMES
+from maillage.observatory.uncertainty import (
+    FIGURES,
+    sensitivity,
+    sensitivity_chart,
+    uncertainty_bands,
+)
 from maillage.places.permissions import is_coordinator
 from maillage.territory.models import EPCI, Departement, Region
 
@@ -86,7 +93,7 @@ def territory(request: HttpRequest, level: str, code: str) -> HttpResponse:
     data = form.cleaned_data
     chosen = data["scenario"]
     names = [*PUBLISHED_NAMES, *([chosen] if chosen not in PUBLISHED_NAMES else [])]
-    analysis = selectors.analysis_run(
+    analysis, inside_inputs = selectors.analysis_with_inputs(
         level=spec.key,
         code=code,
         scenarios=[catalogue[n] for n in names],
@@ -98,6 +105,9 @@ def territory(request: HttpRequest, level: str, code: str) -> HttpResponse:
     if export in FORMATS:
         return _download(analysis, export, mesh=data["maille"], scenario=chosen)
     context.update(_results_context(request, analysis, data, names))
+    context["uncertainty"] = _uncertainty(
+        analysis, inside_inputs, names, context["scenario_labels"]
+    )
     return render(request, "observatory/territory.html", context)
 
 
@@ -209,6 +219,33 @@ def _results_context(request, analysis: Analysis, data: dict, names: list[str]) 
         "siting_url": reverse("observatory:siting", args=[level, code]),
         "measured": measured,
     }
+
+
+def _uncertainty(
+    analysis: Analysis, inputs: CommuneInputs, names: list[str], labels: list[str]
+) -> list[dict]:
+    """P10–P90 bands of the headline figures and the tornado of the desks, per scenario shown
+    (default samples and seed: the same page always shows the same bands)."""
+    shown = []
+    for name, label in zip(names, labels, strict=True):
+        scenario = analysis.outcomes[name].scenario
+        totals = uncertainty_bands(inputs, scenario).totals
+        chart = sensitivity_chart(
+            sensitivity(inputs, scenario),
+            totals["desks"].point,
+            title=f"Sensibilité des postes nécessaires, scénario « {label} »",
+        )
+        figures = [
+            {
+                "label": FIGURES[key],
+                "point": _number(band.point, 0),
+                "p10": _number(band.p10, 0),
+                "p90": _number(band.p90, 0),
+            }
+            for key, band in totals.items()
+        ]
+        shown.append({"name": name, "label": label, "figures": figures, "chart": chart})
+    return shown
 
 
 def _measured(analysis: Analysis) -> dict:
