@@ -22,6 +22,7 @@ from maillage.observatory import selectors, services, siting_run
 from maillage.observatory.analysis import INDICATORS
 from maillage.observatory.errors import ObservatoryError
 from maillage.observatory.forms import CatchmentForm, impact_parameters_from
+from maillage.observatory.model import CommuneInputs
 from maillage.observatory.scenarios import (
     FIELD_LABELS,
     PARAMETER_FIELDS,
@@ -34,6 +35,7 @@ from maillage.observatory.scenarios import (
 )
 from maillage.observatory.siting_run import MAX_POPULATION_THRESHOLD
 from maillage.observatory.svg import map_scheme
+from maillage.observatory.uncertainty import uncertainty_bands
 
 router = Router(tags=["Observatoire"])
 RESULTS_CACHE_SECONDS = 600
@@ -245,6 +247,24 @@ class LegendItem(Schema):
     libelle: str
 
 
+class BandOut(Schema):
+    point: float = Field(description="estimation centrale du scénario (égale au total)")
+    p10: float = Field(description="10e centile des totaux sur les tirages")
+    p50: float = Field(description="médiane des totaux sur les tirages")
+    p90: float = Field(description="90e centile des totaux sur les tirages")
+
+
+class UncertaintyOut(Schema):
+    tirages: int = Field(description="nombre de tirages (hypercube latin)")
+    graine: int = Field(description="graine fixe : la même graine donne les mêmes bandes")
+    totaux: dict[str, BandOut] = Field(
+        description="bande P10–P90 du total du territoire pour `potentiel`, "
+        "`teletravailleurs`, `usagers` et `postes`, quand les paramètres incertains du scénario "
+        "varient dans leurs plages documentées (docs/observatory-model.md, « Incertitude ») ; "
+        "pas un intervalle de confiance statistique. Pleine précision"
+    )
+
+
 class ResultsOut(Schema):
     territoire: dict
     scenario: ScenarioOut
@@ -258,6 +278,9 @@ class ResultsOut(Schema):
     legendes: dict[str, list[LegendItem]]
     lignes: list[RowOut]
     provenance: dict
+    incertitude: UncertaintyOut = Field(
+        description="incertitude des chiffres principaux du scénario (P10, P50, P90)"
+    )
 
 
 def _catchment(query: AnalysisParams):
@@ -333,7 +356,7 @@ def _results_body(
     echelon: str, code: str, query: ResultsQuery, scenario, catchment, impacts
 ) -> bytes:
     """The results as JSON bytes, validated by their schema."""
-    analysis = selectors.analysis_run(
+    analysis, inside_inputs = selectors.analysis_with_inputs(
         level=echelon,
         code=code,
         scenarios=[scenario],
@@ -405,9 +428,32 @@ def _results_body(
         "legendes": legends,
         "lignes": rows,
         "provenance": analysis.provenance,
+        "incertitude": _uncertainty_out(inside_inputs, scenario),
     }
     validated = ResultsOut.model_validate(body).model_dump(mode="json")
     return json.dumps(validated, ensure_ascii=False).encode()
+
+
+# Figures with a band (`uncertainty.FIGURES`) under their indicator keys.
+_BAND_KEYS = {
+    "potential": "potentiel",
+    "teleworkers": "teletravailleurs",
+    "users": "usagers",
+    "desks": "postes",
+}
+
+
+def _uncertainty_out(inputs: CommuneInputs, scenario: Scenario) -> dict:
+    """Bands of the territory's totals, default samples and seed (the same key, the same body)."""
+    bands = uncertainty_bands(inputs, scenario)
+    return {
+        "tirages": bands.samples,
+        "graine": bands.seed,
+        "totaux": {
+            _BAND_KEYS[key]: {"point": b.point, "p10": b.p10, "p50": b.p50, "p90": b.p90}
+            for key, b in bands.totals.items()
+        },
+    }
 
 
 class SitingIn(AnalysisParams):

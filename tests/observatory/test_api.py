@@ -1,9 +1,13 @@
 """Observatory API: results, scenarios, siting; field-level French errors."""
 
 import pytest
+from django.utils import timezone
 
 from maillage.observatory import siting_run
+from maillage.observatory.inputs import commune_inputs
 from maillage.observatory.models import SavedScenario
+from maillage.observatory.scenarios import default_scenarios
+from maillage.observatory.uncertainty import uncertainty_bands
 from maillage.places.services import place_update
 from maillage.territory.models import Commune
 from tests.factories import UserFactory
@@ -399,3 +403,56 @@ def test_desk_map_classes_keep_a_decimal_while_values_read_as_integers(client):
         labels = [item["libelle"] for item in body["legendes"][key]]
         assert len(labels) == len(set(labels)), labels
         assert any("," in label for label in labels), labels
+
+
+def test_results_carry_the_uncertainty_of_the_headline_figures(client):
+    body = client.get(RESULTS, {"scenario": "tendanciel", "maille": "communes"}).json()
+    communes = list(
+        Commune.objects.filter(epci__code=CAEN_LA_MER, centroid_lat__isnull=False)
+        .order_by("code")
+        .values_list("code", "population", "centroid_lat", "centroid_lon")
+    )
+    inputs = commune_inputs(
+        codes=[row[0] for row in communes],
+        population=[row[1] or 0 for row in communes],
+        lat=[row[2] for row in communes],
+        lon=[row[3] for row in communes],
+    )
+    scenario = default_scenarios(timezone.localdate().year)["tendanciel"]
+    bands = uncertainty_bands(inputs, scenario).totals
+    uncertainty = body["incertitude"]
+    assert (uncertainty["tirages"], uncertainty["graine"]) == (256, 2026)
+    keys = {"potential": "potentiel", "teleworkers": "teletravailleurs", "users": "usagers"}
+    for name, key in {**keys, "desks": "postes"}.items():
+        band = bands[name]
+        assert uncertainty["totaux"][key] == {
+            "point": band.point,
+            "p10": band.p10,
+            "p50": band.p50,
+            "p90": band.p90,
+        }
+        assert uncertainty["totaux"][key]["point"] == pytest.approx(body["totaux"][key])
+    desks = uncertainty["totaux"]["postes"]
+    assert desks["p10"] < desks["point"] < desks["p90"]
+    assert desks["p10"] < desks["p50"] < desks["p90"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"rayon": "1e308"},
+        {"rayon": "nan"},
+        {"scenario": "x" * 61},
+        {"mode": "temps", "minutes": "-1"},
+    ],
+)
+def test_odd_parameters_never_give_a_500(client, params):
+    response = client.get(RESULTS, params)
+    assert response.status_code == 422, response.content
+
+
+def test_the_openapi_schema_documents_the_uncertainty(client):
+    components = client.get("/api/openapi.json").json()["components"]["schemas"]
+    assert "incertitude" in components["ResultsOut"]["required"]
+    assert "P10–P90" in components["UncertaintyOut"]["properties"]["totaux"]["description"]
+    assert "médiane" in components["BandOut"]["properties"]["p50"]["description"]
