@@ -12,7 +12,7 @@ import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max, Model
+from django.db.models import Model
 from django.utils import timezone
 
 from maillage.observatory import scenarios as scenarios_mod
@@ -219,8 +219,11 @@ def _save_version(
         .order_by("version")
         .values_list("pk", flat=True)[:1]
     )
-    versions = SavedScenario.objects.filter(name=name)
-    authors = set(versions.values_list("created_by", flat=True))
+    # Authors and numbering from ONE read: under PostgreSQL's READ COMMITTED, two statements may
+    # see different committed rows (a first save of the name landing in between would let this
+    # one number after it without having checked its author).
+    existing = list(SavedScenario.objects.filter(name=name).values_list("created_by", "version"))
+    authors = {author for author, _version in existing}
     if authors and authors != {getattr(user, "pk", None)} and not _may_edit_any(user):
         # Names are shared by everyone: a new version would change what « name » computes on
         # every public page, so only its author (or the coordination) may add one.
@@ -228,7 +231,7 @@ def _save_version(
             "name",
             f"Nom du scénario : « {name} » appartient à quelqu'un d'autre ; choisir un autre nom.",
         )
-    version = (versions.aggregate(Max("version"))["version__max"] or 0) + 1
+    version = max((number for _author, number in existing), default=0) + 1
     return SavedScenario.objects.create(
         name=name,
         version=version,
