@@ -7,6 +7,7 @@ mapping (models.ImportMapping) wins over any guess.
 import re
 from collections.abc import Callable
 
+from maillage.places.opendata.repair import is_missing
 from maillage.territory.search_names import fold_name
 
 IGNORE = "ignorer"
@@ -133,7 +134,6 @@ _DATE = re.compile(r"^(\d{4}[-/]\d{1,2}[-/]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,
 _STREET = re.compile(
     r"\b(rue|avenue|av|bd|boulevard|place|chemin|route|allee|impasse|quai|cours|zi|za|lieu dit)\b"
 )
-_MISSING = {"", "#n/d", "#n/a", "n/a", "na", "nc", "null", "none", "nan", "-", "?", "0"}
 
 
 def target_for_name(column: str) -> str | None:
@@ -155,7 +155,8 @@ def _floats(values: list[str]) -> list[float]:
 
 def _content_guess(values: list[str], taken: set[str]) -> str | None:
     """The field a column's sample values look like, among those not already taken."""
-    values = [v for v in values if v.strip().lower() not in _MISSING]
+    # "0" also stands for « unknown » in code columns (CGET's CP and INSEECOM).
+    values = [v for v in values if not is_missing(v) and v.strip() != "0"]
     if not values:
         return None
     folded = [fold_name(v) for v in values]

@@ -118,6 +118,20 @@ def place_import_run(
     return report
 
 
+def place_import_refused_csv(*, user, upload: PlaceImport) -> str:
+    """The refused rows of a fresh dry run, as they came plus a reason: fix and import again."""
+    _require_coordinator(user)
+    report = places_import(
+        content=bytes(upload.content),
+        filename=upload.filename,
+        source=upload.source,
+        mapping=upload.columns,
+        has_header=upload.has_header,
+        dry_run=True,
+    )
+    return report.refused_csv()
+
+
 def place_imports_purge(*, now=None) -> int:
     """Uploads may hold personal contact data: forget them after KEEP_UPLOADS (RGPD)."""
     limit = (now or timezone.now()) - KEEP_UPLOADS

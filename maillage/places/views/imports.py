@@ -15,11 +15,11 @@ from maillage.places.opendata.imports import (
     ACTION_LABELS,
     DONE_LABELS,
     REFUSED,
-    places_import,
 )
 from maillage.places.opendata.reading import MAX_BYTES, ImportFileError
 from maillage.places.opendata.uploads import (
     place_import_configure,
+    place_import_refused_csv,
     place_import_run,
     place_import_table,
     place_import_upload,
@@ -156,18 +156,13 @@ def import_refused(request: HttpRequest, import_id: int) -> HttpResponse:
     """The refused rows of the last dry run, as they came plus a reason: fix and re-import."""
     upload = selectors.place_import_get_for_user(user=request.user, import_id=import_id)
     try:
-        report = places_import(
-            content=bytes(upload.content),
-            filename=upload.filename,
-            source=upload.source,
-            mapping=upload.columns,
-            has_header=upload.has_header,
-            dry_run=True,
-        )
+        body = place_import_refused_csv(user=request.user, upload=upload)
     except ImportFileError as error:
         messages.error(request, str(error))
         return redirect("places:import-detail", import_id=upload.pk)
-    response = HttpResponse(report.refused_csv(), content_type="text/csv; charset=utf-8")
+    except PermissionDenied as error:
+        raise Http404("Import introuvable.") from error
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="lignes-refusees-{stamp}.csv"'
     return response
