@@ -104,7 +104,6 @@ def study_area(*, level: str, code: str, reach_km: float) -> StudyArea:
     one of them (straight line): a place within reach of the territory also serves communes up
     to `reach_km` beyond it, whose demand shares its desks (2SFCA). Communes without a centroid
     cannot be placed and are left out."""
-    ring_km = 2 * reach_km
     spec, name = territory_get(level=level, code=code)
     located = Commune.objects.filter(centroid_lat__isnull=False, centroid_lon__isnull=False)
     inside_rows = list(
@@ -114,16 +113,44 @@ def study_area(*, level: str, code: str, reach_km: float) -> StudyArea:
     )
     if not inside_rows:
         raise Http404(f"Le territoire « {name} » n'a aucune commune localisée.")
+    return _area_with_ring(inside_rows, level=spec.key, code=code, name=name, reach_km=reach_km)
+
+
+def study_area_of_communes(
+    *, codes: Sequence[str], name: str, reach_km: float, level: str = "communes", code: str = ""
+) -> StudyArea:
+    """`study_area` for any list of commune codes (a study's perimeter). Codes of communes that
+    are not loaded or have no centroid are not in the area: the caller says which
+    (`missing_communes`)."""
+    located = Commune.objects.filter(centroid_lat__isnull=False, centroid_lon__isnull=False)
+    inside_rows = list(
+        located.filter(code__in=list(codes)).order_by("code").values_list(*_COMMUNE_COLUMNS)
+    )
+    if not inside_rows:
+        raise Http404(f"Le territoire « {name} » n'a aucune commune localisée.")
+    return _area_with_ring(inside_rows, level=level, code=code, name=name, reach_km=reach_km)
+
+
+def _area_with_ring(
+    inside_rows: list[tuple], *, level: str, code: str, name: str, reach_km: float
+) -> StudyArea:
+    """The inside communes (`_COMMUNE_COLUMNS` rows) and the located communes around them."""
+    ring_km = 2 * reach_km
+    located = Commune.objects.filter(centroid_lat__isnull=False, centroid_lon__isnull=False)
+    inside_codes = {row[0] for row in inside_rows}
     lats = [row[5] for row in inside_rows]
     lons = [row[6] for row in inside_rows]
     south, _, west, _ = bounding_box(min(lats), min(lons), ring_km)
     _, north, _, east = bounding_box(max(lats), max(lons), ring_km)
-    around = list(
-        located.filter(centroid_lat__range=(south, north), centroid_lon__range=(west, east))
-        .exclude(**{spec.commune_filter: code})
+    around = [
+        row
+        for row in located.filter(
+            centroid_lat__range=(south, north), centroid_lon__range=(west, east)
+        )
         .order_by("code")
         .values_list(*_COMMUNE_COLUMNS)
-    )
+        if row[0] not in inside_codes
+    ]
     inside = _rows_to_arrays(inside_rows, inside=True)
     if around:
         ring = _rows_to_arrays(around, inside=False)
@@ -132,7 +159,7 @@ def study_area(*, level: str, code: str, reach_km: float) -> StudyArea:
         arrays = {key: np.concatenate((inside[key], ring[key][keep])) for key in inside}
     else:
         arrays = inside
-    return StudyArea(level=spec.key, code=code, name=name, **arrays)
+    return StudyArea(level=level, code=code, name=name, **arrays)
 
 
 def places_offer(*, area: StudyArea, reach_km: float, include_projects: bool) -> Offer:
