@@ -4,8 +4,13 @@ Demand is the unmet need (desks) left by the existing offer under one scenario, 
 places are already counted; a new site at a candidate commune serves the communes within the
 catchment of its centroid. Candidates are the territory's communes above a population threshold,
 or a list the user gives (e.g. communes with a public building to convert).
+
+Sites are ranked by the need each serves (largest first): `ranked_sites` gives each its served
+communes (the unmet need of a commune goes to its nearest new site, `SitingResult.assignment`),
+`map_data` and `siting_geojson` draw them with the existing places counted as offer.
 """
 
+import json
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -18,6 +23,7 @@ from maillage.observatory import selectors, siting
 from maillage.observatory.analysis import Analysis
 from maillage.observatory.errors import ObservatoryError
 from maillage.observatory.scenarios import Scenario
+from maillage.territory.models import Commune
 
 OBJECTIVES = {"nombre": "K nouveaux sites", "part": "le moins de sites pour couvrir P %"}
 # Above the largest commune (Paris, 2.1 million): a larger threshold can only mean a typo.
@@ -115,18 +121,16 @@ def siting_for_territory(
         result = siting.mclp(unmet, coverage, k, time_limit=time_limit)
     else:
         result = siting.fewest_sites(unmet, coverage, share, time_limit=time_limit)
-    sites = []
-    for position, chosen in enumerate(result.chosen):
-        commune = int(candidates[chosen])
-        sites.append(
-            {
-                "code": str(analysis.codes[commune]),
-                "nom": str(analysis.names[commune]),
-                "postes_couverts": float(result.site_demand[position]),
-                "latitude": float(lat[commune]),
-                "longitude": float(lon[commune]),
-            }
-        )
+    sites = ranked_sites(
+        codes=analysis.codes,
+        names=analysis.names,
+        population=analysis.population,
+        lat=lat,
+        lon=lon,
+        demand=unmet,
+        candidates=candidates,
+        result=result,
+    )
     return SitingOutcome(
         analysis=analysis,
         scenario=scenario.name,
@@ -136,6 +140,154 @@ def siting_for_territory(
         sites=sites,
         total_unmet=float(unmet.sum()),
     )
+
+
+def ranked_sites(
+    *,
+    codes: np.ndarray,
+    names: np.ndarray,
+    population: np.ndarray,
+    lat: np.ndarray,
+    lon: np.ndarray,
+    demand: np.ndarray,
+    candidates: np.ndarray,
+    result: siting.SitingResult,
+) -> list[dict]:
+    """The chosen sites, largest need served first (then by code), each with the communes it
+    serves: those with unmet need whose nearest new site it is. Arrays are aligned with the
+    demand communes; `candidates` indexes them (the columns the solver chose among)."""
+    sites = []
+    for position, column in enumerate(result.chosen.tolist()):
+        commune = int(candidates[column])
+        served = np.flatnonzero((result.assignment == column) & (demand > 0))
+        served = served[np.lexsort((codes[served], -demand[served]))]
+        sites.append(
+            {
+                "code": str(codes[commune]),
+                "nom": str(names[commune]),
+                "postes_couverts": float(result.site_demand[position]),
+                "latitude": float(lat[commune]),
+                "longitude": float(lon[commune]),
+                "population_servie": float(population[served].sum()),
+                "communes": [
+                    {
+                        "code": str(codes[i]),
+                        "nom": str(names[i]),
+                        "population": float(population[i]),
+                        "postes": float(demand[i]),
+                    }
+                    for i in served.tolist()
+                ],
+            }
+        )
+    sites.sort(key=lambda site: (-site["postes_couverts"], site["code"]))
+    for rank, site in enumerate(sites, start=1):
+        site["rang"] = rank
+    return sites
+
+
+def offer_places(outcome: SitingOutcome) -> list[dict]:
+    """The places counted as offer (open ones, projects if asked; demo places never), largest
+    first: the existing places the new sites come on top of."""
+    offer = outcome.analysis.offer
+    order = np.lexsort((offer.ids, -offer.capacity))
+    return [
+        {
+            "nom": str(offer.names[i]),
+            "commune": str(offer.commune_codes[i]),
+            "latitude": float(offer.lat[i]),
+            "longitude": float(offer.lon[i]),
+            "postes": float(offer.capacity[i]),
+            "projet": bool(offer.is_project[i]),
+        }
+        for i in order.tolist()
+    ]
+
+
+def map_data(outcome: SitingOutcome) -> dict:
+    """What the page's map draws besides the outlines: ranked sites with their served communes
+    and reach (straight-line km: the catchment's road km or minutes over the detour), places."""
+    return {
+        "rayon_km": outcome.analysis.catchment.straight_line_km(),
+        "chalandise": outcome.analysis.catchment.describe(),
+        "sites": [
+            {
+                "rang": site["rang"],
+                "code": site["code"],
+                "nom": site["nom"],
+                "latitude": site["latitude"],
+                "longitude": site["longitude"],
+                "postes_couverts": site["postes_couverts"],
+                "population_servie": site["population_servie"],
+                "communes": [commune["code"] for commune in site["communes"]],
+            }
+            for site in outcome.sites
+        ],
+        "lieux": offer_places(outcome),
+    }
+
+
+def siting_geojson(*, sites: list[dict], places: list[dict], radius_km: float) -> str:
+    """FeatureCollection of the result: each site (a point with its rank, need served and reach),
+    the communes it serves (their stored simplified outlines) and the existing places."""
+    served = [commune["code"] for site in sites for commune in site["communes"]]
+    outlines = dict(Commune.objects.filter(code__in=served).values_list("code", "outline"))
+    features = []
+
+    def add(properties: dict, geometry: str, ident: str) -> None:
+        head = json.dumps(properties, ensure_ascii=False, separators=(",", ":"))
+        features.append(
+            f'{{"type":"Feature","id":"{ident}","properties":{head},"geometry":{geometry}}}'
+        )
+
+    for site in sites:
+        point = _point(site["longitude"], site["latitude"])
+        add(
+            {
+                "type": "site",
+                "rang": site["rang"],
+                "code": site["code"],
+                "nom": site["nom"],
+                "postes_couverts": site["postes_couverts"],
+                "communes_servies": len(site["communes"]),
+                "population_servie": site["population_servie"],
+                "rayon_vol_oiseau_km": radius_km,
+            },
+            point,
+            f"site-{site['rang']}",
+        )
+    for site in sites:
+        for commune in site["communes"]:
+            add(
+                {
+                    "type": "commune_servie",
+                    "code": commune["code"],
+                    "nom": commune["nom"],
+                    "population": commune["population"],
+                    "postes_servis": commune["postes"],
+                    "site_rang": site["rang"],
+                    "site_code": site["code"],
+                },
+                outlines.get(commune["code"]) or "null",
+                f"commune-{commune['code']}",
+            )
+    for number, place in enumerate(places, start=1):
+        add(
+            {
+                "type": "lieu_existant",
+                "nom": place["nom"],
+                "commune": place["commune"],
+                "postes": place["postes"],
+                "projet": place["projet"],
+            },
+            _point(place["longitude"], place["latitude"]),
+            f"lieu-{number}",
+        )
+    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+
+
+def _point(longitude: float, latitude: float) -> str:
+    return json.dumps({"type": "Point", "coordinates": [longitude, latitude]})
 
 
 def as_dict(outcome: SitingOutcome) -> dict:

@@ -15,8 +15,16 @@ from maillage.observatory import selectors, siting_run
 from maillage.observatory.errors import ObservatoryError
 from maillage.observatory.forms import CatchmentForm, bound_with_defaults
 from maillage.observatory.siting import STATUS_LABELS
+from maillage.observatory.views.dashboard import OUTLINE_PATHS
 
 MAX_CANDIDATE_FILE = 200_000  # bytes: a list of commune codes, not a database dump
+# Site tints cycle over this many classes (siting.css, siting.js): the rank number carries the
+# identity, the tint only groups a site with its served communes.
+SITE_COLOURS = 8
+DOWNLOADS = [
+    ("csv", "Télécharger le classement (CSV)"),
+    ("geojson", "Télécharger la carte (GeoJSON : sites, communes servies, lieux existants)"),
+]
 
 
 class SitingForm(CatchmentForm):
@@ -136,11 +144,37 @@ def siting(request: HttpRequest, level: str, code: str) -> HttpResponse:
         if key not in {"csrfmiddlewaretoken", "format", "candidats"}
     }
     replay["candidats"] = " ".join(data["codes"])
+    slug = slugify(name) or code
     if request.POST.get("format") == "csv":
-        header = ["Code commune", "Commune", "Postes non couverts servis"]
-        rows = [[s["code"], s["nom"], s["postes_couverts"]] for s in outcome.sites]
-        filename = f"implantation-{slugify(name) or code}.csv"
-        return attachment(csv_bytes(header, rows), CSV_TYPE, filename)
+        header = [
+            "Rang",
+            "Code commune",
+            "Commune",
+            "Postes non couverts servis",
+            "Communes servies",
+            "Population des communes servies",
+        ]
+        rows = [
+            [
+                site["rang"],
+                site["code"],
+                site["nom"],
+                site["postes_couverts"],
+                len(site["communes"]),
+                site["population_servie"],
+            ]
+            for site in outcome.sites
+        ]
+        return attachment(csv_bytes(header, rows), CSV_TYPE, f"implantation-{slug}.csv")
+    drawn = siting_run.map_data(outcome)
+    if request.POST.get("format") == "geojson":
+        body = siting_run.siting_geojson(
+            sites=outcome.sites, places=drawn["lieux"], radius_km=drawn["rayon_km"]
+        )
+        return attachment(
+            body.encode("utf-8"), "application/geo+json", f"implantation-{slug}.geojson"
+        )
+    outlines = f"/api/territoires/{OUTLINE_PATHS[spec.key]}/{code}/contours?maille="
     context.update(
         {
             "outcome": outcome,
@@ -155,16 +189,28 @@ def siting(request: HttpRequest, level: str, code: str) -> HttpResponse:
             else french_decimal(summary["ecart_optimalite"] * 100, 2),
             "seconds": french_decimal(summary["duree_s"], 2),
             "sites": [
-                {**site, "text": french_decimal(site["postes_couverts"], 1)}
-                for site in outcome.sites
-            ],
-            "sites_json": [
                 {
-                    key: site[key]
-                    for key in ("code", "nom", "latitude", "longitude", "postes_couverts")
+                    **site,
+                    "text": french_decimal(site["postes_couverts"], 1),
+                    "served_names": ", ".join(c["nom"] for c in site["communes"]),
+                    "colour": (site["rang"] - 1) % SITE_COLOURS,
                 }
                 for site in outcome.sites
             ],
+            "places": [
+                {**place, "text": french_decimal(place["postes"], 0)} for place in drawn["lieux"]
+            ],
+            "places_desks": french_decimal(sum(place["postes"] for place in drawn["lieux"]), 0),
+            "radius": french_decimal(drawn["rayon_km"], 1),
+            "with_projects": data["projets"],
+            "downloads": DOWNLOADS,
+            "map_data": {
+                **drawn,
+                "contours": {
+                    "perimetre": outlines + "perimetre",
+                    "communes": outlines + "communes",
+                },
+            },
         }
     )
     return render(request, "observatory/siting.html", context)
