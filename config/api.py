@@ -6,6 +6,7 @@ from maillage.booking import api as booking_api
 from maillage.booking import api_figures
 from maillage.core.api_errors import document_error_responses, install_error_handlers
 from maillage.observatory.api import router as observatory_router
+from maillage.observatory.study.api import router as study_router
 from maillage.places import api as places_api
 from maillage.territory.api import router as territory_router
 
@@ -30,4 +31,5 @@ api.add_router("/lieux", places_api.router)
 api.add_router("/moderation", places_api.moderation_router)
 api.add_router("/reservations", booking_api.router)
 api.add_router("/reservations", api_figures.router)
+api.add_router("/observatoire/etudes", study_router)
 api.add_router("/observatoire", observatory_router)

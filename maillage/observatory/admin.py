@@ -1,10 +1,10 @@
-"""Read-only admin lists of the observatory's imports and saved scenarios (imports are made with
-`manage.py observatoire_import`, scenarios from the observatory pages)."""
+"""Read-only admin lists of the observatory's imports, saved scenarios and studies (imports are
+made with `manage.py observatoire_import`, scenarios and studies from the observatory pages)."""
 
 from django.contrib import admin
 from django.http import HttpRequest
 
-from maillage.observatory.models import CensusImport, SavedScenario
+from maillage.observatory.models import CensusImport, SavedScenario, SavedStudy
 
 
 class _ReadOnlyAdmin(admin.ModelAdmin):
@@ -42,6 +42,14 @@ class CensusImportAdmin(_ReadOnlyAdmin):
 @admin.register(SavedScenario)
 class SavedScenarioAdmin(_ReadOnlyAdmin):
     list_display = ("name", "version", "label", "based_on", "created_by", "created_at")
+    search_fields = ("name", "label")
+    ordering = ("name", "-version")
+    list_select_related = ("created_by",)
+
+
+@admin.register(SavedStudy)
+class SavedStudyAdmin(_ReadOnlyAdmin):
+    list_display = ("name", "version", "label", "created_by", "created_at")
     search_fields = ("name", "label")
     ordering = ("name", "-version")
     list_select_related = ("created_by",)

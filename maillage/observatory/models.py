@@ -327,3 +327,50 @@ class SavedScenario(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} v{self.version}"
+
+
+class SavedStudyQuerySet(models.QuerySet):
+    def named(self, name: str) -> "SavedStudyQuerySet":
+        """Every version of the study `name`, the latest first."""
+        return self.filter(name=name).order_by("-version")
+
+
+class SavedStudy(models.Model):
+    """A study (`study.document.study_to_dict` in `data`); saving a name again adds a version,
+    versions are never edited (a study's figures must be reproducible from what was sent)."""
+
+    name = models.SlugField(_("nom de l'étude"), max_length=60)
+    version = models.PositiveIntegerField(_("version"))
+    label = models.CharField(_("libellé"), max_length=200, blank=True)
+    data = models.JSONField(_("étude"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="observatory_studies",
+        verbose_name=_("créée par"),
+    )
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
+
+    objects = SavedStudyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("étude")
+        verbose_name_plural = _("études")
+        ordering = ["name", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "version"],
+                name="saved_study_unique_version",
+                violation_error_message=_("Cette version de l'étude existe déjà."),
+            ),
+            models.CheckConstraint(
+                condition=Q(version__gte=1),
+                name="saved_study_version_positive",
+                violation_error_message=_("La version d'une étude commence à 1."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"

@@ -1,4 +1,4 @@
-"""Writes of the observatory: INSEE imports and users' saved scenarios."""
+"""Writes of the observatory: INSEE imports, users' saved scenarios and studies."""
 
 import csv
 import re
@@ -30,8 +30,10 @@ from maillage.observatory.models import (
     CommuneCommute,
     CommuneEmployment,
     SavedScenario,
+    SavedStudy,
 )
 from maillage.observatory.pcs import PCS_COUNT
+from maillage.observatory.study import document as study_document
 from maillage.places.permissions import is_coordinator
 
 BATCH_SIZE = 2000
@@ -192,29 +194,25 @@ def scenario_save(
             f"{LABEL_MAX_LENGTH}.",
         )
     scenarios_mod.validate(replace(scenario, name=name, version=1), today)
-    for _attempt in range(_SAVE_ATTEMPTS):
-        try:
-            with transaction.atomic():
-                return _save_version(user, scenario, name)
-        except IntegrityError:
-            # Another first save of this name committed version 1 meanwhile: its row now
-            # exists, so the next attempt locks it and numbers after it.
-            continue
-    raise ScenarioConflict(
-        "name",
-        f"Nom du scénario : « {name} » est enregistré par quelqu'un d'autre au même moment ; "
-        "enregistrer à nouveau dans un instant.",
+    return _with_retries(
+        lambda: _save_version(user, scenario, name),
+        ScenarioConflict(
+            "name",
+            f"Nom du scénario : « {name} » est enregistré par quelqu'un d'autre au même moment ; "
+            "enregistrer à nouveau dans un instant.",
+        ),
     )
 
 
-def _save_version(
-    user: AbstractBaseUser | None, scenario: scenarios_mod.Scenario, name: str
-) -> SavedScenario:
-    """Inside the caller's transaction: lock the name, check its author, add the next version."""
+def _next_version(
+    model: type[Model], user: AbstractBaseUser | None, name: str, *, owned: ScenarioConflict
+) -> int:
+    """Inside the caller's transaction: lock the name, check its author, return the next
+    version (scenarios and studies: names shared by everyone, versions never edited)."""
     # Every save of a name takes the lock on the same row (its oldest version) before reading:
     # the reads below run after the lock and see every version committed before it.
     list(
-        SavedScenario.objects.select_for_update()
+        model.objects.select_for_update()
         .filter(name=name)
         .order_by("version")
         .values_list("pk", flat=True)[:1]
@@ -222,16 +220,28 @@ def _save_version(
     # Authors and numbering from ONE read: under PostgreSQL's READ COMMITTED, two statements may
     # see different committed rows (a first save of the name landing in between would let this
     # one number after it without having checked its author).
-    existing = list(SavedScenario.objects.filter(name=name).values_list("created_by", "version"))
+    existing = list(model.objects.filter(name=name).values_list("created_by", "version"))
     authors = {author for author, _version in existing}
     if authors and authors != {getattr(user, "pk", None)} and not _may_edit_any(user):
-        # Names are shared by everyone: a new version would change what « name » computes on
-        # every public page, so only its author (or the coordination) may add one.
-        raise ScenarioConflict(
+        # A new version would change what « name » computes for everyone who reads it, so only
+        # its author (or the coordination) may add one.
+        raise owned
+    return max((number for _author, number in existing), default=0) + 1
+
+
+def _save_version(
+    user: AbstractBaseUser | None, scenario: scenarios_mod.Scenario, name: str
+) -> SavedScenario:
+    """Inside the caller's transaction: the next version of the scenario `name`."""
+    version = _next_version(
+        SavedScenario,
+        user,
+        name,
+        owned=ScenarioConflict(
             "name",
             f"Nom du scénario : « {name} » appartient à quelqu'un d'autre ; choisir un autre nom.",
-        )
-    version = max((number for _author, number in existing), default=0) + 1
+        ),
+    )
     return SavedScenario.objects.create(
         name=name,
         version=version,
@@ -239,6 +249,75 @@ def _save_version(
         data=scenarios_mod.to_dict(replace(scenario, name=name, version=version)),
         based_on=scenario.based_on,
         created_by=user,
+    )
+
+
+def _with_retries(save, conflict: ScenarioConflict):
+    """`save()` in a transaction; a unique-version collision (two first saves of one name) is
+    tried again, then reported as `conflict`, never as a database error."""
+    for _attempt in range(_SAVE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return save()
+        except IntegrityError:
+            # Another first save of this name committed version 1 meanwhile: its row now
+            # exists, so the next attempt locks it and numbers after it.
+            continue
+    raise conflict
+
+
+class StudyConflict(ScenarioConflict):
+    """A study save refused because of other saves (someone else's name, a newer version
+    saved since the page was opened): the API answers 409, the page shows it."""
+
+
+def study_save(
+    *, user: AbstractBaseUser | None, study: study_document.Study, read_version: int | None = None
+) -> SavedStudy:
+    """Store `study` as the next version of its name (version 1 for a new name).
+
+    `read_version`: the version the person started from (the edit page sends it); if someone
+    saved a newer one since, `StudyConflict` says so instead of silently stacking on it. The
+    study is stored as `study_to_dict` writes it (already checked by `study_from_dict`).
+    Concurrent saves: one version each or a `StudyConflict`, as for scenarios. Side effects:
+    one `SavedStudy` row.
+    """
+    name = study.name
+
+    def save() -> SavedStudy:
+        version = _next_version(
+            SavedStudy,
+            user,
+            name,
+            owned=StudyConflict(
+                "name",
+                f"Nom de l'étude : « {name} » appartient à quelqu'un d'autre ; choisir un autre "
+                "nom.",
+            ),
+        )
+        if read_version is not None and version - 1 != read_version:
+            raise StudyConflict(
+                "name",
+                f"Étude « {name} » : la version {version - 1} a été enregistrée depuis que vous "
+                f"avez ouvert la version {read_version} ; rouvrir la dernière version avant "
+                "d'enregistrer (vos saisies ne sont pas perdues : elles restent dans le "
+                "formulaire).",
+            )
+        return SavedStudy.objects.create(
+            name=name,
+            version=version,
+            label=study.label,
+            data=study_document.study_to_dict(study),
+            created_by=user,
+        )
+
+    return _with_retries(
+        save,
+        StudyConflict(
+            "name",
+            f"Nom de l'étude : « {name} » est enregistré par quelqu'un d'autre au même moment ; "
+            "enregistrer à nouveau dans un instant.",
+        ),
     )
 
 
