@@ -4,7 +4,8 @@ Pure functions of numpy arrays and scipy sparse matrices, no database. A catchme
 distance (straight line × detour factor) or a travel time (road km at an average speed); `reach`
 lists the commune–place pairs inside it, and `need_vs_offer` shares each place's desks among
 the communes that reach it by the two-step floating catchment area method (2SFCA, Luo & Wang
-2003, reference §6):
+2003, « Measures of spatial accessibility to health care in a GIS environment »,
+Environment and Planning B 30(6)):
 
     R_j = S_j / Σ_{k: d_kj ≤ d0} D_k      desks of place j per desk needed around it
     A_i = Σ_{j: d_ij ≤ d0} R_j            offer ratio reachable from commune i
@@ -33,7 +34,8 @@ MODES = {"distance": "distance par la route", "time": "temps de trajet"}
 # circuity (as `defaults.DETOUR_FACTOR`), to calibrate on MOBPRO flows.
 DEFAULT_DETOUR = 1.3
 # Average door-to-door road speed of a travel-time catchment. HYPOTHESIS: 50 km/h, the order of
-# magnitude of salaried commutes in 2004 (25.9 km in 32 min ≈ 49 km/h, reference §4).
+# magnitude of salaried commutes in 2004 (25.9 km in 32 min ≈ 49 km/h, Insee Première
+# n°1129, 27/03/2007, données DADS 2004).
 DEFAULT_SPEED_KMH = 50.0
 
 # Beyond these, a catchment no longer describes a place people go to for the day.

@@ -305,7 +305,7 @@ def solo_days(solos: np.ndarray, solo_share: float, solo_days_per_week: float) -
 def shared_place_users(
     teleworkers_total: np.ndarray, share: np.ndarray, solos: np.ndarray, solo_share: float
 ) -> np.ndarray:
-    """`U[c] = T[c] × θ[c] + S[c] × θs` (reference §1): people who use a shared place, each on
+    """`U[c] = T[c] × θ[c] + S[c] × θs` : people who use a shared place, each on
     g (salaried) or fs (solos) days a week."""
     return teleworkers_total * share + solos * solo_share
 

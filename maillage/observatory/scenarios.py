@@ -157,7 +157,7 @@ SOURCE_SHARED = (
 )
 
 OPENING_DAYS = 5.0
-SOURCE_OPENING = "hypothèse : ouverture du lundi au vendredi (référence de l'observatoire, §3)"
+SOURCE_OPENING = "hypothèse : ouverture du lundi au vendredi, cinq jours ouvrés"
 
 OCCUPANCY = 0.8
 OCCUPANCY_RUPTURE = 0.85
@@ -214,13 +214,14 @@ SOURCE_SHARED_TREND = (
 TELEWORKABLE_RUPTURE = (0.03, 0.33, 0.82, 0.58, 0.36, 0.02)
 SOURCE_TELEWORKABLE_RUPTURE = (
     SOURCE_TELEWORKABLE + " ; +10 points pour les cadres et les professions intermédiaires "
-    "(hypothèse de rupture suggérée par la référence de l'observatoire, §3)"
+    "(hypothèse de rupture : diffusion du télétravail à des tâches aujourd'hui jugées non "
+    "télétravaillables)"
 )
 ADOPTION_RUPTURE = 0.85
 SOURCE_ADOPTION_RUPTURE = (
-    "hypothèse de rupture dans la fourchette 0,70–0,90 de la référence de l'observatoire, "
-    "au-dessus du niveau francilien 0,77 (Insee Flash AURA n°163), parmi les emplois déclarés "
-    "compatibles comme ce niveau"
+    "hypothèse de rupture : 0,85, au-dessus du niveau francilien 0,77 (Insee Flash "
+    "Auvergne-Rhône-Alpes n°163, 30/09/2025), parmi les emplois déclarés compatibles comme ce "
+    "niveau"
 )
 DAYS_RUPTURE = 2.5
 SOURCE_DAYS_RUPTURE = "hypothèse de rupture : haut de la fourchette 2–2,5 jours par semaine"
