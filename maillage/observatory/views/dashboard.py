@@ -22,6 +22,7 @@ from maillage.observatory.forms import AnalysisForm, bound_with_defaults
 from maillage.observatory.inputs import STATUS_ESTIMATED_LABEL
 from maillage.observatory.measured import measured_impacts
 from maillage.observatory.model import CommuneInputs
+from maillage.observatory.precision import precision_sentence
 from maillage.observatory.report import desks_by_scenario_chart, unmet_text
 from maillage.observatory.scenarios import PUBLISHED_NAMES
 from maillage.observatory.uncertainty import (
@@ -204,6 +205,12 @@ def _results_context(request, analysis: Analysis, data: dict, names: list[str]) 
         "estimated_count": int(analysis.estimated.sum()),
         "status_estimated_count": int(analysis.status_only_estimated().sum()),
         "status_estimated_label": STATUS_ESTIMATED_LABEL,
+        "neighbours_missing": analysis.area.missing_note,
+        "estimate_precision": (
+            precision_sentence(selectors.default_estimate_precision())
+            if analysis.estimated.any()
+            else ""
+        ),
         "commune_count": len(analysis.codes),
         "places_count": len(analysis.offer),
         "places_capacity": _number(float(analysis.offer.capacity.sum()), 0),
