@@ -45,7 +45,9 @@ document = {{
     "annee_base": 2026,
     "horizons": [{{"annee": 2026}}, {{"annee": 2031, "croissance_annuelle": 0.003}},
                  {{"annee": 2036, "croissance_annuelle": 0.003}}],
-    "offre": {{"postes": [{{"nom": "Projet", "zone": "jersey", "postes": 30, "statut": "projet"}}]}},
+    "offre": {{"postes": [
+        {{"nom": "Projet", "zone": "jersey", "postes": 30, "statut": "projet"}},
+    ]}},
     "scenarios": ["actuel", "tendanciel", "rupture"],
     "zone_de_chalandise": {{"mode": "distance", "rayon_km": 20}},
     "incertitude": {{"echantillons": {samples}, "graine": 2026}},
@@ -62,10 +64,12 @@ for run in range({repeat}):
 cells = len(result.cells)
 desks = result.cell(2036, "tendanciel").totals["postes"]
 band = result.cell(2036, "tendanciel").bands["postes"]
+used = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else "?"
 print(f"  {{len(result.rows)}} lignes (communes + zones), {{cells}} cellules scénario × horizon, "
-      f"{{study.samples}} tirages, cœurs {{len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else '?'}}")
-print(f"  étude complète : min {{min(timings):.2f}} s  médiane {{statistics.median(timings):.2f}} s  "
-      f"max {{max(timings):.2f}} s  (cible < {target} s)  pic Python {{peak:.0f}} Mo")
+      f"{{study.samples}} tirages, cœurs {{used}}")
+print(f"  étude complète : min {{min(timings):.2f}} s  "
+      f"médiane {{statistics.median(timings):.2f}} s  max {{max(timings):.2f}} s  "
+      f"(cible < {target} s)  pic Python {{peak:.0f}} Mo")
 print(f"  tendanciel 2036 : {{desks:,.0f}} postes nécessaires (P10 {{band.p10:,.0f}} – "
       f"P90 {{band.p90:,.0f}})".replace(",", " "))
 """
