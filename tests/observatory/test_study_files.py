@@ -6,6 +6,8 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from maillage.core.tables import Sheet, xlsx_bytes
@@ -433,3 +435,46 @@ def test_command_gives_every_error_of_a_bad_study_in_french(tmp_path):
     assert str(caught.value) == (
         f"{tmp_path / 'absente.json'} : fichier illisible (No such file or directory)."
     )
+
+
+_CELLS = st.one_of(
+    st.none(),
+    st.integers(min_value=-(10**6), max_value=10**9),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.sampled_from(["#N/D", "#DIV/0!", "0,5", "1 200", "12 %", "oui", "zone:x", "1001", "2A004"]),
+    st.text(st.characters(categories=["L", "N", "P", "Zs"]), max_size=12),
+)
+
+
+@settings(max_examples=80, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(cells=st.lists(_CELLS, min_size=14, max_size=14))
+def test_any_cell_gives_a_study_or_located_french_errors(cells):
+    """Whatever a person types in the cells, reading gives a study or errors that each say
+    where they are (sheet, line, column), never a crash."""
+    book = Workbook()
+    study = book.active
+    study.title = "Étude"
+    study.append(["Clé", "Valeur"])
+    for key, value in zip(
+        ("nom", "annee_base", "perimetre.echelon", "zone_de_chalandise.rayon_km"),
+        cells[:4],
+        strict=True,
+    ):
+        study.append([key, value])
+    book.create_sheet("Horizons").append(["Année", "Croissance annuelle"])
+    book["Horizons"].append(cells[4:6])
+    book.create_sheet("Communes").append(["Code commune"])
+    book["Communes"].append(cells[6:7])
+    inputs = book.create_sheet("Données saisies")
+    inputs.append(["Code", "Télétravailleurs", "Distance domicile-travail (km)"])
+    inputs.append(cells[7:10])
+    desks = book.create_sheet("Postes saisis")
+    desks.append(["Nom", "Postes", "Commune", "Statut"])
+    desks.append(cells[10:14])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    try:
+        study_from_xlsx(buffer.getvalue())
+    except StudyInvalid as invalid:
+        for error in invalid.errors:
+            assert error.message.startswith("Feuille « "), (error.field, error.message)

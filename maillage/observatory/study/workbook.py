@@ -12,12 +12,10 @@ in one `StudyInvalid`, each message naming its sheet, line and column in French.
 
 import io
 import re
-import zipfile
 from collections.abc import Iterator
 from typing import Any
 
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from maillage.core.tables import Sheet, xlsx_bytes
 from maillage.observatory import scenarios as scenarios_mod
@@ -410,7 +408,6 @@ class _WorkbookReader:
         return data
 
     def horizons(self) -> list[dict[str, Any]]:
-        self.places["horizons"] = f"Feuille « {HORIZONS} »"
         sheet = self.sheet(HORIZONS, ("Année",))
         horizons: list[dict[str, Any]] = []
         if sheet is None:
@@ -456,7 +453,6 @@ class _WorkbookReader:
         return horizons
 
     def communes(self) -> list[Any]:
-        self.places["perimetre.communes"] = f"Feuille « {COMMUNES} »"
         sheet = self.sheet(COMMUNES, ("Code commune",))
         if sheet is None:
             return []
@@ -469,7 +465,6 @@ class _WorkbookReader:
         return codes
 
     def zones(self) -> list[dict[str, Any]]:
-        self.places["zones_externes"] = f"Feuille « {ZONES} »"
         sheet = self.sheet(ZONES, ("Nom",))
         zones: list[dict[str, Any]] = []
         if sheet is None:
@@ -488,7 +483,6 @@ class _WorkbookReader:
 
     def inputs(self, data: dict[str, Any]) -> dict[str, Any]:
         """« Données saisies »: commune rows into `donnees`, `zone:<id>` rows into their zone."""
-        self.places["donnees"] = f"Feuille « {INPUTS} »"
         sheet = self.sheet(INPUTS, ("Code",))
         typed: dict[str, Any] = {}
         if sheet is None:
@@ -548,7 +542,6 @@ class _WorkbookReader:
         return typed
 
     def desks(self) -> list[dict[str, Any]]:
-        self.places["offre.postes"] = f"Feuille « {DESKS} »"
         sheet = self.sheet(DESKS, ("Nom",))
         rows: list[dict[str, Any]] = []
         if sheet is None:
@@ -566,7 +559,6 @@ class _WorkbookReader:
         return rows
 
     def scenarios(self) -> list[Any]:
-        self.places["scenarios"] = f"Feuille « {SCENARIOS} »"
         sheet = self.sheet(SCENARIOS)
         chosen: list[Any] = []
         if sheet is None:
@@ -601,6 +593,18 @@ class _WorkbookReader:
         return chosen
 
     def document(self) -> dict[str, Any]:
+        # Where an error on a whole part lands (« no horizon », « no commune »).
+        self.places.update(
+            {
+                "perimetre": f"Feuille « {STUDY} », clés perimetre",
+                "perimetre.communes": f"Feuille « {COMMUNES} »",
+                "horizons": f"Feuille « {HORIZONS} »",
+                "zones_externes": f"Feuille « {ZONES} »",
+                "donnees": f"Feuille « {INPUTS} »",
+                "offre.postes": f"Feuille « {DESKS} »",
+                "scenarios": f"Feuille « {SCENARIOS} »",
+            }
+        )
         data = self.study()
         data["horizons"] = self.horizons()
         perimeter = data.setdefault("perimetre", {})
@@ -633,19 +637,24 @@ def _sheets(data: bytes) -> dict[str, _Sheet]:
                 )
             ]
         )
+    sheets = {}
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        try:
+            for worksheet in book.worksheets:
+                title = worksheet.title.strip()
+                rows = list(_limited(worksheet.iter_rows(values_only=True), title))
+                sheets[title] = _Sheet(title, rows)
+        finally:
+            book.close()
+    except StudyInvalid:
+        raise
+    except Exception as error:
+        # A broken file fails wherever its parser stops (ZIP, XML, a cell's type): whatever the
+        # exception, the person gets one French sentence, never a crash.
         raise StudyInvalid(
             [StudyError("fichier", "Le fichier n'est pas un classeur XLSX lisible.")]
         ) from error
-    sheets = {}
-    try:
-        for worksheet in book.worksheets:
-            rows = list(_limited(worksheet.iter_rows(values_only=True), worksheet.title))
-            sheets[worksheet.title.strip()] = _Sheet(worksheet.title.strip(), rows)
-    finally:
-        book.close()
     return sheets
 
 
