@@ -1,0 +1,98 @@
+"""A study's page: the shell answers at once, htmx loads the computed results in place of
+« Calcul en cours… »; the page and the editor fit a 375 px phone; no serious axe violation."""
+
+import pytest
+from playwright.sync_api import expect
+
+from maillage.core.templatetags.humanize_fr import french_decimal
+from maillage.observatory.services import study_save
+from maillage.observatory.study.compute import study_compute
+from maillage.observatory.study.document import study_from_dict
+from tests.browser.conftest import AXE
+from tests.browser.test_booking import log_in
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.browser
+
+STUDY = "/observatoire/etudes/bessin-essai/"
+DOCUMENT = {
+    "nom": "bessin-essai",
+    "libelle": "Bessin, essai",
+    "perimetre": {"echelon": "communes", "communes": ["14003", "14019", "14047"]},
+    "zones_externes": [
+        {
+            "id": "jersey",
+            "nom": "Jersey",
+            "latitude": 49.21,
+            "longitude": -2.13,
+            "population": 103000,
+            "donnees": {"teletravailleurs": 4000, "independants": 2500, "distance_km": 9},
+        }
+    ],
+    "annee_base": 2026,
+    "horizons": [{"annee": 2026}, {"annee": 2031, "croissance_annuelle": 0.004}],
+    "offre": {"postes": [{"nom": "Tiers-lieu de la gare", "commune": "14047", "postes": 12}]},
+    "scenarios": ["actuel", "tendanciel", "rupture"],
+    "incertitude": {"echantillons": 16, "graine": 7},
+}
+
+
+@pytest.fixture
+def study(reference_geography):
+    author = UserFactory(email="etude@example.org")
+    return study_save(user=author, study=study_from_dict(DOCUMENT))
+
+
+def _open(page):
+    log_in(page, "etude@example.org")
+    page.goto(STUDY)
+    results = page.locator("#study-results table[data-study-year='2031']")
+    expect(results).to_be_visible(timeout=30_000)
+
+
+def test_study_page_loads_its_results_with_htmx(page, study):
+    requests = []
+    page.on(
+        "request",
+        lambda r: "/resultats/" in r.url and requests.append(r.headers.get("hx-request")),
+    )
+    _open(page)
+    assert requests == ["true"]
+    expect(page.get_by_text("Calcul en cours…")).to_have_count(0)
+    totals = study_compute(study_from_dict(DOCUMENT)).cell(2031, "rupture").totals
+    row = page.locator("table[data-study-year='2031'] tr[data-figure='postes_a_creer'] td.num")
+    expect(row.last).to_have_text(french_decimal(totals["postes_a_creer"]))
+    expect(page.get_by_role("link", name="Rapport imprimable (HTML)")).to_be_visible()
+    assert page.console_errors == []
+
+
+def test_study_page_and_editor_fit_a_375_px_phone(page, study):
+    page.set_viewport_size({"width": 375, "height": 800})
+    _open(page)
+    assert page.evaluate("document.documentElement.scrollWidth") == 375
+    # Wide tables scroll inside a focusable, labelled region, not the page.
+    region = page.get_by_role("region", name="Horizon 2031 : chiffres du territoire par scénario")
+    assert region.get_attribute("tabindex") == "0"
+    page.goto(STUDY + "modifier/")
+    expect(page.get_by_label("Nom court de l'étude")).to_have_value("bessin-essai")
+    assert page.evaluate("document.documentElement.scrollWidth") == 375
+
+
+def test_study_results_have_no_serious_accessibility_violation(browser, live_server, study):
+    # axe is injected as an inline script: this context bypasses our CSP to do so.
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="fr-FR")
+    try:
+        page = context.new_page()
+        _open(page)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa']})"
+        )
+    finally:
+        context.close()
+    serious = [
+        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
