@@ -276,3 +276,14 @@ def test_siting_geojson_exact_features_on_a_hand_made_territory():
             "geometry": {"type": "Point", "coordinates": [-0.354, 49.1806]},
         },
     ]
+
+
+def test_siting_reach_of_a_travel_time_catchment_is_its_straight_line_radius(client):
+    client.force_login(UserFactory())
+    response = client.post(
+        CALVADOS, {**RUN, "k": "1", "mode": "temps", "minutes": "26", "vitesse": "50"}
+    )
+    assert response.status_code == 200
+    # 26 minutes at 50 km/h = 21.67 road km, over the 1.3 detour = 16.67 km as the crow flies.
+    assert response.context["map_data"]["rayon_km"] == pytest.approx(26 / 60 * 50 / 1.3)
+    assert "soit 16,7 km à vol d'oiseau" in response.content.decode()
