@@ -7,13 +7,18 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from maillage.core.templatetags.humanize_fr import french_decimal
 from maillage.observatory.errors import french_number
 from maillage.observatory.models import SavedStudy
-from maillage.observatory.services import study_save
+from maillage.observatory.scenarios import default_scenarios, scenario_copy
+from maillage.observatory.scenarios import to_dict as scenario_to_dict
+from maillage.observatory.services import scenario_save, study_save
 from maillage.observatory.study.compute import study_compute
 from maillage.observatory.study.document import study_from_dict
 from maillage.observatory.study.workbook import study_from_xlsx, study_to_xlsx
@@ -488,3 +493,93 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, path):
 def test_observatory_index_links_to_the_studies(client):
     body = client.get("/observatoire/").content.decode()
     assert '<a href="/observatoire/etudes/">Études</a>' in body
+
+
+def test_a_users_saved_scenario_is_offered_and_written_into_the_study(client, author):
+    today = timezone.localdate()
+    origin = default_scenarios(today.year)["tendanciel"]
+    mine = scenario_copy(origin, "tendanciel-fort", today=today, label="Tendance forte")
+    scenario_save(user=author, scenario=mine, today=today)
+    form = client.get(NEW).context["editor"].form
+    assert form.fields["scenarios"].choices == [
+        ("actuel", default_scenarios(today.year)["actuel"].label),
+        ("tendanciel", origin.label),
+        ("rupture", default_scenarios(today.year)["rupture"].label),
+        ("tendanciel-fort", "Tendance forte"),
+    ]
+    response = client.post(NEW, _post(scenarios=["actuel", "tendanciel-fort"]))
+    assert response.status_code == 302
+    saved = SavedStudy.objects.get()
+    assert saved.data["scenarios"] == [{"publie": "actuel"}, scenario_to_dict(mine)]
+    # The editor ticks it again, from the study itself.
+    edit = client.get("/observatoire/etudes/bessin-test/modifier/")
+    assert edit.context["editor"].form["scenarios"].value() == ["actuel", "tendanciel-fort"]
+
+
+def test_a_deleted_row_is_left_out_of_the_study(client, author):
+    response = client.post(
+        NEW,
+        _post(**{"postes-0-DELETE": "on", "zones-0-DELETE": "on"}),
+    )
+    assert response.status_code == 302
+    data = SavedStudy.objects.get().data
+    assert (data["zones_externes"], data["offre"]["postes"]) == ([], [])
+
+
+def test_typed_figures_without_a_commune_code_are_refused(client, author):
+    response = client.post(NEW, _post(**{"donnees-0-code": ""}))
+    assert response.status_code == 400
+    assert _errors(response, "communes") == {
+        "code": ["Code INSEE de la commune : ce champ est obligatoire."]
+    }
+    assert SavedStudy.objects.count() == 0
+
+
+def test_a_reserved_name_is_refused(client, author):
+    response = client.post(NEW, _post(nom="nouvelle"))
+    assert response.status_code == 400
+    assert _errors(response) == {
+        "nom": ["Nom de l'étude : « nouvelle » est réservé ; en choisir un autre."]
+    }
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_study_list_queries_do_not_grow_with_the_studies(client, author, count):
+    for index in range(count):
+        study = study_from_dict({**EXPECTED, "nom": f"etude-{index}"})
+        study_save(user=UserFactory(), study=study)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST)
+    assert response.status_code == 200
+    assert len(response.context["studies"]) == count
+    # Session, user, then one query for the studies with their authors.
+    assert len(queries) == 3
+
+
+def test_a_population_typed_at_a_horizon_replaces_the_growth_for_that_commune(client, author):
+    changes = {
+        "donnees-TOTAL_FORMS": "2",
+        "donnees-1-code": ARGANCHY,
+        "donnees-1-annee": "2031",
+        "donnees-1-population": "1 250",
+    }
+    response = client.post(NEW, _post(**changes))
+    assert response.status_code == 302
+    data = SavedStudy.objects.get().data
+    assert [h["populations"] for h in data["horizons"]] == [{}, {ARGANCHY: 1250.0}]
+    assert data["donnees"] == {AGY: {"independants": 15.0}}
+    edit = client.get("/observatoire/etudes/bessin-test/modifier/").context["editor"]
+    assert [(f["code"].value(), f["annee"].value()) for f in edit.communes.forms[:2]] == [
+        (AGY, None),
+        (ARGANCHY, 2031),
+    ]
+
+
+def test_a_population_at_a_year_that_is_no_horizon_is_refused(client, author):
+    changes = {"donnees-0-annee": "2040", "donnees-0-population": "900"}
+    response = client.post(NEW, _post(**changes))
+    assert response.status_code == 400
+    assert _errors(response, "communes") == {
+        "annee": ["Horizon : 2040 n'est pas un horizon de l'étude."]
+    }
+    assert SavedStudy.objects.count() == 0

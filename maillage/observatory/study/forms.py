@@ -388,6 +388,9 @@ class Editor:
             if len(code) == 4 and code.isdigit():
                 code = "0" + code
             figures = form.typed()
+            if not code:
+                form.add_error("code", "Code INSEE de la commune : ce champ est obligatoire.")
+                continue
             if figures or not row.get("annee"):
                 if code in typed:
                     form.add_error(
@@ -396,8 +399,8 @@ class Editor:
                         "commune (une autre ligne peut donner une population).",
                     )
                     continue
-                typed[code or "?"] = figures
-                self._commune_rows[code or "?"] = form
+                typed[code] = figures
+                self._commune_rows[code] = form
             if row.get("annee") is not None:
                 horizon = next((h for h in horizons if h["annee"] == row["annee"]), None)
                 if horizon is None:

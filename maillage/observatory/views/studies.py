@@ -95,6 +95,16 @@ def _author(saved: SavedStudy) -> str:
     return user.display_name or user.email
 
 
+def _reserved(study: Study) -> list[StudyError]:
+    if study.name in RESERVED_NAMES:
+        return [
+            StudyError(
+                "nom", f"Nom de l'étude : « {study.name} » est réservé ; en choisir un autre."
+            )
+        ]
+    return []
+
+
 @login_required
 def study_list(request: HttpRequest) -> HttpResponse:
     """Saved studies (latest version of each) and the import of a study file."""
@@ -107,7 +117,7 @@ def study_list(request: HttpRequest) -> HttpResponse:
             try:
                 file = upload.cleaned_data["fichier"]
                 study = study_from_file(file.read(), file.name)
-                problems = database_errors(study)
+                problems = _reserved(study) + database_errors(study)
                 if problems:
                     raise StudyInvalid(problems)
                 saved = services.study_save(user=request.user, study=study)
@@ -145,16 +155,11 @@ def _save(request: HttpRequest, editor: Editor, original: SavedStudy | None) -> 
         return None
     try:
         study = study_from_dict(document)
-        problems = database_errors(study)
+        problems = _reserved(study) + database_errors(study)
         if problems:
             raise StudyInvalid(problems)
     except StudyInvalid as invalid:
         editor.place_errors(invalid)
-        return None
-    if study.name in RESERVED_NAMES:
-        editor.form.add_error(
-            "nom", f"Nom de l'étude : « {study.name} » est réservé ; en choisir un autre."
-        )
         return None
     read_version = editor.form.cleaned_data.get("version_lue") or 0
     if original is None or study.name != original.name:
