@@ -78,21 +78,29 @@ def test_study_page_and_editor_fit_a_375_px_phone(page, study):
     assert page.evaluate("document.documentElement.scrollWidth") == 375
 
 
-def test_study_results_have_no_serious_accessibility_violation(browser, live_server, study):
+def _serious_violations(page) -> list[tuple]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa']})"
+    )
+    return [
+        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_study_pages_have_no_serious_accessibility_violation(browser, live_server, study):
     # axe is injected as an inline script: this context bypasses our CSP to do so.
     context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="fr-FR")
     try:
         page = context.new_page()
         _open(page)
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate(
-            "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa']})"
-        )
+        found = {"résultats": _serious_violations(page)}
+        page.goto(STUDY + "modifier/")
+        found["éditeur"] = _serious_violations(page)
+        page.goto("/observatoire/etudes/")
+        found["liste"] = _serious_violations(page)
     finally:
         context.close()
-    serious = [
-        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert found == {"résultats": [], "éditeur": [], "liste": []}
