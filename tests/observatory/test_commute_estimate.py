@@ -223,6 +223,11 @@ def test_a_commune_working_mostly_abroad_keeps_those_workers():
 
     inputs = commune_inputs(communes=rows)
 
-    assert inputs.commute_mix[0].tolist() == pytest.approx(bins(b1=0.4, b11=0.6))
-    # The mean distance counts the located trips only (work abroad has no centroid).
-    assert inputs.commute_km[0] == 2.0
+    # Work in Switzerland is measured to Genève, the nearest of its cross-border poles
+    # (≈ 10 km by road from Annemasse: bin [10, 15)), and counts in the mean distance.
+    from tests.observatory.test_imports import abroad_km
+
+    geneva_km = abroad_km("74012", "99140")
+    assert 10 <= geneva_km < 15
+    assert inputs.commute_mix[0].tolist() == pytest.approx(bins(b1=0.4, b3=0.6))
+    assert inputs.commute_km[0] == pytest.approx(0.4 * 2 + 0.6 * geneva_km, rel=1e-9)

@@ -117,6 +117,14 @@ def road_km(code_a: str, code_b: str) -> float:
     return haversine_km(*a, *b) * 1.3
 
 
+def abroad_km(code: str, country: str) -> float:
+    """Straight line to the nearest listed pole of `country` × 1.3, the scalar way."""
+    from maillage.observatory.imports.foreign_poles import FOREIGN_POLES
+
+    a = Commune.objects.values_list("centroid_lat", "centroid_lon").get(code=code)
+    return min(haversine_km(*a, lat, lon) for _name, lat, lon in FOREIGN_POLES[country]) * 1.3
+
+
 # --- « Activité des résidents » ----------------------------------------------------------------
 
 
@@ -439,11 +447,11 @@ def test_mobpro_flows_latin1_distances_mix_and_abroad():
     assert sorted(rows) == ["14047", "14118", "14231"]
     caen, bayeux, parent = rows["14118"], rows["14047"], rows["14231"]
     # Caen: 100 stay (2 km, bin [2,5)), 6.5 + 3.5 = 10 to Paris (≈ 261 km, bin [150,∞)),
-    # 5 in Switzerland (unplaced, last bin, out of the mean): 115 workers.
-    paris_km = road_km("14118", "75056")
-    assert paris_km > 150
-    assert (caen.workers, caen.unplaced_workers) == (115, 5)
-    assert caen.mean_km == pytest.approx((100 * 2 + 10 * paris_km) / 110, rel=1e-9)
+    # 5 in Switzerland (to its nearest cross-border pole, kept in the mean): 115 workers.
+    paris_km, swiss_km = road_km("14118", "75056"), abroad_km("14118", "99140")
+    assert paris_km > 150 and swiss_km > 150
+    assert (caen.workers, caen.unplaced_workers) == (115, 0)
+    assert caen.mean_km == pytest.approx((100 * 2 + 10 * paris_km + 5 * swiss_km) / 115, rel=1e-9)
     assert caen.mix == pytest.approx(mix_of(b1=100 / 115, b11=15 / 115), rel=1e-12)
     # Bayeux: 30 stay (2 km), 20 to Caen (≈ 34.4 km, bin [30,40)).
     bayeux_km = road_km("14047", "14118")
@@ -493,9 +501,9 @@ def test_mobpro_detail_zip_sums_weights_across_chunks(monkeypatch):
     assert caen.mix == pytest.approx(mix_of(b1=4 / 7.5, b6=3.5 / 7.5), rel=1e-12)
     # Paris 1er → Paris 8e: the same commune, 2 km.
     assert (rows["75056"].workers, rows["75056"].mean_km) == (1.5, 2)
-    # Bayeux: only work abroad, no mean distance.
-    assert (rows["14047"].workers, rows["14047"].unplaced_workers) == (0.5, 0.5)
-    assert rows["14047"].mean_km is None
+    # Bayeux: only work abroad, measured to the nearest Swiss pole.
+    assert (rows["14047"].workers, rows["14047"].unplaced_workers) == (0.5, 0)
+    assert rows["14047"].mean_km == pytest.approx(abroad_km("14047", "99140"), rel=1e-9)
     assert rows["14047"].mix == mix_of(b11=1.0)
 
 
@@ -738,3 +746,24 @@ def test_the_same_file_twice_in_a_row_is_refused_the_second_time():
 
     assert "déjà l'import en usage" in refused.value.message
     assert list(CensusImport.objects.values_list("id", flat=True)) == [first.id]
+
+
+def test_mobpro_cross_border_work_is_measured_to_the_nearest_pole_of_the_country():
+    header = ["CODGEO", "LIBGEO", "DCLT", "L_DCLT", "NBFLUX_C21_ACTOCC15P"]
+    rows = [
+        ["74012", "Annemasse", "99140", "Suisse", "30"],
+        ["74012", "Annemasse", "74012", "Annemasse", "10"],
+        ["57463", "Metz", "99137", "Luxembourg", "12"],
+        ["57463", "Metz", "99404", "Canada", "3"],
+    ]
+    record = run_import("mobpro", csv_bytes(header, rows), "flux-2021.csv")
+    stored = commute_rows(record)
+    annemasse, metz = stored["74012"], stored["57463"]
+    geneva_km = abroad_km("74012", "99140")
+    # Annemasse is at the gates of Genève: a short cross-border commute, not the last bin.
+    assert geneva_km < 15
+    assert (annemasse.workers, annemasse.unplaced_workers) == (40, 0)
+    assert annemasse.mean_km == pytest.approx((30 * geneva_km + 10 * 2) / 40, rel=1e-9)
+    # Metz → Luxembourg is measured; Canada has no listed pole: unplaced, out of the mean.
+    assert (metz.workers, metz.unplaced_workers) == (15, 3)
+    assert metz.mean_km == pytest.approx(abroad_km("57463", "99137"), rel=1e-9)

@@ -24,6 +24,7 @@ from tests.observatory.test_imports import (
     ACTIVITY21_ROWS,
     FLUX21_HEADER,
     FLUX21_ROWS,
+    abroad_km,
     csv_bytes,
 )
 
@@ -190,7 +191,10 @@ def test_commune_inputs_use_the_imports_where_a_commune_has_rows():
         *Commune.objects.values_list("centroid_lat", "centroid_lon").get(code="14118"),
         *Commune.objects.values_list("centroid_lat", "centroid_lon").get(code="75056"),
     )
-    assert inputs.commute_km[0] == pytest.approx((100 * 2 + 10 * 1.3 * paris_km) / 110)
+    swiss_km = abroad_km("14118", "99140")
+    assert inputs.commute_km[0] == pytest.approx(
+        (100 * 2 + 10 * 1.3 * paris_km + 5 * swiss_km) / 115
+    )
     # Bayeux: flows only; activity estimated from its population, national car share.
     estimate = defaults.estimate_inputs(["14047"], [rows[1].population], [0])
     np.testing.assert_allclose(inputs.working[1], estimate.working[0], rtol=1e-12)

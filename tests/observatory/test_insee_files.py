@@ -36,6 +36,7 @@ from tests.factories import UserFactory
 from tests.observatory.test_imports import (
     ACTIVITY21_HEADER,
     ACTIVITY21_ROWS,
+    abroad_km,
     activity_rows,
     commute_rows,
     csv_bytes,
@@ -534,8 +535,10 @@ def test_mobpro_flows_2022_zip_with_metadata_and_abroad():
         2,
     )
     caen, bayeux = commute_rows(record)["14118"], commute_rows(record)["14047"]
-    # 100.25 stay (2 km), 5.75 in Switzerland: unplaced, last bin, out of the mean.
-    assert (caen.workers, caen.unplaced_workers, caen.mean_km) == (106, 5.75, 2)
+    # 100.25 stay (2 km), 5.75 in Switzerland: to its nearest cross-border pole, last bin.
+    swiss_km = abroad_km("14118", "99140")
+    assert (caen.workers, caen.unplaced_workers) == (106, 0)
+    assert caen.mean_km == pytest.approx((100.25 * 2 + 5.75 * swiss_km) / 106, rel=1e-9)
     assert caen.mix == pytest.approx(mix_of(b1=100.25 / 106, b11=5.75 / 106), rel=1e-12)
     assert bayeux.mean_km == pytest.approx(road_km("14047", "14118"), rel=1e-9)
 
@@ -560,7 +563,11 @@ def test_mobpro_detail_2023_bom_decimal_commas_gs_and_lower_case_varmod():
     assert record.filename == "RP2023_mobpro_csv.zip (FD_MOBPRO_2023.csv)"
     caen, paris = commute_rows(record)["14118"], commute_rows(record)["75056"]
     assert caen.workers == pytest.approx(3.5234567, rel=1e-12)
-    assert (caen.unplaced_workers, caen.mean_km) == (2.5, 2)
+    # 2.5 work in Switzerland: measured to its nearest cross-border pole, kept in the mean.
+    assert caen.unplaced_workers == 0
+    assert caen.mean_km == pytest.approx(
+        (1.0234567 * 2 + 2.5 * abroad_km("14118", "99140")) / 3.5234567, rel=1e-9
+    )
     # Paris 1er → Paris 8e: the same commune.
     assert (paris.workers, paris.mean_km) == (3.25, 2)
 

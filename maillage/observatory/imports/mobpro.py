@@ -13,8 +13,10 @@ Two files are read:
 
 Distance of a flow: great-circle distance between the communes' centroids × the detour factor
 `defaults.DETOUR_FACTOR`; `defaults.SAME_COMMUNE_KM` inside one commune (arrondissements of
-Paris, Lyon and Marseille count in their commune). Work abroad (`DCLT` 99xxx), in an unknown
-commune or in a commune without a centroid is *unplaced*: last bin, left out of the mean.
+Paris, Lyon and Marseille count in their commune). Work abroad (`DCLT` 99xxx) is measured to the
+nearest cross-border employment pole of the country (`foreign_poles`, hypothèse). Work in a
+country without a listed pole, in an unknown commune or in a commune without a centroid is
+*unplaced*: last bin, left out of the mean.
 """
 
 import re
@@ -29,6 +31,7 @@ from maillage.observatory.commute import COMMUTE_BIN_COUNT, commute_bin
 from maillage.observatory.defaults import DETOUR_FACTOR, SAME_COMMUNE_KM
 from maillage.observatory.errors import ImportFileError
 from maillage.observatory.imports import reading
+from maillage.observatory.imports.foreign_poles import km_to_country
 from maillage.observatory.imports.reference import (
     CommuneReference,
     is_abroad,
@@ -164,11 +167,18 @@ def read_mobpro(
         raise unknown_codes_error(
             {columns.residence: unknown_res, WORK_COLUMN: unknown_work}, reference.version
         )
+    # A country of work stays itself (measured to its cross-border poles); an unknown commune
+    # of work becomes "" (unplaced).
+    countries = {
+        code: code for code in flows["work"].unique().to_list() if code and is_abroad(code)
+    }
     flows = (
         flows.filter(pl.col("res").is_in(list(parent.keys())))
         .with_columns(
             pl.col("res").replace_strict(parent, return_dtype=pl.String),
-            pl.col("work").replace_strict(parent, default="", return_dtype=pl.String),
+            pl.col("work").replace_strict(
+                {**parent, **countries}, default="", return_dtype=pl.String
+            ),
         )
         .group_by("res", "work")
         .agg(pl.col("flow").sum())
@@ -206,9 +216,16 @@ def _commute_table(flows: pl.DataFrame, centroids: Centroids) -> dict:
     work_at = located["work_at"].fill_null(-1).to_numpy()
     flow = located["flow"].to_numpy().astype(np.float64)
     job = np.where((work_at >= 0)[:, None], points[np.maximum(work_at, 0)], np.nan)
-    # NaN (unplaced) where either end has no centroid or work is abroad or unknown.
+    # NaN (unplaced) where either end has no centroid or work is unknown.
     distance = km_for_chord(np.linalg.norm(points[res_at] - job, axis=1)) * DETOUR_FACTOR
     distance = np.where(res_at == work_at, SAME_COMMUNE_KM, distance)
+    # Work abroad: to the nearest cross-border pole of the country (`foreign_poles`).
+    work = located["work"].to_numpy()
+    for country in {code for code in work.tolist() if code and is_abroad(code)}:
+        rows = work == country
+        distance[rows] = (
+            km_to_country(country, lat[res_at[rows]], lon[res_at[rows]]) * DETOUR_FACTOR
+        )
 
     codes, index = np.unique(res_at, return_inverse=True)
     n = codes.shape[0]
