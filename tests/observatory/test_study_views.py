@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from maillage.core.single_flight import single_flight
 from maillage.core.templatetags.humanize_fr import french_decimal
 from maillage.observatory.errors import french_number
 from maillage.observatory.models import SavedStudy
@@ -583,3 +584,23 @@ def test_a_population_at_a_year_that_is_no_horizon_is_refused(client, author):
         "annee": ["Horizon : 2040 n'est pas un horizon de l'étude."]
     }
     assert SavedStudy.objects.count() == 0
+
+
+def test_one_computation_at_a_time_per_account(client, author):
+    study_save(user=author, study=study_from_dict(EXPECTED))
+    busy = (
+        "Un calcul d&#x27;étude est déjà en cours pour votre compte : attendez son résultat, "
+        "puis rechargez la page."
+    )
+    with single_flight(f"observatory-study:{author.pk}", seconds=60) as held:
+        assert held
+        fragment = client.get("/observatoire/etudes/bessin-test/resultats/", HTTP_HX_REQUEST="true")
+        download = client.get("/observatoire/etudes/bessin-test/telecharger/rapport/")
+        document = client.get("/observatoire/etudes/bessin-test/telecharger/etude-json/")
+    assert fragment.status_code == 200
+    assert busy in fragment.content.decode()
+    assert "data-study-year" not in fragment.content.decode()
+    assert download.status_code == 429
+    assert busy in download.content.decode()
+    # The document needs no computation.
+    assert document.status_code == 200

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from maillage.core.single_flight import single_flight
 from maillage.core.tables import XLSX_TYPE, attachment
 from maillage.core.templatetags.humanize_fr import french_decimal
 from maillage.observatory import selectors, services
@@ -58,6 +59,13 @@ from maillage.observatory.study.tables import (
 from maillage.observatory.study.workbook import study_to_xlsx
 
 MAX_VERSION = 1_000_000
+# A computation holds a worker for seconds (every scenario at every horizon, with its bands):
+# one at a time per account, the hold lapsing after this if a worker dies mid-run.
+COMPUTE_HOLD_SECONDS = 300
+BUSY_MESSAGE = (
+    "Un calcul d'étude est déjà en cours pour votre compte : attendez son résultat, puis "
+    "rechargez la page."
+)
 ROWS_SHOWN = 300  # communes of the inputs table on the page; every one is in the downloads
 OFFER_SHOWN = 300
 MAX_ROWS_ADDED = 200  # rows of a formset reachable by « Ajouter » (the formsets bound them too)
@@ -259,12 +267,18 @@ def _perimeter_text(document: dict) -> str:
     return f"{level} {perimeter.get('code', '')}"
 
 
-def _computed(saved: SavedStudy) -> tuple[Study | None, StudyResult | None, list[StudyError]]:
-    try:
-        study = study_from_dict(saved.data)
-        return study, study_compute(study), []
-    except StudyInvalid as invalid:
-        return None, None, invalid.errors
+class StudyBusy(Exception):
+    """Another computation of this account is under way."""
+
+
+def _compute(saved: SavedStudy, user) -> StudyResult:
+    """The study computed, one computation at a time per account (each holds a worker for
+    seconds); `StudyBusy` while another runs, `StudyInvalid` for what the database refuses."""
+    study = study_from_dict(saved.data)
+    with single_flight(f"observatory-study:{user.pk}", seconds=COMPUTE_HOLD_SECONDS) as free:
+        if not free:
+            raise StudyBusy
+        return study_compute(study)
 
 
 def _value(key: str, value: float) -> str:
@@ -332,15 +346,24 @@ def _desks_sentence(title: str, totals: dict[str, float]) -> str:
     return f"{title} : {french_decimal(to_create)} poste{plural} à créer"
 
 
-def _results_context(saved: SavedStudy) -> dict:
-    study, result, errors = _computed(saved)
-    context = {
+def _error_context(saved: SavedStudy, errors: list[StudyError], busy: bool = False) -> dict:
+    return {
         "saved": saved,
         "errors": errors,
+        "busy": BUSY_MESSAGE if busy else "",
         "edit_url": reverse("observatory:study-edit", args=[saved.name]),
     }
-    if result is None:
-        return context
+
+
+def _results_context(saved: SavedStudy, user) -> dict:
+    try:
+        result = _compute(saved, user)
+    except StudyInvalid as invalid:
+        return _error_context(saved, invalid.errors)
+    except StudyBusy:
+        return _error_context(saved, [], busy=True)
+    context = _error_context(saved, [])
+    study = result.study
     last = study.years[-1]
     names = result.scenario_names()
     epci_sums = {name: result.epci_totals(last, name) for name in names}
@@ -397,7 +420,7 @@ def _results_context(saved: SavedStudy) -> dict:
 def study_results(request: HttpRequest, name: str) -> HttpResponse:
     """The computed results: a fragment for htmx, a whole page otherwise (no JavaScript)."""
     saved = _saved(name, request.GET.get("version"))
-    context = _results_context(saved)
+    context = _results_context(saved, request.user)
     if request.htmx:
         # 200 even for a refused study: htmx swaps only successful answers, and the messages
         # must replace « Calcul en cours… ».
@@ -406,38 +429,38 @@ def study_results(request: HttpRequest, name: str) -> HttpResponse:
         request,
         "observatory/study_results_page.html",
         context,
-        status=400 if context["errors"] else 200,
+        status=429 if context["busy"] else 400 if context["errors"] else 200,
     )
 
 
 # --- downloads --------------------------------------------------------------------------------
 
 
-def _document_json(saved: SavedStudy) -> tuple[bytes, str, str]:
+def _document_json(saved: SavedStudy, user) -> tuple[bytes, str, str]:
     body = json.dumps(saved.data, ensure_ascii=False, indent=2).encode()
     return body, "application/json; charset=utf-8", "json"
 
 
-def _document_xlsx(saved: SavedStudy) -> tuple[bytes, str, str]:
+def _document_xlsx(saved: SavedStudy, user) -> tuple[bytes, str, str]:
     return study_to_xlsx(study_from_dict(saved.data)), XLSX_TYPE, "xlsx"
 
 
-def _results_xlsx(saved: SavedStudy) -> tuple[bytes, str, str]:
-    return result_xlsx(study_compute(study_from_dict(saved.data))), XLSX_TYPE, "xlsx"
+def _results_xlsx(saved: SavedStudy, user) -> tuple[bytes, str, str]:
+    return result_xlsx(_compute(saved, user)), XLSX_TYPE, "xlsx"
 
 
-def _results_json(saved: SavedStudy) -> tuple[bytes, str, str]:
-    data = result_to_dict(study_compute(study_from_dict(saved.data)))
+def _results_json(saved: SavedStudy, user) -> tuple[bytes, str, str]:
+    data = result_to_dict(_compute(saved, user))
     body = json.dumps(data, ensure_ascii=False, indent=1).encode()
     return body, "application/json; charset=utf-8", "json"
 
 
-def _report(saved: SavedStudy) -> tuple[bytes, str, str]:
-    body = report_html(study_compute(study_from_dict(saved.data))).encode()
+def _report(saved: SavedStudy, user) -> tuple[bytes, str, str]:
+    body = report_html(_compute(saved, user)).encode()
     return body, "text/html; charset=utf-8", "html"
 
 
-DOWNLOADS: dict[str, tuple[str, Callable[[SavedStudy], tuple[bytes, str, str]]]] = {
+DOWNLOADS: dict[str, tuple[str, Callable[..., tuple[bytes, str, str]]]] = {
     "etude-json": ("Document de l'étude (JSON)", _document_json),
     "etude-xlsx": ("Document de l'étude (XLSX, modifiable puis réimportable)", _document_xlsx),
     "resultats-xlsx": ("Résultats (XLSX)", _results_xlsx),
@@ -453,14 +476,13 @@ def study_download(request: HttpRequest, name: str, kind: str) -> HttpResponse:
         raise Http404(f"Téléchargement inconnu : « {kind[:40]} ».")
     saved = _saved(name, request.GET.get("version"))
     try:
-        body, content_type, extension = DOWNLOADS[kind][1](saved)
+        body, content_type, extension = DOWNLOADS[kind][1](saved, request.user)
     except StudyInvalid as invalid:
-        context = {
-            "saved": saved,
-            "errors": invalid.errors,
-            "edit_url": reverse("observatory:study-edit", args=[saved.name]),
-        }
+        context = _error_context(saved, invalid.errors)
         return render(request, "observatory/study_results_page.html", context, status=400)
+    except StudyBusy:
+        context = _error_context(saved, [], busy=True)
+        return render(request, "observatory/study_results_page.html", context, status=429)
     suffix = "rapport" if kind == "rapport" else kind.split("-")[0]
     filename = f"{saved.name}-v{saved.version}-{suffix}.{extension}"
     return attachment(body, content_type, filename)
