@@ -50,6 +50,7 @@ ORIGIN_ESTIMATE = "estimation par défaut"
 ORIGIN_TYPED = "saisi dans l'étude"
 ORIGIN_FROM_TELEWORKERS = "déduit des télétravailleurs saisis"
 ZONES_GROUP = "zones externes"
+UNDERSERVED_MIN_DESKS = 0.5
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,7 @@ class StudyResult:
     provenance: dict[str, str]
     notes: tuple[str, ...] = ()
     inputs: dict[int, CommuneInputs] = field(default_factory=dict)
+    impact_parameters: ImpactParameters = field(default_factory=ImpactParameters)
 
     @property
     def codes(self) -> list[str]:
@@ -530,7 +532,12 @@ def _cell(
         totals=totals,
         bands={key: bands.totals[name] for key, name in BANDED.items()},
         values={key: np.asarray(value, dtype=np.float64) for key, value in values.items()},
-        underserved=analysis.underserved(scenario.name),
+        # Half a desk or more: a page shows desks as integers, and « 0 » is not under-served.
+        underserved=[
+            i
+            for i in analysis.underserved(scenario.name)
+            if outcome.values["non_couverts"][i] >= UNDERSERVED_MIN_DESKS
+        ],
     )
 
 
@@ -617,4 +624,5 @@ def study_compute(
         provenance=inputs_mod.inputs_provenance(),
         notes=tuple(notes),
         inputs=by_year,
+        impact_parameters=impact_parameters,
     )

@@ -13,7 +13,6 @@ from maillage.observatory.analysis import INDICATORS_BY_KEY
 from maillage.observatory.errors import french_number
 from maillage.observatory.exports import INTEGER, number_format, parameter_text
 from maillage.observatory.impacts import FIELD_LABELS as IMPACT_LABELS
-from maillage.observatory.impacts import ImpactParameters
 from maillage.observatory.scenarios import FIELD_LABELS, PARAMETER_FIELDS
 from maillage.observatory.study.compute import (
     BANDED,
@@ -289,7 +288,7 @@ def parameter_rows(result: StudyResult) -> list[list]:
                     scenario.sources.get(key, ""),
                 ]
             )
-    parameters = ImpactParameters()
+    parameters = result.impact_parameters
     for key, label in IMPACT_LABELS.items():
         value = getattr(parameters, key)
         shown = (
