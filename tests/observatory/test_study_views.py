@@ -604,3 +604,19 @@ def test_one_computation_at_a_time_per_account(client, author):
     assert busy in download.content.decode()
     # The document needs no computation.
     assert document.status_code == 200
+
+
+def test_blank_rows_as_a_browser_sends_them_are_left_out(client, author):
+    blank = {
+        "zones-TOTAL_FORMS": "2",
+        "zones-1-nom": "",
+        "zones-1-identifiant": "",
+        "donnees-TOTAL_FORMS": "2",
+        "donnees-1-code": "",
+        "postes-TOTAL_FORMS": "2",
+        "postes-1-nom": "",
+        "postes-1-statut": "ouvert",
+    }
+    response = client.post(NEW, _post(**blank))
+    assert response.status_code == 302
+    assert study_from_dict(SavedStudy.objects.get().data) == study_from_dict(EXPECTED)

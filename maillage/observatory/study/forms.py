@@ -41,9 +41,18 @@ MAX_COMMUNE_ROWS = 500
 _SEPARATORS = re.compile(r"[\s,;]+")
 _COMMUNE_LIKE = re.compile(r"^\d[0-9AB]\d{2,3}$")
 PCS_HELP = "6 valeurs séparées par des points-virgules, dans l'ordre : " + ", ".join(PCS_LABELS)
-# Typed figures of a commune or a zone: form field → document key (`donnees`).
-TYPED_FIELDS = ("actifs_pcs", "part_salaries_pcs", "teletravailleurs", "independants")
-TYPED_FIELDS += ("distance_km",)
+# Figures typed for a commune or a zone: the form fields bear the document's keys (`donnees`).
+TYPED_FIELDS = (
+    "actifs_pcs",
+    "part_salaries_pcs",
+    "teletravailleurs",
+    "independants",
+    "distance_km",
+)
+
+
+# Fields that carry a value in a row nobody typed in (a select, a hidden id, the delete box).
+ROW_DEFAULTS = {"statut", "identifiant", "DELETE"}
 
 
 def _numbers_text(values) -> str:
@@ -339,10 +348,17 @@ class Editor:
 
     @staticmethod
     def _rows(formset) -> list[forms.Form]:
+        """The rows with something typed, not ticked « Supprimer » (a blank row still sends
+        its select's first choice: that is not typing)."""
         return [
             form
             for form in formset.forms
-            if form.has_changed() and not form.cleaned_data.get("DELETE")
+            if not form.cleaned_data.get("DELETE")
+            and any(
+                form.cleaned_data.get(name) not in (None, "")
+                for name in form.fields
+                if name not in ROW_DEFAULTS
+            )
         ]
 
     def document(self) -> dict[str, Any]:
