@@ -112,3 +112,41 @@ def test_concurrent_saves_from_the_same_read_version_one_wins_the_others_are_tol
     assert Counter(o[0] for o in outcomes) == {"ok": 1, "refused": 9}, outcomes
     assert {o[1] for o in outcomes if o[0] == "refused"} == {"name"}
     assert list(SavedStudy.objects.named("bessin-2036").values_list("version", flat=True)) == [2, 1]
+
+
+@pytest.mark.django_db
+def test_the_api_computes_a_sent_or_saved_study_with_full_precision():
+    from django.core.cache import cache
+
+    from maillage.observatory.study.compute import study_compute
+    from tests.observatory.test_study_compute import _document as computable
+
+    user = UserFactory()
+    client = Client()
+    client.force_login(user)
+    response = client.post(
+        f"{URL}/calcul", json.dumps(computable()), content_type="application/json"
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["format"] == "maillage-etude-resultats"
+    expected = study_compute(study_from_dict(computable()))
+    cells = {(cell["annee"], cell["scenario"]): cell for cell in body["resultats"]}
+    assert cells.keys() == {(year, name) for year, name in expected.cells}
+    for (year, name), cell in expected.cells.items():
+        assert cells[year, name]["totaux"] == pytest.approx(cell.totals, rel=1e-12)
+    assert SavedStudy.objects.count() == 0  # computed, not saved
+    # A saved study's results; a commune the database does not know is a 422 on its field.
+    study_save(user=user, study=study_from_dict(computable()))
+    assert client.get(f"{URL}/bessin-2036/resultats").status_code == 200
+    unknown = computable(perimetre={"echelon": "communes", "communes": ["14999"]})
+    response = client.post(f"{URL}/calcul", json.dumps(unknown), content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["erreurs"][0]["champ"] == "perimetre.communes"
+    # One computation at a time per account.
+    cache.add(f"observatory-study:{user.pk}", "another run", 60)
+    response = client.post(
+        f"{URL}/calcul", json.dumps(computable()), content_type="application/json"
+    )
+    assert response.status_code == 429
+    assert client.post(f"{URL}/calcul", "{", content_type="application/json").status_code == 422

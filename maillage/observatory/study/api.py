@@ -18,6 +18,8 @@ from pydantic import Field
 from maillage.observatory import services
 from maillage.observatory.models import SavedStudy
 from maillage.observatory.study.document import StudyError, StudyInvalid, study_from_dict
+from maillage.observatory.study.results import result_to_dict
+from maillage.observatory.study.running import BUSY_MESSAGE, StudyBusy, study_compute_for
 
 router = Router(tags=["Observatoire : études"], auth=django_auth)
 
@@ -102,6 +104,35 @@ def study_list(request: HttpRequest):
     ]
 
 
+def _computed(request: HttpRequest, data: object):
+    """Results of a study document, or the 422 / 429 answer."""
+    try:
+        result = study_compute_for(request.user, study_from_dict(data))
+    except StudyInvalid as error:
+        return Status(422, invalid_body(error))
+    except StudyBusy:
+        return Status(429, {"detail": BUSY_MESSAGE, "erreurs": []})
+    return Status(200, result_to_dict(result))
+
+
+# Before « /{nom} »: Django matches paths before methods.
+@router.post(
+    "/calcul",
+    response={200: dict, 422: StudyErrors, 429: StudyErrors},
+    summary="Calculer une étude envoyée (sans l'enregistrer)",
+    description="Le corps est le document de l'étude ; la réponse est le document de résultats "
+    "« maillage-etude-resultats » (docs/etude-format.md), pleine précision. Un calcul à la fois "
+    "par compte (429 sinon).",
+    openapi_extra=DOCUMENT_BODY,
+)
+def study_compute_sent(request: HttpRequest):
+    try:
+        data = document_body(request)
+    except StudyInvalid as error:
+        return Status(422, invalid_body(error))
+    return _computed(request, data)
+
+
 class VersionQuery(Schema):
     version: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
 
@@ -156,3 +187,12 @@ def study_create(request: HttpRequest, query: Query[SaveQuery]):
             },
         )
     return Status(201, {"nom": saved.name, "version": saved.version})
+
+
+@router.get(
+    "/{nom}/resultats",
+    response={200: dict, 404: StudyErrors, 422: StudyErrors, 429: StudyErrors},
+    summary="Résultats d'une étude enregistrée (dernière version, ou `version`)",
+)
+def study_results(request: HttpRequest, nom: Path[StudyName], query: Query[VersionQuery]):
+    return _computed(request, _saved(nom, query.version).data)
