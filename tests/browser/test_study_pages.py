@@ -1,10 +1,13 @@
 """A study's page: the shell answers at once, htmx loads the computed results in place of
 « Calcul en cours… »; the page and the editor fit a 375 px phone; no serious axe violation."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
 from maillage.core.templatetags.humanize_fr import french_decimal
+from maillage.observatory.models import SavedStudy
 from maillage.observatory.services import study_save
 from maillage.observatory.study.compute import study_compute
 from maillage.observatory.study.document import study_from_dict
@@ -104,3 +107,15 @@ def test_study_pages_have_no_serious_accessibility_violation(browser, live_serve
     finally:
         context.close()
     assert found == {"résultats": [], "éditeur": [], "liste": []}
+
+
+def test_the_prefilled_editor_saves_a_second_version_from_the_browser(page, study):
+    log_in(page, "etude@example.org")
+    page.goto(STUDY + "modifier/")
+    page.get_by_label("Libellé").fill("Bessin, relu")
+    page.get_by_role("button", name="Enregistrer l'étude").first.click()
+    expect(page).to_have_url(re.compile(re.escape(STUDY) + "$"), timeout=20_000)
+    expect(page.locator("h1")).to_have_text("Bessin, relu")
+    latest = SavedStudy.objects.named("bessin-essai").first()
+    assert latest.version == 2
+    assert study_from_dict(latest.data) == study_from_dict({**DOCUMENT, "libelle": "Bessin, relu"})
