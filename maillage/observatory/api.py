@@ -464,10 +464,24 @@ class SitingIn(AnalysisParams):
     candidats: list[Annotated[str, Field(pattern=r"^[0-9][0-9ABab][0-9]{3}$")]] = []
 
 
+class ServedCommuneOut(Schema):
+    code: str
+    nom: str
+    population: float
+    postes: float
+
+
 class SiteOut(Schema):
+    """A chosen site, ranked by the need it serves (rang 1 serves the most)."""
+
+    rang: int
     code: str
     nom: str
     postes_couverts: float
+    latitude: float
+    longitude: float
+    population_servie: float
+    communes: list[ServedCommuneOut]
 
 
 class SitingOut(Schema):

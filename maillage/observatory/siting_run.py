@@ -302,7 +302,20 @@ def as_dict(outcome: SitingOutcome) -> dict:
         "besoin_couvert": float(result.covered),
         "part_couverte": float(result.covered_share),
         "sites": [
-            {key: site[key] for key in ("code", "nom", "postes_couverts")} for site in outcome.sites
+            {
+                key: site[key]
+                for key in (
+                    "rang",
+                    "code",
+                    "nom",
+                    "postes_couverts",
+                    "latitude",
+                    "longitude",
+                    "population_servie",
+                    "communes",
+                )
+            }
+            for site in outcome.sites
         ],
         "candidats": int(outcome.candidate_codes.size),
         "chalandise": outcome.analysis.catchment.describe(),

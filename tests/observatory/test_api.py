@@ -228,6 +228,12 @@ def test_siting_api(client):
     assert body["ecart_optimalite"] == 0.0
     assert len(body["sites"]) == 2
     assert body["besoin_couvert"] == pytest.approx(sum(s["postes_couverts"] for s in body["sites"]))
+    # Ranked by the need each serves; each need is the sum of its served communes' needs.
+    assert [site["rang"] for site in body["sites"]] == [1, 2]
+    assert body["sites"][0]["postes_couverts"] >= body["sites"][1]["postes_couverts"]
+    for site in body["sites"]:
+        assert site["postes_couverts"] == pytest.approx(sum(c["postes"] for c in site["communes"]))
+        assert site["population_servie"] == sum(c["population"] for c in site["communes"])
     assert 0 < body["part_couverte"] <= 1
     share = client.post(
         url, {**payload, "objectif": "part", "part": 0.5}, content_type="application/json"
