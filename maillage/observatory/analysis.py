@@ -138,9 +138,10 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         "usagers",
         "Usagers de tiers-lieux",
-        "équivalents temps plein",
+        "personnes",
         0,
-        "Télétravailleurs et indépendants sans salarié en tiers-lieu, en équivalents.",
+        "Télétravailleurs et indépendants sans salarié qui viennent en tiers-lieu, chacun "
+        "quelques jours par semaine (les postes comptent les jours de présence).",
         class_decimals=1,
     ),
     Indicator(
