@@ -589,8 +589,8 @@ def test_a_population_at_a_year_that_is_no_horizon_is_refused(client, author):
 def test_one_computation_at_a_time_per_account(client, author):
     study_save(user=author, study=study_from_dict(EXPECTED))
     busy = (
-        "Un calcul d&#x27;étude est déjà en cours pour votre compte : attendez son résultat, "
-        "puis rechargez la page."
+        "Un calcul d&#x27;étude est déjà en cours pour votre compte ; réessayer quand il sera "
+        "terminé."
     )
     with single_flight(f"observatory-study:{author.pk}", seconds=60) as held:
         assert held

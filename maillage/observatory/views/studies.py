@@ -18,7 +18,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from maillage.core.single_flight import single_flight
 from maillage.core.tables import XLSX_TYPE, attachment
 from maillage.core.templatetags.humanize_fr import french_decimal
 from maillage.observatory import selectors, services
@@ -29,7 +28,6 @@ from maillage.observatory.study.compute import (
     FIGURES,
     FIGURES_BY_KEY,
     StudyResult,
-    study_compute,
 )
 from maillage.observatory.study.document import (
     LEVELS,
@@ -49,6 +47,7 @@ from maillage.observatory.study.forms import (
 )
 from maillage.observatory.study.report import report_html
 from maillage.observatory.study.results import result_to_dict
+from maillage.observatory.study.running import BUSY_MESSAGE, StudyBusy, study_compute_for
 from maillage.observatory.study.tables import (
     BAND_LABEL,
     UNDERSERVED_SHOWN,
@@ -59,13 +58,6 @@ from maillage.observatory.study.tables import (
 from maillage.observatory.study.workbook import study_to_xlsx
 
 MAX_VERSION = 1_000_000
-# A computation holds a worker for seconds (every scenario at every horizon, with its bands):
-# one at a time per account, the hold lapsing after this if a worker dies mid-run.
-COMPUTE_HOLD_SECONDS = 300
-BUSY_MESSAGE = (
-    "Un calcul d'étude est déjà en cours pour votre compte : attendez son résultat, puis "
-    "rechargez la page."
-)
 ROWS_SHOWN = 300  # communes of the inputs table on the page; every one is in the downloads
 OFFER_SHOWN = 300
 MAX_ROWS_ADDED = 200  # rows of a formset reachable by « Ajouter » (the formsets bound them too)
@@ -267,18 +259,9 @@ def _perimeter_text(document: dict) -> str:
     return f"{level} {perimeter.get('code', '')}"
 
 
-class StudyBusy(Exception):
-    """Another computation of this account is under way."""
-
-
 def _compute(saved: SavedStudy, user) -> StudyResult:
-    """The study computed, one computation at a time per account (each holds a worker for
-    seconds); `StudyBusy` while another runs, `StudyInvalid` for what the database refuses."""
-    study = study_from_dict(saved.data)
-    with single_flight(f"observatory-study:{user.pk}", seconds=COMPUTE_HOLD_SECONDS) as free:
-        if not free:
-            raise StudyBusy
-        return study_compute(study)
+    """The stored study computed for `user` (one computation at a time per account)."""
+    return study_compute_for(user, study_from_dict(saved.data))
 
 
 def _value(key: str, value: float) -> str:
