@@ -163,6 +163,28 @@ def test_unknown_communes_are_refused_on_the_perimeter():
 def test_a_study_of_zones_only_needs_no_commune():
     data = _document(perimetre={"echelon": "communes", "communes": []}, donnees={})
     data["offre"]["postes"] = data["offre"]["postes"][1:]
+    # A zone's population typed at a horizon scales its figures as a commune's does.
+    data["horizons"][2]["populations"] = {"zone:jersey": 123600}
     result = study_compute(study_from_dict(data))
     assert [row.code for row in result.rows] == ["zone:jersey"]
     assert result.cell(2026, "actuel").totals["teletravailleurs"] == pytest.approx(4000)
+    assert result.cell(2036, "actuel").totals["teletravailleurs"] == pytest.approx(4800)
+
+
+def test_figures_for_a_commune_outside_the_perimeter_are_refused_not_ignored():
+    data = _document(donnees={"14118": {"independants": 10}})
+    data["horizons"][1]["populations"] = {"zone:guernesey": 64000}
+    with pytest.raises(StudyInvalid) as caught:
+        study_compute(study_from_dict(data))
+    assert [(error.field, error.message) for error in caught.value.errors] == [
+        (
+            "horizons.1.populations.zone:guernesey",
+            "Population à l'horizon 2031 : « zone:guernesey » n'est ni une commune du "
+            "périmètre ni une zone externe de l'étude.",
+        ),
+        (
+            "donnees.14118",
+            "Code commune : « 14118 » n'est pas dans le périmètre de l'étude ; ajouter la "
+            "commune au périmètre ou retirer ses chiffres.",
+        ),
+    ]

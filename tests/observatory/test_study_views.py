@@ -620,3 +620,57 @@ def test_blank_rows_as_a_browser_sends_them_are_left_out(client, author):
     response = client.post(NEW, _post(**blank))
     assert response.status_code == 302
     assert study_from_dict(SavedStudy.objects.get().data) == study_from_dict(EXPECTED)
+
+
+def _as_browser_sends(editor) -> dict:
+    """The POST a browser sends for the editor as rendered (every field's shown value)."""
+    from django import forms as django_forms
+
+    data: dict = {}
+    for formset in editor.formsets:
+        management = formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management[name].value()
+    for form in [editor.form, *(f for formset in editor.formsets for f in formset.forms)]:
+        for name, field in form.fields.items():
+            value = form[name].value()
+            key = form.add_prefix(name)
+            if isinstance(field.widget, django_forms.CheckboxInput):
+                if value:
+                    data[key] = "on"
+            elif isinstance(value, list | tuple) and not isinstance(
+                field.widget, django_forms.TextInput
+            ):
+                data[key] = [str(item) for item in value]
+            elif value is not None:
+                data[key] = (
+                    form[name].field.prepare_value(value)
+                    if hasattr(form[name].field, "prepare_value")
+                    else value
+                )
+                data[key] = "" if data[key] is None else str(data[key])
+    return data
+
+
+def test_editing_a_study_loses_nothing_the_editor_does_not_show(client, author):
+    """Everything the document holds comes back unchanged from the pre-filled editor: zone
+    populations at a horizon, desks with coordinates, desks in a zone."""
+    from maillage.observatory.services import study_save
+    from tests.observatory.test_study_compute import _document as computable
+
+    document = computable()
+    document["horizons"][1]["populations"] = {"zone:jersey": 110000, AGY: 400}
+    document["offre"]["postes"].append(
+        {"nom": "Point précis", "commune": AGY, "latitude": 49.25, "longitude": -0.8, "postes": 3}
+    )
+    stored = study_from_dict(document)
+    study_save(user=author, study=stored)
+    edit = client.get("/observatoire/etudes/bessin-2036/modifier/")
+    assert edit.status_code == 200
+    response = client.post(
+        "/observatoire/etudes/bessin-2036/modifier/", _as_browser_sends(edit.context["editor"])
+    )
+    assert response.status_code == 302, response.context["editor"].form.errors
+    latest = SavedStudy.objects.named("bessin-2036").first()
+    assert latest.version == 2
+    assert study_from_dict(latest.data) == stored

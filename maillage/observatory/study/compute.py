@@ -236,6 +236,65 @@ def perimeter_codes(study: Study) -> tuple[list[str], str]:
     return sorted(found), name
 
 
+def study_database_errors(study: Study) -> list[StudyError]:
+    """What `study_from_dict` cannot see and a save must not accept: an unknown territory or
+    commune, a figure typed for a commune above its population (the same paths and messages
+    as `compute.study_compute`, which checks them again when computing)."""
+    try:
+        inside, _name = perimeter_codes(study)
+    except StudyInvalid as invalid:
+        return list(invalid.errors)
+    errors = []
+    inside_codes = set(inside)
+    zone_codes = {ZONE_PREFIX + zone.key for zone in study.zones}
+    for index, horizon in enumerate(study.horizons):
+        for code in horizon.populations:
+            if code not in inside_codes and code not in zone_codes:
+                errors.append(
+                    StudyError(
+                        f"horizons.{index}.populations.{code}",
+                        f"Population à l'horizon {horizon.year} : « {code} » n'est ni une "
+                        "commune du périmètre ni une zone externe de l'étude.",
+                    )
+                )
+    for code in study.inputs:
+        if code not in inside_codes:
+            errors.append(
+                StudyError(
+                    f"donnees.{code}",
+                    f"Code commune : « {code} » n'est pas dans le périmètre de l'étude ; "
+                    "ajouter la commune au périmètre ou retirer ses chiffres.",
+                )
+            )
+    communes = Commune.objects.filter(code__in=list(study.inputs)).values_list(
+        "code", "name", "population"
+    )
+    known = {code: (name, population) for code, name, population in communes}
+    for code, typed in study.inputs.items():
+        if code not in inside_codes:
+            continue
+        if code not in known:
+            errors.append(
+                StudyError(f"donnees.{code}", f"Code commune : « {code} » n'est pas chargé.")
+            )
+            continue
+        name, population = known[code]
+        for key, label, value in (
+            ("actifs_pcs", "Actifs occupés", sum(typed.working) if typed.working else None),
+            ("teletravailleurs", "Télétravailleurs", typed.teleworkers),
+            ("independants", "Indépendants sans salarié", typed.solos),
+        ):
+            if value is not None and population is not None and value > population:
+                errors.append(
+                    StudyError(
+                        f"donnees.{code}.{key}",
+                        f"{label} de {name} : {french_number(value)} dépasse la population "
+                        f"({french_number(float(population))} habitants).",
+                    )
+                )
+    return errors
+
+
 def _area(study: Study, codes: list[str], name: str, reach_km: float) -> StudyArea:
     """The perimeter's communes, its external zones (inside, after the communes), the ring."""
     zones = study.zones
@@ -295,32 +354,12 @@ def _apply_typed(
     commute_origin = [
         ORIGIN_MOBPRO if code in mobpro else ORIGIN_ESTIMATE for code in area.codes.tolist()
     ]
-    errors: list[StudyError] = []
     for i, code in enumerate(area.codes.tolist()):
         if not area.inside[i]:
             continue
         typed = _typed_for(study, code)
         if typed is None or typed.is_empty():
             continue
-        path = (
-            f"zones_externes.{[z.key for z in study.zones].index(code[len(ZONE_PREFIX) :])}.donnees"
-            if code.startswith(ZONE_PREFIX)
-            else f"donnees.{code}"
-        )
-        population = float(area.population[i])
-        for key, label, value in (
-            ("actifs_pcs", "Actifs occupés", sum(typed.working) if typed.working else None),
-            ("teletravailleurs", "Télétravailleurs", typed.teleworkers),
-            ("independants", "Indépendants sans salarié", typed.solos),
-        ):
-            if value is not None and value > population:
-                errors.append(
-                    StudyError(
-                        f"{path}.{key}",
-                        f"{label} de {area.names[i]} : {french_number(value)} dépasse la "
-                        f"population ({french_number(population)} habitants).",
-                    )
-                )
         if typed.working is not None:
             working[i] = typed.working
             estimated[i] = False
@@ -335,8 +374,6 @@ def _apply_typed(
             commute_km[i] = typed.commute_km
             mix[i] = 0.0
             commute_origin[i] = ORIGIN_TYPED
-    if errors:
-        raise StudyInvalid(errors)
     typed_inputs = replace(
         inputs,
         working=working,
@@ -552,6 +589,9 @@ def study_compute(
     step = progress or (lambda _label: None)
     reach_km = study.catchment.straight_line_km()
     step("Périmètre de l'étude")
+    errors = study_database_errors(study)
+    if errors:
+        raise StudyInvalid(errors)
     codes, name = perimeter_codes(study)
     area = _area(study, codes, name, reach_km)
     step("Données d'entrée (imports Insee, estimation par défaut, saisies)")

@@ -17,10 +17,8 @@ from django.utils.text import slugify
 
 from maillage.core.forms import FrenchDecimalField, french_number_text, parse_french_number
 from maillage.observatory import scenarios as scenarios_mod
-from maillage.observatory.errors import french_number
 from maillage.observatory.pcs import PCS_LABELS
 from maillage.observatory.scenarios import PUBLISHED_NAMES, Scenario
-from maillage.observatory.study.compute import perimeter_codes
 from maillage.observatory.study.document import (
     DESK_STATUSES,
     FORMAT,
@@ -30,11 +28,8 @@ from maillage.observatory.study.document import (
     MAX_TYPED_DESKS,
     MAX_ZONES,
     ZONE_PREFIX,
-    Study,
-    StudyError,
     StudyInvalid,
 )
-from maillage.territory.models import Commune
 
 MAX_UPLOAD = 2 * 1024 * 1024  # bytes: a study file, not a database dump
 MAX_COMMUNE_ROWS = 500
@@ -238,7 +233,12 @@ class ZoneForm(_TypedFiguresForm):
 class CommuneFiguresForm(_TypedFiguresForm):
     """Figures typed for one commune of the perimeter, and its population at a horizon."""
 
-    code = forms.CharField(label="Code INSEE de la commune", max_length=5, required=False)
+    code = forms.CharField(
+        label="Code INSEE de la commune",
+        max_length=70,
+        required=False,
+        help_text="Ou « zone:identifiant » pour la population d'une zone externe à un horizon.",
+    )
     annee = forms.IntegerField(label="Horizon de la population saisie", required=False)
     population = FrenchDecimalField(label="Population à cet horizon", required=False)
 
@@ -407,7 +407,17 @@ class Editor:
             if not code:
                 form.add_error("code", "Code INSEE de la commune : ce champ est obligatoire.")
                 continue
-            if figures or not row.get("annee"):
+            if code.lower().startswith(ZONE_PREFIX):
+                # A zone's population at a horizon; its figures are typed on the zone's row.
+                code = code.lower()
+                if figures:
+                    form.add_error(
+                        "code",
+                        "Zone externe : ses chiffres se saisissent sur sa ligne de zone ; ici "
+                        "seulement sa population à un horizon.",
+                    )
+                    continue
+            if (figures or not row.get("annee")) and not code.startswith(ZONE_PREFIX):
                 if code in typed:
                     form.add_error(
                         "code",
@@ -596,8 +606,6 @@ def editor_initial(document: dict, *, version: int) -> dict:
         communes.append(rows[code])
     for horizon in horizons:
         for code, population in (horizon.get("populations") or {}).items():
-            if code.startswith(ZONE_PREFIX):
-                continue
             row = rows.get(code)
             if row is None or "annee" in row:
                 row = {"code": code}
@@ -617,42 +625,6 @@ def editor_initial(document: dict, *, version: int) -> dict:
             }
         )
     return {"form": form, "zones": zones, "communes": communes, "desks": desks}
-
-
-def database_errors(study: Study) -> list[StudyError]:
-    """What `study_from_dict` cannot see and a save must not accept: an unknown territory or
-    commune, a figure typed for a commune above its population (the same paths and messages
-    as `compute.study_compute`, which checks them again when computing)."""
-    try:
-        perimeter_codes(study)
-    except StudyInvalid as invalid:
-        return list(invalid.errors)
-    errors = []
-    communes = Commune.objects.filter(code__in=list(study.inputs)).values_list(
-        "code", "name", "population"
-    )
-    known = {code: (name, population) for code, name, population in communes}
-    for code, typed in study.inputs.items():
-        if code not in known:
-            errors.append(
-                StudyError(f"donnees.{code}", f"Code commune : « {code} » n'est pas chargé.")
-            )
-            continue
-        name, population = known[code]
-        for key, label, value in (
-            ("actifs_pcs", "Actifs occupés", sum(typed.working) if typed.working else None),
-            ("teletravailleurs", "Télétravailleurs", typed.teleworkers),
-            ("independants", "Indépendants sans salarié", typed.solos),
-        ):
-            if value is not None and population is not None and value > population:
-                errors.append(
-                    StudyError(
-                        f"donnees.{code}.{key}",
-                        f"{label} de {name} : {french_number(value)} dépasse la population "
-                        f"({french_number(float(population))} habitants).",
-                    )
-                )
-    return errors
 
 
 class UploadForm(forms.Form):

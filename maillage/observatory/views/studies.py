@@ -28,6 +28,7 @@ from maillage.observatory.study.compute import (
     FIGURES,
     FIGURES_BY_KEY,
     StudyResult,
+    study_database_errors,
 )
 from maillage.observatory.study.document import (
     LEVELS,
@@ -41,7 +42,6 @@ from maillage.observatory.study.forms import (
     FORMSET_PREFIXES,
     Editor,
     UploadForm,
-    database_errors,
     editor_initial,
     embedded_scenarios,
 )
@@ -117,7 +117,7 @@ def study_list(request: HttpRequest) -> HttpResponse:
             try:
                 file = upload.cleaned_data["fichier"]
                 study = study_from_file(file.read(), file.name)
-                problems = _reserved(study) + database_errors(study)
+                problems = _reserved(study) + study_database_errors(study)
                 if problems:
                     raise StudyInvalid(problems)
                 saved = services.study_save(user=request.user, study=study)
@@ -155,7 +155,7 @@ def _save(request: HttpRequest, editor: Editor, original: SavedStudy | None) -> 
         return None
     try:
         study = study_from_dict(document)
-        problems = _reserved(study) + database_errors(study)
+        problems = _reserved(study) + study_database_errors(study)
         if problems:
             raise StudyInvalid(problems)
     except StudyInvalid as invalid:
