@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from maillage.booking import selectors, services
@@ -131,14 +132,20 @@ def check_in(request: HttpRequest, public_id) -> HttpResponse:
         if error.status in (403, 404):
             raise Http404("Réservation introuvable.") from error
         messages.error(request, error.message)
-        return redirect(request.POST.get("retour") or reverse("booking:detail", args=[public_id]))
+        return redirect(_back(request, public_id))
     messages.success(request, f"Présence de {booking.user} enregistrée.")
+    return redirect(_back(request, public_id))
+
+
+def _back(request: HttpRequest, public_id) -> str:
+    """Where the agenda's « Présent·e » button returns: its own page, never another site
+    (`retour=https://…`, `//…` or `/\\…` fall back to the booking's page)."""
     back = request.POST.get("retour", "")
-    return redirect(
-        back
-        if back.startswith("/") and not back.startswith("//")
-        else reverse("booking:detail", args=[public_id])
-    )
+    if url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return back
+    return reverse("booking:detail", args=[public_id])
 
 
 @login_required
