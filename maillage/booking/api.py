@@ -11,6 +11,7 @@ from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from maillage.booking import selectors, services
+from maillage.booking.bounds import BookingDay
 from maillage.booking.errors import BookingError
 from maillage.booking.models import Booking, Resource
 from maillage.booking.permissions import can_manage_bookings
@@ -51,13 +52,13 @@ class SlotOut(Schema):
 
 class AvailabilityQuery(Schema):
     lieu: UUID
-    date: date
+    date: BookingDay
     jours: int = Field(1, ge=1, le=31)
 
 
 class BookingIn(Schema):
-    ressource: int
-    date: date
+    ressource: int = Field(..., ge=1, le=2**63 - 1)
+    date: BookingDay
     creneau: Literal["journee", "matin", "apres-midi", "heures"]
     debut: time | None = None
     fin: time | None = None
@@ -211,7 +212,7 @@ def my_bookings(request: HttpRequest):
     auth=django_auth,
     summary="Réservations d'un lieu (équipe du lieu)",
 )
-def place_bookings(request: HttpRequest, place_id: UUID, du: date, au: date):
+def place_bookings(request: HttpRequest, place_id: UUID, du: BookingDay, au: BookingDay):
     place = Place.objects.filter(public_id=place_id).first()
     if place is None or not can_manage_bookings(request.user, place):
         raise Http404("Lieu introuvable.")

@@ -16,6 +16,7 @@ from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from maillage.booking import figures
+from maillage.booking.bounds import BookingDay
 from maillage.booking.permissions import can_manage_bookings
 from maillage.booking.timeslots import local_day
 from maillage.core.lookups import get_or_404
@@ -26,8 +27,8 @@ router = Router(tags=["Réservations — chiffres"])
 
 
 class FiguresQuery(Schema):
-    du: date | None = None
-    au: date | None = None
+    du: BookingDay | None = None
+    au: BookingDay | None = None
     pas: Literal["jour", "semaine", "mois"] = "jour"
 
     def period(self) -> tuple[date, date, figures.Grain]:

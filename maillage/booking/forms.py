@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from django import forms
 from django.utils import timezone
 
+from maillage.booking.bounds import BookingDateField
 from maillage.booking.models import Pass, Payment, Resource
 from maillage.booking.services import BookingRequest
 from maillage.booking.timeslots import local_day
@@ -42,7 +43,7 @@ def today() -> date:
 
 
 class SearchForm(CommuneFieldsMixin, forms.Form):
-    date = forms.DateField(label="Date", widget=DateInput())
+    date = BookingDateField(label="Date", widget=DateInput())
     creneau = forms.ChoiceField(label="Créneau", choices=SLOT_CHOICES, initial="day")
     debut = forms.TimeField(
         label="De", required=False, widget=TimeInput(), help_text="Pour une recherche à l'heure."
@@ -81,7 +82,7 @@ class SearchForm(CommuneFieldsMixin, forms.Form):
 
 
 class BookingForm(forms.Form):
-    date = forms.DateField(label="Date", widget=DateInput())
+    date = BookingDateField(label="Date", widget=DateInput())
     creneau = forms.ChoiceField(label="Créneau", choices=SLOT_CHOICES)
     debut = forms.TimeField(
         label="Début",

@@ -1,7 +1,7 @@
 """Tools of the place's team: agenda, booking on behalf of someone, moves, presence, members."""
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import segno
 from django.conf import settings
@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from maillage.booking import selectors, services
+from maillage.booking.bounds import OUT_OF_RANGE, day_from_text
 from maillage.booking.errors import BookingError
 from maillage.booking.forms import NO_ACCOUNT, BookingForm, ReasonForm, today, week_start
 from maillage.booking.models import PlaceBookingSettings
@@ -34,13 +35,13 @@ def _managed_place(request: HttpRequest, place_id) -> Place:
 @login_required
 def agenda(request: HttpRequest, place_id) -> HttpResponse:
     place = _managed_place(request, place_id)
-    try:
-        day = (
-            date.fromisoformat(request.GET.get("jour", "")) if request.GET.get("jour") else today()
-        )
-    except ValueError:
+    day = day_from_text(request.GET.get("jour")) if request.GET.get("jour") else today()
+    if day is None:
         day = today()
-        messages.error(request, "Date illisible : voici l'agenda d'aujourd'hui.")
+        messages.error(
+            request,
+            f"Date illisible ou trop lointaine ({OUT_OF_RANGE}) : voici l'agenda d'aujourd'hui.",
+        )
     week = request.GET.get("vue") == "semaine"
     first = week_start(day) if week else day
     days = 7 if week else 1

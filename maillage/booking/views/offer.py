@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from maillage.booking import services
+from maillage.booking.bounds import id_from_text
 from maillage.booking.errors import BookingError
 from maillage.booking.forms import NO_ACCOUNT, today
 from maillage.booking.models import PassProduct, Plan
@@ -41,7 +42,7 @@ def offer(request: HttpRequest, place_id) -> HttpResponse:
     place = _managed_place(request, place_id)
     editing = None
     if request.GET.get("ressource"):
-        editing = place.resources.filter(pk=request.GET["ressource"]).first()
+        editing = place.resources.filter(pk=id_from_text(request.GET["ressource"])).first()
         if editing is None:
             raise Http404("Ressource introuvable.")
     forms = {
@@ -55,7 +56,7 @@ def offer(request: HttpRequest, place_id) -> HttpResponse:
             raise Http404("Formulaire inconnu.")
         instance = None
         if kind == "ressource" and request.POST.get("id"):
-            instance = place.resources.filter(pk=request.POST["id"]).first()
+            instance = place.resources.filter(pk=id_from_text(request.POST["id"])).first()
             if instance is None:
                 raise Http404("Ressource introuvable.")
         form = _form(kind, place, request.POST, instance)
@@ -97,7 +98,7 @@ def member_add(request: HttpRequest, place_id) -> HttpResponse:
     try:
         if request.POST.get("action") == "vendre":
             product = PassProduct.objects.filter(
-                place=place, pk=request.POST.get("produit")
+                place=place, pk=id_from_text(request.POST.get("produit"))
             ).first()
             if product is None:
                 raise BookingError("Choisissez un carnet de ce lieu.", field="produit")
@@ -105,7 +106,7 @@ def member_add(request: HttpRequest, place_id) -> HttpResponse:
             messages.success(request, f"Carnet « {product.name} » vendu à {person}.")
         else:
             plan = Plan.objects.filter(
-                place=place, pk=request.POST.get("formule"), is_active=True
+                place=place, pk=id_from_text(request.POST.get("formule")), is_active=True
             ).first()
             if plan is None:
                 raise BookingError("Choisissez une formule de ce lieu.", field="formule")

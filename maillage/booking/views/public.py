@@ -1,7 +1,7 @@
 """Pages for people who book: search, book, their bookings, the waiting list, their calendars."""
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from maillage.booking import calendars, selectors, services
+from maillage.booking.bounds import day_from_text
 from maillage.booking.errors import BookingError
 from maillage.booking.forms import BookingForm, SearchForm, today
 from maillage.booking.models import Booking, Payment, Resource
@@ -92,10 +93,7 @@ def new_booking(request: HttpRequest, resource_id: int) -> HttpResponse:
             status = 400
     day = getattr(form, "cleaned_data", {}).get("date")
     if day is None:
-        try:
-            day = date.fromisoformat(initial["date"])
-        except ValueError:
-            day = today()
+        day = day_from_text(initial["date"]) or today()
     slots = selectors.place_availability(resource.place, day, 1, resources=[resource])
     context = {
         "resource": resource,
