@@ -36,25 +36,23 @@ moderation_router = Router(tags=["modération"], auth=django_auth)
 
 
 class PlaceQuery(Schema):
-    q: str = ""
-    type: list[str] = []
-    service: list[str] = []
-    label: list[str] = []
-    statut: list[Literal["ouvert", "projet", "ferme"]] = ["ouvert", "projet"]
+    """Every parameter bounded: a NaN radius or a 30-digit count is a 422 on its field."""
+
+    q: str = Field("", max_length=100)
+    type: list[Annotated[str, Field(max_length=100)]] = Field([], max_length=50)
+    service: list[Annotated[str, Field(max_length=100)]] = Field([], max_length=50)
+    label: list[Annotated[str, Field(max_length=100)]] = Field([], max_length=50)
+    statut: list[Literal["ouvert", "projet", "ferme"]] = Field(["ouvert", "projet"], max_length=3)
     ouvert_maintenant: bool = False
-    postes_min: int | None = None
-    commune: str = ""
-    epci: str = ""
-    departement: str = ""
-    pres_de: str = ""
-    rayon_km: float = 20.0
+    postes_min: int | None = Field(None, ge=0, le=100_000)
+    commune: str = Field("", max_length=100)
+    epci: str = Field("", max_length=100)
+    departement: str = Field("", max_length=100)
+    pres_de: str = Field("", max_length=100)
+    rayon_km: float = Field(20.0, gt=0, le=500, allow_inf_nan=False)
     demo: bool = True
 
     def filters(self) -> selectors.PlaceFilters:
-        if self.rayon_km <= 0 or self.rayon_km > 500:
-            raise HttpError(422, "rayon_km doit être compris entre 0 et 500 km.")
-        if self.postes_min is not None and self.postes_min < 0:
-            raise HttpError(422, "postes_min ne peut pas être négatif.")
         return selectors.PlaceFilters(
             q=self.q[:100],
             kinds=self.type,

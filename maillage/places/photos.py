@@ -17,6 +17,17 @@ from maillage.places.permissions import can_edit_place
 
 MAX_PIXELS = 4000
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
+# Decoding costs width × height × 4 bytes whatever the file's size: a 12000 × 10000 PNG of a few
+# kilobytes takes a gigabyte. The header gives the size before any decoding; above this bound
+# the photo is refused (40 Mpx: larger than any phone or camera photo a place would upload).
+MAX_DECODED_PIXELS = 40_000_000
+# Pillow's own guard refuses twice its bound with DecompressionBombError; set it to ours so that
+# no code path in the process decodes a larger image.
+Image.MAX_IMAGE_PIXELS = MAX_DECODED_PIXELS
+TOO_MANY_PIXELS = (
+    "Photo trop grande : {width} × {height} pixels, 40 millions de pixels au plus "
+    "(réduisez-la avant de l'envoyer)."
+)
 
 
 def _reencode(upload) -> bytes:
@@ -26,7 +37,12 @@ def _reencode(upload) -> bytes:
             {"image": [f"Photo trop lourde : {max_bytes // (1024 * 1024)} Mo au plus."]}
         )
     try:
-        with Image.open(upload) as probe:
+        with Image.open(upload) as probe:  # reads the header only
+            width, height = probe.size
+            if width * height > MAX_DECODED_PIXELS:
+                raise ValidationError(
+                    {"image": [TOO_MANY_PIXELS.format(width=width, height=height)]}
+                )
             probe.verify()
         upload.seek(0)
         with Image.open(upload) as image:
@@ -37,6 +53,10 @@ def _reencode(upload) -> bytes:
             output = BytesIO()
             image.save(output, format="JPEG", quality=85, optimize=True)
             return output.getvalue()
+    except Image.DecompressionBombError as error:  # a header beyond Pillow's bound
+        raise ValidationError(
+            {"image": ["Photo trop grande : 40 millions de pixels au plus."]}
+        ) from error
     except (UnidentifiedImageError, OSError, SyntaxError) as error:
         raise ValidationError({"image": ["Ce fichier n'est pas une image lisible."]}) from error
 
