@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "maillage.core.middleware.ContentSecurityPolicyMiddleware",
+    "maillage.core.body_limits.RequestBodyLimitMiddleware",  # before anything reads a body
     "maillage.core.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -181,6 +182,26 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 # Photos: 5 MB at most each (checked by the places service, not only by the web server).
 MAILLAGE_MAX_PHOTO_BYTES = 5 * 1024 * 1024
+
+# --- Request bodies (the reverse proxy's limits: docs/utilisateur/installation.md) -------------
+# Whole body, files included: a larger one gets a French 413 before anything reads it
+# (maillage.core.body_limits). Enough for a place photo (5 MB) and a study file (2 MB).
+MAILLAGE_MAX_BODY_BYTES = 8 * 1024 * 1024
+# Pages that take larger files, by URL name: their file limit plus room for the form around it.
+MAILLAGE_BODY_LIMITS = {
+    "places:import": 21 * 1024 * 1024,  # a file of places: 20 MB (places.opendata.reading)
+    "observatory:imports": 201 * 1024 * 1024,  # an INSEE archive: 200 MB (MOBPRO flows)
+}
+# Form fields and JSON bodies, files excluded (Django's own check; the API reads JSON under it):
+# 2.5 MB holds a study document sent to the API. Larger: a French 413 too.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The study editor posts up to 2,000 desks × 7 fields, 500 commune rows × 9 and 200 zones × 11
+# (about 20,700 fields with the main form): Django's 1,000 would refuse a large study.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 25_000
+# An uploaded file above this size goes to a temporary file rather than memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# A CSRF failure (expired page, cookies refused) gets a French page, JSON under /api/.
+CSRF_FAILURE_VIEW = "maillage.core.errors.csrf_failure"
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -15,6 +15,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# French error pages, JSON `{"detail": …}` under /api/ (maillage.core.errors).
+handler400 = "maillage.core.errors.bad_request"
+handler403 = "maillage.core.errors.permission_denied"
+handler404 = "maillage.core.errors.page_not_found"
+handler500 = "maillage.core.errors.server_error"
+
 if settings.DEBUG:
     # Local runs serve uploaded photos; production serves MEDIA_ROOT from the web server.
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,8 +1,12 @@
 """API errors in French: a field-level message for each invalid parameter, a sentence for a 404."""
 
+import math
+
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+
+from maillage.core.errors import CSRF_FAILED
 
 _MESSAGES = {
     "string_pattern_mismatch": "format invalide",
@@ -62,7 +66,30 @@ def _location(loc) -> list[str]:
     return parts
 
 
+# django-ninja's own English messages, said in French (messages our code raises are French already).
+_NINJA_MESSAGES = {
+    "CSRF check Failed": CSRF_FAILED,
+    "Forbidden": "Action non autorisée.",
+}
+AUTHENTICATION_REQUIRED = (
+    "Connexion requise : cette adresse demande une session ouverte sur le site (cookie de session)."
+)
+
+
+def http_error_detail(exc: HttpError) -> str:
+    """The French sentence for an HttpError: ours as raised, django-ninja's translated."""
+    if isinstance(exc, AuthenticationError):
+        return AUTHENTICATION_REQUIRED
+    if isinstance(exc, Throttled):
+        wait = f" dans {math.ceil(exc.wait)} s" if exc.wait is not None else " plus tard"
+        return f"Trop de requêtes : réessayez{wait}."
+    return _NINJA_MESSAGES.get(exc.message, exc.message)
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
+    """French bodies for the API's errors. Any other exception in an API view reaches Django's
+    handler500 (maillage.core.errors.server_error), which answers JSON under /api/ too."""
+
     @api.exception_handler(ValidationError)
     def validation_error(request, exc: ValidationError):
         errors = [
@@ -75,6 +102,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
         ]
         return api.create_response(
             request, {"detail": "Paramètres invalides.", "erreurs": errors}, status=422
+        )
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc: HttpError):
+        return api.create_response(
+            request, {"detail": http_error_detail(exc)}, status=exc.status_code
         )
 
     @api.exception_handler(Http404)
