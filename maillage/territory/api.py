@@ -53,7 +53,7 @@ def list_communes(
     departement: Annotated[DepartementCode | None, Query()] = None,
     epci: Annotated[Siren | None, Query()] = None,
     limite: Annotated[int, Query(ge=1, le=500)] = 50,
-    decalage: Annotated[int, Query(ge=0)] = 0,
+    decalage: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ):
     communes = selectors.commune_list(query=q, region=region, departement=departement, epci=epci)
     page = list(communes.select_related("departement", "epci")[decalage : decalage + limite])
