@@ -2,10 +2,10 @@
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.urls import reverse
 
 from maillage.booking.calendars import calendar_bytes
 from maillage.booking.models import Booking
+from maillage.core.links import absolute_url
 from maillage.places.opening_hours import PARIS
 
 
@@ -15,7 +15,7 @@ def when_fr(booking: Booking) -> str:
 
 
 def _link(booking: Booking) -> str:
-    return settings.MAILLAGE_SITE_URL + reverse("booking:detail", args=[booking.public_id])
+    return absolute_url("booking:detail", booking.public_id)
 
 
 def _send(booking: Booking, subject: str, lines: list[str], *, with_ics: bool = True) -> None:
@@ -31,7 +31,7 @@ def booking_confirmed(booking: Booking) -> None:
         booking,
         f"Réservation confirmée — {booking.place.name}",
         [
-            f"Votre réservation de « {booking.resource.name} » à {booking.place.name} "
+            f"Votre réservation de « {booking.resource.name} » ({booking.place.name}) "
             f"est confirmée, {when_fr(booking)}.",
             "Le fichier joint l'ajoute à votre agenda.",
         ],
@@ -40,7 +40,7 @@ def booking_confirmed(booking: Booking) -> None:
 
 def booking_cancelled(booking: Booking, *, by_manager: bool) -> None:
     lines = [
-        f"Votre réservation de « {booking.resource.name} » à {booking.place.name}, "
+        f"Votre réservation de « {booking.resource.name} » ({booking.place.name}), "
         f"{when_fr(booking)}, est annulée."
     ]
     if by_manager and booking.cancel_reason:
@@ -77,6 +77,6 @@ def offer_made(booking: Booking) -> None:
 def booking_reminder(booking: Booking) -> None:
     _send(
         booking,
-        f"Rappel : votre réservation à {booking.place.name}",
-        [f"Rappel : « {booking.resource.name} » à {booking.place.name}, {when_fr(booking)}."],
+        f"Rappel de réservation — {booking.place.name}",
+        [f"Rappel : « {booking.resource.name} » ({booking.place.name}), {when_fr(booking)}."],
     )

@@ -585,7 +585,7 @@ def booking_check_in_by_code(*, user, token: str, now: datetime | None = None) -
     )
     if booking is None:
         raise BookingError(
-            f"Aucune réservation de votre part en cours à {place.name}.",
+            f"Aucune réservation de votre part en cours dans le lieu « {place.name} ».",
             status=404,
             code="introuvable",
         )

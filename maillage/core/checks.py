@@ -16,3 +16,25 @@ def vendored_assets_installed(app_configs, **kwargs):
             id="maillage.W001",
         )
     ]
+
+
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1", "0.0.0.0"}
+
+
+@register(deploy=True)
+def site_url_is_public(app_configs, **kwargs):
+    """Links in e-mails and calendar events use MAILLAGE_SITE_URL: in production it must name
+    the public address, not the machine that reads the e-mail."""
+    from urllib.parse import urlsplit
+
+    host = urlsplit(settings.MAILLAGE_SITE_URL).hostname or ""
+    if settings.DEBUG or (host not in _LOCAL_HOSTS and f"[{host}]" not in _LOCAL_HOSTS):
+        return []
+    return [
+        Warning(
+            f"MAILLAGE_SITE_URL vaut « {settings.MAILLAGE_SITE_URL} » : les liens des e-mails "
+            "et des agendas pointeront vers la machine du destinataire.",
+            hint="Définissez MAILLAGE_SITE_URL=https://votre-domaine (ou ALLOWED_HOSTS).",
+            id="maillage.W002",
+        )
+    ]

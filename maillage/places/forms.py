@@ -65,7 +65,6 @@ class PlaceForm(forms.Form):
             del self.fields["operator"]
         for name, field in self.fields.items():
             field.label = FIELD_LABELS[name].capitalize()
-            field.widget.attrs.setdefault("aria-describedby", f"id_{name}_aide id_{name}_erreurs")
 
     def snapshot(self) -> dict:
         data = {name: self.cleaned_data.get(name) for name in [*SCALAR_FIELDS, "kinds"]}

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from maillage.core.links import absolute_url
 from maillage.places.models import ImportMapping, Place, PlaceProposal, PlaceVersion
 from maillage.places.permissions import (
     can_edit_place,
@@ -294,7 +295,9 @@ def _notify_coordinators(proposal: PlaceProposal) -> None:
         subject,
         f"{proposal.author} propose "
         + ("un nouveau lieu" if proposal.place_id is None else "une correction")
-        + " sur la carte du réseau. Elle attend votre décision dans la file de modération.",
+        + " sur la carte du réseau. Elle attend votre décision :\n\n"
+        + absolute_url("places:moderation")
+        + f"#proposition-{proposal.pk}",
         settings.DEFAULT_FROM_EMAIL,
         recipients,
     )
@@ -305,7 +308,8 @@ def _notify_author(proposal: PlaceProposal) -> None:
     if proposal.status == PlaceProposal.Status.ACCEPTED:
         subject = f"Votre proposition « {name} » est publiée"
         body = (
-            "Merci ! Votre proposition a été acceptée et figure désormais sur la carte du réseau."
+            "Merci ! Votre proposition a été acceptée et figure désormais sur la carte du réseau :"
+            "\n\n" + absolute_url("places:detail", public_id=proposal.place.public_id)
         )
     else:
         subject = f"Votre proposition « {name} » n'a pas été retenue"
@@ -313,6 +317,10 @@ def _notify_author(proposal: PlaceProposal) -> None:
             "La coordination du réseau n'a pas retenu votre proposition.\n\n"
             f"Motif : {proposal.reason}"
         )
+        if proposal.place_id is not None:
+            body += "\n\nLa fiche du lieu : " + absolute_url(
+                "places:detail", public_id=proposal.place.public_id
+            )
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [proposal.author.email])
 
 

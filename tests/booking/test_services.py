@@ -395,7 +395,7 @@ def test_reminders_go_out_once_the_day_before(open_space, django_capture_on_comm
     assert reminders_send(now=booking.starts_at - timedelta(hours=30)) == 0
     assert reminders_send(now=booking.starts_at - timedelta(hours=20)) == 1
     assert reminders_send(now=booking.starts_at - timedelta(hours=19)) == 0
-    assert [m.subject for m in mail.outbox] == ["Rappel : votre réservation à La Fabrique du Port"]
+    assert [m.subject for m in mail.outbox] == ["Rappel de réservation — La Fabrique du Port"]
 
 
 def test_demo_resources_follow_demo_places_only(place):

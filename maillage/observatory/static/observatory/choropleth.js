@@ -20,6 +20,8 @@
   var indicators = {};
   var legends = {};
   var layer = null;
+  // French titles for the zoom buttons (Leaflet's own are English).
+  L.Control.Zoom.mergeOptions({ zoomInTitle: "Zoom avant", zoomOutTitle: "Zoom arrière" });
   var map = L.map(mapNode, { zoomSnap: 0.25, attributionControl: false });
   map.setView([46.6, 2.4], 6);
   map.on("movestart", function () { mapNode.setAttribute("data-moving", "1"); });

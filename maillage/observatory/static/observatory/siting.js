@@ -48,6 +48,8 @@
     site.communes.forEach(function (code) { siteOf[code] = site; });
   });
 
+  // French titles for the zoom buttons (Leaflet's own are English).
+  L.Control.Zoom.mergeOptions({ zoomInTitle: "Zoom avant", zoomOutTitle: "Zoom arrière" });
   var map = L.map(mapNode, { zoomSnap: 0.25, attributionControl: false });
   map.setView([46.6, 2.4], 6);
 

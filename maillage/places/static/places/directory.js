@@ -16,6 +16,8 @@
     if (statusNode) statusNode.textContent = text;
   }
 
+  // French titles for the zoom buttons (Leaflet's own are English).
+  L.Control.Zoom.mergeOptions({ zoomInTitle: "Zoom avant", zoomOutTitle: "Zoom arrière" });
   var map = L.map(mapNode, { zoomSnap: 0.5, maxZoom: 18 });
   var outlines = null;
   map.attributionControl.setPrefix(false);

@@ -29,6 +29,8 @@
     return value === null || value === undefined ? "population inconnue" : numberFormat.format(value) + " hab.";
   }
 
+  // French titles for the zoom buttons (Leaflet's own are English).
+  L.Control.Zoom.mergeOptions({ zoomInTitle: "Zoom avant", zoomOutTitle: "Zoom arrière" });
   var map = L.map(mapNode, { zoomSnap: 0.25, preferCanvas: false, attributionControl: true });
   map.setView([46.6, 2.4], 6);
   if (config.tileUrl) {
