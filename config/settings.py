@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "maillage.core.middleware.ContentSecurityPolicyMiddleware",
     "maillage.core.body_limits.RequestBodyLimitMiddleware",  # before anything reads a body
+    "maillage.core.errors.ApiMethodNotAllowedMiddleware",
     "maillage.core.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

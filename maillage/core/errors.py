@@ -137,3 +137,28 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return _page(None, "500.html", 500, {})
     except TemplateDoesNotExist:
         return HttpResponse(_BARE_500, status=500)
+
+
+class ApiMethodNotAllowedMiddleware:
+    """django-ninja answers a method an API address does not take with an English text body:
+    French JSON instead, keeping the Allow header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and is_api(request)
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            allowed = response.get("Allow", "")
+            detail = (
+                f"Méthode {request.method[:20]} non acceptée à cette adresse "
+                f"(acceptées : {allowed})."
+            )
+            answer = _json(detail, 405)
+            answer["Allow"] = allowed
+            return answer
+        return response

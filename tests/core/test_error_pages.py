@@ -5,9 +5,16 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client, override_settings
 from django.urls import reverse
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled
 
-from maillage.core.api_errors import AUTHENTICATION_REQUIRED
-from maillage.core.errors import API_NOT_FOUND, CSRF_FAILED, SERVER_ERROR, server_error
+from maillage.core.api_errors import AUTHENTICATION_REQUIRED, http_error_detail
+from maillage.core.errors import (
+    API_NOT_FOUND,
+    BAD_REQUEST,
+    CSRF_FAILED,
+    SERVER_ERROR,
+    server_error,
+)
 from maillage.territory import selectors as territory_selectors
 from tests.factories import UserFactory
 
@@ -191,3 +198,39 @@ def test_debug_keeps_django_technical_pages(client):
 
     assert response.status_code == 404
     assert "Page introuvable" not in response.content.decode()
+
+
+def test_bad_request_page_is_french(client):
+    """A request for a host that is not ours (DisallowedHost, a 400)."""
+    response = client.get("/", HTTP_HOST="ailleurs.example")
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert STYLESHEET in page
+    assert "<h1>Requête invalide</h1>" in page
+    assert f'<p class="lead">{BAD_REQUEST}</p>' in page.replace("&#x27;", "'")
+
+
+@pytest.mark.parametrize(
+    ("error", "detail"),
+    [
+        (AuthenticationError(), AUTHENTICATION_REQUIRED),
+        (HttpError(403, "CSRF check Failed"), CSRF_FAILED),
+        (AuthorizationError(), "Action non autorisée."),
+        (Throttled(wait=2.3), "Trop de requêtes : réessayez dans 3 s."),
+        (Throttled(wait=None), "Trop de requêtes : réessayez plus tard."),
+        (HttpError(422, "rayon_km doit être compris entre 0 et 500 km."), None),
+    ],
+)
+def test_django_ninja_messages_are_said_in_french(error, detail):
+    assert http_error_detail(error) == (detail or error.message)
+
+
+def test_wrong_method_under_api_is_french_json(client):
+    response = client.delete("/api/territoires/communes")
+
+    assert response.status_code == 405
+    assert response["Allow"] == "GET"
+    assert response.json() == {
+        "detail": "Méthode DELETE non acceptée à cette adresse (acceptées : GET)."
+    }
