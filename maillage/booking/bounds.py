@@ -4,6 +4,7 @@ otherwise overflow Python's dates, a server error instead of a message)."""
 
 from datetime import date
 from typing import Annotated
+from uuid import UUID
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -48,3 +49,11 @@ def id_from_text(text: str | None) -> int | None:
         return None
     value = int(text)
     return value if 0 < value < 2**63 else None
+
+
+def uuid_from_text(text: str | None) -> UUID | None:
+    """A public id (UUID) posted by a form; None when absent or unreadable."""
+    try:
+        return UUID((text or "").strip())
+    except ValueError:
+        return None

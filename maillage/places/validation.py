@@ -6,11 +6,13 @@ found at the coordinates. Errors are collected per field, in French, all at once
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from functools import cache
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from maillage.places import opening_hours
 from maillage.places.models import Kind, Label, Organisation, Place, Service
@@ -20,6 +22,8 @@ from maillage.territory.selectors import commune_at_point
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 .\-()]{5,19}$")
 MAX_DESCRIPTION = 5000
+# A place opened (or opens) between 1800 and 2100; 9999-12-31 is a slip, not a project.
+OPENING_DATE_RANGE = "Date d'ouverture entre 1800 et 2100 attendue."
 _CAPACITY_FIELDS = (
     "open_space_desks",
     "private_offices",
@@ -38,7 +42,13 @@ def _fields() -> dict[str, forms.Field]:
     return {
         "name": forms.CharField(max_length=200),
         "status": forms.ChoiceField(choices=Place.Status.choices),
-        "opening_date": forms.DateField(required=False),
+        "opening_date": forms.DateField(
+            required=False,
+            validators=[
+                MinValueValidator(date(1800, 1, 1), message=OPENING_DATE_RANGE),
+                MaxValueValidator(date(2100, 12, 31), message=OPENING_DATE_RANGE),
+            ],
+        ),
         "address": forms.CharField(max_length=250, required=False),
         "postal_code": forms.RegexField(
             r"^[0-9]{5}$", required=False, error_messages={"invalid": "5 chiffres attendus."}

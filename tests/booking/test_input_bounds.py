@@ -2,12 +2,20 @@
 numbers, a multipart body without boundary. Each case once crashed; each now gets its 4xx and a
 French message."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 
 from maillage.booking.bounds import OUT_OF_RANGE, day_from_text, id_from_text
 from maillage.booking.forms import today
-from maillage.booking.models import PassProduct, Plan
+from maillage.booking.models import Booking, CalendarFeed, PassProduct, Plan
+from maillage.booking.services import (
+    BookingRequest,
+    booking_cancel,
+    booking_create,
+    waitlist_join,
+)
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -179,3 +187,36 @@ def test_day_from_text(text, expected):
 )
 def test_id_from_text(text, expected):
     assert id_from_text(text) == expected
+
+
+def test_calendar_feed_for_a_resource_id_that_is_not_a_number_is_a_404(client, manager, place):
+    client.force_login(manager)
+    response = client.post("/reserver/agendas/", {"action": "creer", "ressource": "abc"})
+    assert response.status_code == 404
+    assert CalendarFeed.objects.count() == 0
+
+
+def test_accepting_an_offer_with_an_unreadable_carnet_says_choose_one(
+    client, open_space, django_capture_on_commit_callbacks
+):
+    open_space.capacity = 1
+    open_space.save()
+    day = today() + timedelta(days=7)
+    first, waiting = UserFactory(), UserFactory()
+    booking, _ = booking_create(
+        user=first, request=BookingRequest(resource=open_space, day=day, slot="day")
+    )
+    waitlist_join(user=waiting, request=BookingRequest(resource=open_space, day=day, slot="day"))
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_cancel(actor=first, public_id=booking.public_id)
+    offer = Booking.objects.get(user=waiting)
+    client.force_login(waiting)
+    response = client.post(
+        f"/reserver/reservations/{offer.public_id}/accepter/",
+        {"paiement": "pass", "carnet": "abc"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == ["Choisissez un de vos carnets."]
+    offer.refresh_from_db()
+    assert offer.status == Booking.Status.OFFERED

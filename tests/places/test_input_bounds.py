@@ -3,6 +3,7 @@ every page that reads it, unbounded API parameters, photos whose decoding would 
 
 import struct
 import zlib
+from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -11,7 +12,8 @@ from PIL import Image
 
 from maillage.places.models import PlacePhoto
 from maillage.places.photos import MAX_DECODED_PIXELS, photo_add
-from tests.factories import UserFactory
+from maillage.places.validation import place_clean
+from tests.factories import UserFactory, place_data
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +159,34 @@ def test_photo_bomb_through_the_page_is_a_french_message(client, manager, place,
     assert [str(m) for m in response.context["messages"]] == [
         "Photo trop grande : 40 millions de pixels au plus."
     ]
+
+
+def test_api_fifty_services_all_required_still_answer(client, place):
+    """Each service once was one more join: 50 of them passed SQLite's 64-table limit (a 500)."""
+    wanted = ["tres-haut-debit", "visioconference"]
+    assert [p["nom"] for p in client.get("/api/lieux", {"service": wanted}).json()] == [place.name]
+    many = wanted + [f"service-{n}" for n in range(48)]
+    response = client.get("/api/lieux", {"service": many})
+    assert response.status_code == 200
+    assert response.json() == []
+
+
+def test_directory_repeated_service_counts_once(client, place):
+    response = client.get("/lieux/", {"service": ["tres-haut-debit"] * 100})
+    assert response.status_code == 200
+    assert [p.name for p in response.context["places"]] == [place.name]
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_opening_date_outside_1800_2100_is_refused(day):
+    with pytest.raises(ValidationError) as error:
+        place_clean(place_data(opening_date=day))
+    assert error.value.message_dict == {
+        "opening_date": ["Date d'ouverture entre 1800 et 2100 attendue."]
+    }
+
+
+def test_opening_date_in_the_span_is_kept():
+    assert place_clean(place_data(opening_date="2026-09-01")).values["opening_date"] == date(
+        2026, 9, 1
+    )

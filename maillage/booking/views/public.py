@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from maillage.booking import calendars, selectors, services
-from maillage.booking.bounds import day_from_text
+from maillage.booking.bounds import day_from_text, id_from_text, uuid_from_text
 from maillage.booking.errors import BookingError
 from maillage.booking.forms import BookingForm, SearchForm, today
 from maillage.booking.models import Booking, Payment, Resource
@@ -160,7 +160,7 @@ def accept_offer(request: HttpRequest, public_id) -> HttpResponse:
             user=request.user,
             public_id=public_id,
             payment=request.POST.get("paiement", Payment.ON_SITE),
-            pass_id=request.POST.get("carnet") or None,
+            pass_id=uuid_from_text(request.POST.get("carnet")),
         )
     except BookingError as error:
         _not_found(error)
@@ -247,10 +247,11 @@ def feeds(request: HttpRequest) -> HttpResponse:
     """The user's private calendar addresses: create, show, revoke."""
     if request.method == "POST":
         if request.POST.get("action") == "creer":
+            typed = request.POST.get("ressource")
+            if typed and id_from_text(typed) is None:  # « abc »: as an unknown resource
+                raise Http404("Ressource introuvable.")
             try:
-                services.calendar_feed_create(
-                    user=request.user, resource_id=request.POST.get("ressource") or None
-                )
+                services.calendar_feed_create(user=request.user, resource_id=id_from_text(typed))
             except BookingError as error:
                 raise Http404(error.message) from error
             messages.success(request, "Nouvelle adresse d'agenda créée.")

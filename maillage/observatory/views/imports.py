@@ -86,4 +86,5 @@ def imports(request: HttpRequest) -> HttpResponse:
 def _vintage(value: str) -> int:
     """The census year whose files the page lists: one of `VINTAGES`, else the latest."""
     value = value.strip()[:4]
-    return int(value) if value.isdigit() and int(value) in VINTAGES else LATEST_VINTAGE
+    readable = value.isascii() and value.isdigit()  # « ² » is a digit for isdigit(), not int()
+    return int(value) if readable and int(value) in VINTAGES else LATEST_VINTAGE
