@@ -3,6 +3,7 @@
 import math
 
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
@@ -114,6 +115,21 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def not_found(request, exc: Http404):
         message = str(exc) or "Ressource introuvable."
         return api.create_response(request, {"detail": message}, status=404)
+
+    _install_unreadable_body_handler(api)
+
+
+def _install_unreadable_body_handler(api: NinjaAPI) -> None:
+    """A multipart body without boundary (or otherwise broken) is the client's fault: 400 in
+    French. The CSRF check of a session request reads the body, so it surfaces in any POST."""
+
+    @api.exception_handler(MultiPartParserError)
+    def unreadable_body(request, exc: MultiPartParserError):
+        message = (
+            "Corps de requête illisible : un envoi multipart/form-data doit indiquer sa "
+            "limite (boundary) ; cette API attend du JSON (Content-Type: application/json)."
+        )
+        return api.create_response(request, {"detail": message}, status=400)
 
 
 ERROR_RESPONSE = {
