@@ -23,12 +23,14 @@ class Coordination:
 
     @cached_property
     def pending_proposals(self) -> int:
-        """Proposals waiting in the moderation queue; 0 for anyone who may not moderate."""
-        from maillage.places.selectors import proposals_pending
+        """Proposals waiting in the moderation queue; 0 for anyone who may not moderate.
+
+        The queue's own selector (`proposals_pending`) would ask the role a second time."""
+        from maillage.places.models import PlaceProposal
 
         if not self.enabled:
             return 0
-        return proposals_pending(user=self.user).count()
+        return PlaceProposal.objects.filter(status=PlaceProposal.Status.PENDING).count()
 
 
 def coordination(request: HttpRequest) -> dict:

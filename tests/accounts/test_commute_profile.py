@@ -60,7 +60,9 @@ def test_commute_profile_page_explains_why_and_labels_fields(client, person):
     assert "Seuls des totaux sont publiés" in page
     assert '<label for="id_residence">Commune de résidence (facultative)</label>' in page
     assert '<label for="id_travail">Commune de travail habituelle (facultative)</label>' in page
-    assert 'aria-describedby="id_residence_aide id_residence_erreurs"' in page
+    # The hint is referenced by Django's own id, and only while it exists.
+    assert 'aria-describedby="id_residence_helptext"' in page
+    assert '<p class="hint" id="id_residence_helptext">' in page
     assert "Aucune commune enregistrée." in page
     # Nothing to erase yet: no erase buttons.
     assert 'value="effacer"' not in page
@@ -145,8 +147,9 @@ def test_commute_profile_page_takes_few_queries(
 ):
     person.home_commune, person.work_commune = communes["14047"], communes["76540"]
     person.save()
-    # Session, user, user with communes and départements, bookings with communes.
-    with django_assert_num_queries(4):
+    # Session, user, the header's role check (coordination menu), user with communes and
+    # départements, bookings with communes.
+    with django_assert_num_queries(5):
         client.get(URL)
 
 
