@@ -138,7 +138,7 @@ MAP_SCRIPTS = [
 def test_every_map_script_titles_its_zoom_buttons_in_french():
     scripts = sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("maillage/*/static/**/*.js"))
     creating_maps = [p for p in scripts if "L.map(" in (ROOT / p).read_text()]
-    assert creating_maps == sorted(MAP_SCRIPTS)
+    assert set(MAP_SCRIPTS) <= set(creating_maps)  # the search sees the known maps
     for path in creating_maps:
         text = (ROOT / path).read_text()
         french = 'zoomInTitle: "Zoom avant", zoomOutTitle: "Zoom arrière"'
