@@ -48,7 +48,13 @@ INSTALLED_APPS = [
 
 AUTH_USER_MODEL = "accounts.User"
 # Absolute address of the platform, for links in e-mails and calendar events sent without a request.
-MAILLAGE_SITE_URL = env("MAILLAGE_SITE_URL", default="http://localhost:8000").rstrip("/")
+# Unset, it is the development server in DEBUG, else https:// and the first named ALLOWED_HOSTS
+# entry (a check warns when that is still localhost: e-mails would point at the reader's machine).
+_NAMED_HOSTS = [host.lstrip(".") for host in ALLOWED_HOSTS if host.strip(".*")]
+MAILLAGE_SITE_URL = env(
+    "MAILLAGE_SITE_URL",
+    default="http://localhost:8000" if DEBUG or not _NAMED_HOSTS else f"https://{_NAMED_HOSTS[0]}",
+).rstrip("/")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -83,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "maillage.core.context_processors.site",
+                "maillage.core.context_processors.coordination",
             ],
         },
     },
@@ -124,7 +131,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", "Français"), ("en", "English")]
+# French only (decision 0022): no English catalogue, so no English pages with French text.
+LANGUAGES = [("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
@@ -250,3 +258,18 @@ MAILLAGE_TILE_ATTRIBUTION = env.str("MAILLAGE_TILE_ATTRIBUTION", default="")
 # self-hosted instance (addok), e.g. https://…/search/. Empty: offline, the commune's centre,
 # marked approximate.
 MAILLAGE_GEOCODER_URL = env.str("MAILLAGE_GEOCODER_URL", default="")
+# Throttling of the account forms (decision 0021). Login: failed attempts per account and per
+# client address in a window; sign-up, password reset and confirmation resend: attempts per
+# client address and per e-mail address in a window.
+# Django's ModelBackend, refusing logins past a limit on every password form (admin included).
+AUTHENTICATION_BACKENDS = ["maillage.accounts.throttling.ThrottledModelBackend"]
+MAILLAGE_LOGIN_FAILURES_PER_ACCOUNT = env.int("MAILLAGE_LOGIN_FAILURES_PER_ACCOUNT", default=5)
+MAILLAGE_LOGIN_FAILURES_PER_IP = env.int("MAILLAGE_LOGIN_FAILURES_PER_IP", default=20)
+MAILLAGE_LOGIN_WINDOW_SECONDS = env.int("MAILLAGE_LOGIN_WINDOW_SECONDS", default=15 * 60)
+MAILLAGE_EMAIL_FORMS_PER_IP = env.int("MAILLAGE_EMAIL_FORMS_PER_IP", default=10)
+MAILLAGE_EMAIL_FORMS_PER_ADDRESS = env.int("MAILLAGE_EMAIL_FORMS_PER_ADDRESS", default=3)
+MAILLAGE_EMAIL_FORMS_WINDOW_SECONDS = env.int("MAILLAGE_EMAIL_FORMS_WINDOW_SECONDS", default=3600)
+# How many reverse proxies stand in front of the application and append to X-Forwarded-For
+# (nginx: proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for). 0: the limits count by
+# the connection's address, which behind a proxy is the proxy's own.
+MAILLAGE_TRUSTED_PROXIES = env.int("MAILLAGE_TRUSTED_PROXIES", default=0)

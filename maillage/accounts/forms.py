@@ -35,10 +35,9 @@ class SignupForm(forms.Form):
     consent = forms.BooleanField(label=RGPD_NOTICE)
 
     def clean_email(self) -> str:
-        email = get_user_model().objects.normalize_email(self.cleaned_data["email"]).strip()
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("Un compte existe déjà avec cette adresse.")
-        return email
+        # No « this address has an account » error: the page would tell anyone which addresses
+        # have one. user_signup() writes to the owner instead.
+        return get_user_model().objects.normalize_email(self.cleaned_data["email"]).strip()
 
     def clean(self):
         data = super().clean()
@@ -131,8 +130,6 @@ class CommuteProfileForm(CommuneFieldsMixin, forms.Form):
                 },
             )
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            field.widget.attrs.setdefault("aria-describedby", f"id_{name}_aide id_{name}_erreurs")
 
     # A POST form: the notice names what to type for the other reading (no link).
     commune_notice_links = False

@@ -2,8 +2,10 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -29,14 +31,51 @@ def _send_confirmation(user, base_url: str) -> None:
     )
 
 
-@transaction.atomic
-def user_signup(*, email: str, password: str, display_name: str = "", base_url: str):
-    """Create an inactive account. Side effect: a confirmation e-mail after commit."""
-    user = get_user_model().objects.create_user(
-        email=email, password=password, display_name=display_name, is_active=False
+def _send_signup_notice(user, base_url: str) -> None:
+    """To the owner of an address someone signed up with again: say so, and give the way back in
+    (a password reset link) without telling the person who filled the form."""
+    path = reverse(
+        "accounts:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
     )
-    transaction.on_commit(lambda: _send_confirmation(user, base_url))
-    return user
+    base = base_url.rstrip("/")
+    body = render_to_string(
+        "accounts/emails/signup_existing.txt",
+        {"user": user, "reset_link": base + path, "login_link": base + reverse("accounts:login")},
+    )
+    send_mail("Votre compte maillage existe déjà", body, settings.DEFAULT_FROM_EMAIL, [user.email])
+
+
+def user_signup(*, email: str, password: str, display_name: str = "", base_url: str):
+    """Create an inactive account and return it. Side effect: a confirmation e-mail after commit.
+
+    When the address already has an account, nothing is created and None is returned; the
+    owner gets an e-mail instead (a confirmation link again if the account is not confirmed,
+    otherwise a notice with a password reset link). The page shown is the same either way, so
+    the form does not tell whether an address has an account (issue 12)."""
+    User = get_user_model()
+    existing = User.objects.filter(email__iexact=email.strip()).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email=email, password=password, display_name=display_name, is_active=False
+                )
+                transaction.on_commit(lambda: _send_confirmation(user, base_url))
+                return user
+        except IntegrityError:  # the same address signed up at the same moment
+            existing = User.objects.filter(email__iexact=email.strip()).first()
+            if existing is None:
+                raise
+    make_password(password)  # the same hashing time as a new account: no timing difference
+    if existing.is_active:
+        transaction.on_commit(lambda: _send_signup_notice(existing, base_url))
+    else:
+        transaction.on_commit(lambda: _send_confirmation(existing, base_url))
+    return None
 
 
 def user_confirm(*, uidb64: str, token: str):

@@ -15,11 +15,26 @@ from maillage.accounts.forms import (
     ResendForm,
     SignupForm,
 )
+from maillage.accounts.throttling import email_form_limits, login_limits
+from maillage.core.ratelimit import (
+    Throttled,
+    ratelimit_check,
+    throttled_response,
+)
 
 
 def signup(request: HttpRequest) -> HttpResponse:
+    limits = email_form_limits(request, "inscription")
+    if request.method == "POST":
+        try:
+            limits.attempt()
+        except Throttled as throttled:
+            form = SignupForm(initial={"email": request.POST.get("email", "")[:254]})
+            return throttled_response(request, "accounts/signup.html", {"form": form}, throttled)
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        limits.sent()
+        # The same page whether or not the address already had an account (no enumeration).
         services.user_signup(
             email=form.cleaned_data["email"],
             password=form.cleaned_data["password1"],
@@ -35,14 +50,22 @@ def confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     user = services.user_confirm(uidb64=uidb64, token=token)
     if user is None:
         return render(request, "accounts/confirm_invalid.html", status=400)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="maillage.accounts.throttling.ThrottledModelBackend")
     messages.success(request, "Adresse confirmée : bienvenue sur maillage !")
     return redirect("/")
 
 
 def resend(request: HttpRequest) -> HttpResponse:
+    limits = email_form_limits(request, "renvoi")
+    if request.method == "POST":
+        try:
+            limits.attempt()
+        except Throttled as throttled:
+            form = ResendForm(initial={"email": request.POST.get("email", "")[:254]})
+            return throttled_response(request, "accounts/resend.html", {"form": form}, throttled)
     form = ResendForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        limits.sent()
         services.confirmation_resend(
             email=form.cleaned_data["email"], base_url=request.build_absolute_uri("/")
         )
@@ -56,15 +79,47 @@ def resend(request: HttpRequest) -> HttpResponse:
 
 
 class LoginView(auth_views.LoginView):
+    """Past a login limit the form answers 429 without checking the password (the right one
+    is refused too, or guessing would go on). Failures are counted, and a success clears the
+    account's count, by the receivers in accounts.throttling."""
+
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
 
+    def post(self, request, *args, **kwargs):
+        try:
+            ratelimit_check(*login_limits(request, request.POST.get("username")))
+        except Throttled as throttled:
+            form = self.get_form_class()(
+                request, initial={"username": request.POST.get("username", "")[:254]}
+            )
+            context = self.get_context_data(form=form)
+            return throttled_response(request, self.template_name, context, throttled)
+        return super().post(request, *args, **kwargs)
+
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Django's view: the same answer whether or not the address has an account (limits as
+    for sign-up: accounts.throttling.EmailFormLimits)."""
+
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/emails/password_reset.txt"
     subject_template_name = "accounts/emails/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def post(self, request, *args, **kwargs):
+        self.limits = email_form_limits(request, "mot-de-passe")
+        try:
+            self.limits.attempt()
+        except Throttled as throttled:
+            form = self.get_form_class()(initial={"email": request.POST.get("email", "")[:254]})
+            context = self.get_context_data(form=form)
+            return throttled_response(request, self.template_name, context, throttled)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        self.limits.sent()
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

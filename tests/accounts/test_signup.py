@@ -62,7 +62,6 @@ def test_tampered_token_is_refused(client, mailoutbox, django_capture_on_commit_
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"email": "camille@EXEMPLE.fr"}, "email", "Un compte existe déjà avec cette adresse."),
         ({"password1": "123", "password2": "123"}, "password1", "trop court"),
         ({"password2": "autre-chose-2026"}, "password2", "ne correspondent pas"),
         ({"consent": ""}, "consent", "obligatoire"),
@@ -119,3 +118,69 @@ def test_password_reset_sends_email(client, mailoutbox):
     client.post("/compte/mot-de-passe/oubli", {"email": "e@exemple.fr"})
     assert len(mailoutbox) == 1
     assert "/compte/mot-de-passe/nouveau/" in mailoutbox[0].body
+
+
+def signup_page(client, data):
+    response = client.post("/compte/inscription", data)
+    return response.status_code, response.content.decode().replace(data["email"], "ADRESSE")
+
+
+def test_signup_with_an_existing_address_looks_like_a_new_one(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    owner = get_user_model().objects.create_user(email="camille@exemple.fr", password="ancien-2026")
+    with django_capture_on_commit_callbacks(execute=True):
+        new = signup_page(client, {**SIGNUP, "email": "dominique@exemple.fr"})
+    with django_capture_on_commit_callbacks(execute=True):
+        taken = signup_page(client, {**SIGNUP, "email": "camille@exemple.fr"})
+    assert taken == new
+    assert new[0] == 200
+    assert "Un lien de confirmation vient d'être envoyé à ADRESSE." in new[1]
+    # Nothing created or changed for the existing address; its owner is told, with a way in.
+    assert get_user_model().objects.filter(email__iexact="camille@exemple.fr").count() == 1
+    owner.refresh_from_db()
+    assert owner.check_password("ancien-2026") is True
+    assert [m.to for m in mailoutbox] == [["dominique@exemple.fr"], ["camille@exemple.fr"]]
+    notice = mailoutbox[1]
+    assert notice.subject == "Votre compte maillage existe déjà"
+    assert "aucun autre n'a été créé" in notice.body
+    reset_link = re.search(r"http://testserver(/compte/mot-de-passe/nouveau/\S+)", notice.body)
+    # The link opens the form for a new password (Django redirects to the token-free address).
+    opened = client.get(reset_link.group(1), follow=True)
+    assert opened.status_code == 200
+    assert opened.context["validlink"] is True
+
+
+def test_signup_again_before_confirming_sends_the_confirmation_again(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/compte/inscription", SIGNUP)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post("/compte/inscription", {**SIGNUP, "email": "CAMILLE@exemple.fr"})
+    assert again.status_code == 200
+    assert get_user_model().objects.count() == 1
+    assert len(mailoutbox) == 2
+    assert mailoutbox[1].to == ["Camille@exemple.fr"]
+    assert client.get(confirmation_link(mailoutbox[1])).status_code == 302
+    assert get_user_model().objects.get().is_active is True
+
+
+def test_password_reset_answers_the_same_for_an_unknown_address(client, mailoutbox):
+    get_user_model().objects.create_user(email="e@exemple.fr", password="x")
+    known = client.post("/compte/mot-de-passe/oubli", {"email": "e@exemple.fr"}, follow=True)
+    unknown = client.post("/compte/mot-de-passe/oubli", {"email": "f@exemple.fr"}, follow=True)
+    assert known.redirect_chain == unknown.redirect_chain == [("/compte/mot-de-passe/envoye", 302)]
+    assert known.content == unknown.content
+    assert [m.to for m in mailoutbox] == [["e@exemple.fr"]]
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example", "/\\evil.example"])
+def test_login_ignores_a_foreign_next(client, next_url):
+    get_user_model().objects.create_user(email="g@exemple.fr", password="mot-de-passe-solide")
+    response = client.post(
+        "/compte/connexion",
+        {"username": "g@exemple.fr", "password": "mot-de-passe-solide", "next": next_url},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/"
