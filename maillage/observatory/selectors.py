@@ -18,7 +18,7 @@ from maillage.observatory.analysis import Analysis, Offer, StudyArea, analyse
 from maillage.observatory.catchment import Catchment
 from maillage.observatory.impacts import ImpactParameters
 from maillage.observatory.model import CommuneInputs
-from maillage.observatory.models import CensusImport, SavedScenario
+from maillage.observatory.models import CensusImport, SavedScenario, SavedStudy
 from maillage.observatory.precision import EstimatePrecision
 from maillage.observatory.scenarios import Scenario, default_scenarios, from_dict
 from maillage.places import selectors as places_selectors
@@ -367,3 +367,22 @@ def census_import_notes(record: CensusImport) -> list[str]:
     ):
         notes.append(f"{inputs_mod.STATUS_ESTIMATED_LABEL}.")
     return notes
+
+
+def study_get(*, name: str, version: int | None = None) -> SavedStudy:
+    """The saved study `name` at `version` (the latest without one), or a French 404."""
+    versions = SavedStudy.objects.named(name).select_related("created_by")
+    saved = versions.filter(version=version).first() if version else versions.first()
+    if saved is None:
+        which = f" (version {version})" if version else ""
+        raise Http404(f"Étude introuvable : « {name} »{which}.")
+    return saved
+
+
+def studies_latest() -> list[SavedStudy]:
+    """The latest version of every saved study, by name (documents not loaded)."""
+    latest: dict[str, SavedStudy] = {}
+    rows = SavedStudy.objects.defer("data").select_related("created_by").order_by("name", "version")
+    for saved in rows:
+        latest[saved.name] = saved
+    return list(latest.values())

@@ -33,7 +33,9 @@ from maillage.observatory.models import (
     SavedStudy,
 )
 from maillage.observatory.pcs import PCS_COUNT
+from maillage.observatory.study import checks as study_checks
 from maillage.observatory.study import document as study_document
+from maillage.observatory.study.document import StudyInvalid
 from maillage.places.permissions import is_coordinator
 
 BATCH_SIZE = 2000
@@ -221,8 +223,10 @@ def _next_version(
     # see different committed rows (a first save of the name landing in between would let this
     # one number after it without having checked its author).
     existing = list(model.objects.filter(name=name).values_list("created_by", "version"))
-    authors = {author for author, _version in existing}
-    if authors and authors != {getattr(user, "pk", None)} and not _may_edit_any(user):
+    # The name belongs to the author of its first version: a version the coordination added
+    # does not lock the author out of their own work.
+    owner = min(existing, key=lambda row: row[1])[0] if existing else None
+    if existing and owner != getattr(user, "pk", None) and not _may_edit_any(user):
         # A new version would change what « name » computes for everyone who reads it, so only
         # its author (or the coordination) may add one.
         raise owned
@@ -279,10 +283,16 @@ def study_save(
     `read_version`: the version the person started from (the edit page sends it); if someone
     saved a newer one since, `StudyConflict` says so instead of silently stacking on it. The
     study is stored as `study_to_dict` writes it (already checked by `study_from_dict`).
-    Concurrent saves: one version each or a `StudyConflict`, as for scenarios. Side effects:
-    one `SavedStudy` row.
+    Checked against the loaded geography first (`StudyInvalid`, nothing stored). Concurrent
+    saves: one version each or a `StudyConflict`, as for scenarios. Side effects: one
+    `SavedStudy` row.
     """
     name = study.name
+    # What the document cannot say about itself (unknown communes, figures above a
+    # population, desks outside the perimeter): refused here, for every way in.
+    problems = study_checks.study_database_errors(study)
+    if problems:
+        raise StudyInvalid(problems)
 
     def save() -> SavedStudy:
         version = _next_version(
@@ -295,6 +305,12 @@ def study_save(
                 "nom.",
             ),
         )
+        if read_version == 0 and version > 1:
+            raise StudyConflict(
+                "name",
+                f"Nom de l'étude : « {name} » existe déjà ; ouvrir cette étude pour la modifier, "
+                "ou choisir un autre nom.",
+            )
         if read_version is not None and version - 1 != read_version:
             raise StudyConflict(
                 "name",

@@ -188,3 +188,70 @@ def test_figures_for_a_commune_outside_the_perimeter_are_refused_not_ignored():
             "commune au périmètre ou retirer ses chiffres.",
         ),
     ]
+
+
+def test_typed_desks_outside_the_perimeter_are_refused_not_counted():
+    data = _document()
+    data["offre"]["postes"] += [
+        {"nom": "Coworking de Caen", "commune": "14118", "postes": 40},
+        {"nom": "Au large", "latitude": 49.18, "longitude": -0.36, "postes": 8},
+    ]
+    with pytest.raises(StudyInvalid) as caught:
+        study_compute(study_from_dict(data))
+    assert [(error.field, error.message) for error in caught.value.errors] == [
+        (
+            "offre.postes.2.commune",
+            "Lieu « Coworking de Caen » : la commune 14118 n'est pas dans le périmètre de "
+            "l'étude ; ses postes ne peuvent pas y être comptés.",
+        ),
+        (
+            "offre.postes.3.latitude",
+            "Lieu « Au large » : ce point n'est dans aucune commune du périmètre ; le placer "
+            "dans le périmètre, dans une zone externe, ou le retirer.",
+        ),
+    ]
+
+
+def test_a_point_inside_the_perimeter_counts():
+    data = _document()
+    data["offre"]["postes"].append(
+        {"nom": "Point à Bayeux", "latitude": 49.2765, "longitude": -0.7036, "postes": 5}
+    )
+    result = study_compute(study_from_dict(data))
+    assert result.cell(2026, "actuel").totals["postes_recenses"] == 12 + 5
+
+
+def test_typed_teleworkers_that_need_more_workers_than_inhabitants_are_refused():
+    population = Commune.objects.get(code=AGY).population
+    # « actuel » gives about 7 teleworkers per 100 inhabitants: half the population is absurd.
+    typed = population // 2
+    with pytest.raises(StudyInvalid) as caught:
+        study_compute(study_from_dict(_document(donnees={AGY: {"teletravailleurs": typed}})))
+    [error] = caught.value.errors
+    assert error.field == f"donnees.{AGY}.teletravailleurs"
+    assert error.message == (
+        f"Télétravailleurs de Agy : {typed} demanderaient plus d'actifs que d'habitants "
+        f"({population}) avec les pratiques « actuel » ; vérifier le chiffre ou saisir les "
+        "actifs par PCS."
+    )
+    zero = {AGY: {"teletravailleurs": 5, "part_salaries_pcs": [0, 0, 0, 0, 0, 0]}}
+    with pytest.raises(StudyInvalid) as caught:
+        study_compute(study_from_dict(_document(donnees=zero)))
+    assert "aucun n'est salarié" in caught.value.errors[0].message
+
+
+def test_an_epci_counts_its_member_communes_even_when_not_all_are_loaded():
+    from maillage.territory.models import EPCI
+
+    Commune.objects.filter(epci__code="241400555").exclude(
+        code__in=[BAYEUX, AGY, ARGANCHY]
+    ).delete()
+    official = EPCI.objects.get(code="241400555").commune_count
+    assert official == 36
+    [epci] = study_compute(study_from_dict(_document())).epcis
+    assert (epci.inside, epci.total) == (3, 36)
+
+
+def test_the_study_says_where_its_neighbours_come_from():
+    result = study_compute(study_from_dict(_document()))
+    assert "communes voisines" in result.provenance

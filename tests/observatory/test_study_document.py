@@ -17,7 +17,7 @@ def _document(**changes):
         "version_format": FORMAT_VERSION,
         "nom": "bessin-2036",
         "libelle": "Bessin, horizon 2036",
-        "perimetre": {"echelon": "epci", "code": "200069524"},
+        "perimetre": {"echelon": "epci", "code": "241400555"},
         "zones_externes": [
             {
                 "id": "jersey",
@@ -173,3 +173,35 @@ def test_a_users_scenario_is_kept_with_its_values():
         "scenarios.0.adoption": "Taux d'adoption du télétravail : 170 % n'est pas une part "
         "valide ; saisir une valeur entre 0 % et 100 %."
     }
+
+
+def test_odd_json_types_and_huge_numbers_are_field_errors_never_exceptions():
+    huge = 10**400
+    data = _document(perimetre={"echelon": ["region"]})
+    data["zones_externes"][0]["population"] = huge
+    data["offre"]["postes"][0]["statut"] = ["x"]
+    data["offre"]["postes"][1]["zone"] = ["a"]
+    data["incertitude"] = {"graine": huge}
+    data["zone_de_chalandise"] = {"mode": "distance", "rayon_km": huge}
+    errors = _errors(data)
+    assert set(errors) >= {
+        "perimetre.echelon",
+        "zones_externes.0.population",
+        "offre.postes.0.statut",
+        "offre.postes.1.zone",
+        "incertitude.graine",
+        "zone_de_chalandise",
+    }
+    assert errors["zones_externes.0.population"] == "Population : un nombre fini est attendu."
+
+
+def test_a_reserved_name_is_refused():
+    assert _errors(_document(nom="nouvelle")) == {
+        "nom": "Nom de l'étude : « nouvelle » est réservé ; en choisir un autre."
+    }
+
+
+def test_duplicate_communes_are_kept_once_in_their_order():
+    codes = ["14118", "14047", "14118", "1001", "01001"]
+    study = study_from_dict(_document(perimetre={"echelon": "communes", "communes": codes}))
+    assert study.perimeter.communes == ("14118", "14047", "01001")

@@ -96,7 +96,7 @@ def test_the_api_saves_reads_and_refuses_with_field_paths():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_twenty_concurrent_saves_of_one_study_get_a_version_each():
+def test_twenty_concurrent_saves_of_one_study_get_a_version_each(reference_geography):
     author = UserFactory()
     document = study_to_dict(_study())
     outcomes = race([lambda: study_save(user=author, study=study_from_dict(document)).version] * 20)
@@ -105,7 +105,9 @@ def test_twenty_concurrent_saves_of_one_study_get_a_version_each():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_saves_from_the_same_read_version_one_wins_the_others_are_told():
+def test_concurrent_saves_from_the_same_read_version_one_wins_the_others_are_told(
+    reference_geography,
+):
     author = UserFactory()
     study_save(user=author, study=_study())
     outcomes = race([lambda: study_save(user=author, study=_study(), read_version=1).version] * 10)
@@ -150,3 +152,39 @@ def test_the_api_computes_a_sent_or_saved_study_with_full_precision():
     )
     assert response.status_code == 429
     assert client.post(f"{URL}/calcul", "{", content_type="application/json").status_code == 422
+
+
+@pytest.mark.django_db
+def test_the_api_refuses_what_the_web_refuses():
+    from tests.observatory.test_study_compute import AGY
+    from tests.observatory.test_study_compute import _document as computable
+
+    client = Client()
+    client.force_login(UserFactory())
+    for document, field in (
+        (computable(nom="nouvelle"), "nom"),
+        (
+            computable(perimetre={"echelon": "communes", "communes": ["14999"]}),
+            "perimetre.communes",
+        ),
+        (computable(donnees={AGY: {"independants": 10**6}}), f"donnees.{AGY}.independants"),
+    ):
+        response = client.post(URL, json.dumps(document), content_type="application/json")
+        assert response.status_code == 422, document
+        assert response.json()["erreurs"][0]["champ"] == field
+    assert not SavedStudy.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_coordinators_version_does_not_lock_the_author_out():
+    from django.contrib.auth.models import Group
+
+    from maillage.places.permissions import COORDINATORS_GROUP
+
+    author, coordinator = UserFactory(), UserFactory()
+    coordinator.groups.add(Group.objects.get_or_create(name=COORDINATORS_GROUP)[0])
+    study_save(user=author, study=_study())
+    study_save(user=coordinator, study=_study(), read_version=1)
+    assert study_save(user=author, study=_study(), read_version=2).version == 3
+    with pytest.raises(StudyConflict):
+        study_save(user=UserFactory(), study=_study())

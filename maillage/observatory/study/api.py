@@ -9,14 +9,13 @@ document, « horizons.1.annee »), a save that collides with another a 409; neve
 import json
 from typing import Annotated
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Path, Query, Router, Schema
 from ninja.responses import Status
 from ninja.security import django_auth
 from pydantic import Field
 
-from maillage.observatory import services
-from maillage.observatory.models import SavedStudy
+from maillage.observatory import selectors, services
 from maillage.observatory.study.document import StudyError, StudyInvalid, study_from_dict
 from maillage.observatory.study.results import result_to_dict
 from maillage.observatory.study.running import BUSY_MESSAGE, StudyBusy, study_compute_for
@@ -67,7 +66,7 @@ def document_body(request: HttpRequest) -> object:
     """The JSON body; unreadable JSON is a `StudyInvalid` on the document as a whole."""
     try:
         return json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
         raise StudyInvalid(
             [StudyError("", f"Document : JSON illisible ({error.__class__.__name__}).")]
         ) from error
@@ -90,9 +89,6 @@ def invalid_body(error: StudyInvalid) -> dict:
 
 @router.get("", response=list[StudySummary], summary="Études enregistrées (dernière version)")
 def study_list(request: HttpRequest):
-    latest: dict[str, SavedStudy] = {}
-    for saved in SavedStudy.objects.order_by("name", "version"):
-        latest[saved.name] = saved
     return [
         {
             "nom": saved.name,
@@ -100,7 +96,7 @@ def study_list(request: HttpRequest):
             "libelle": saved.label,
             "creee_le": saved.created_at.isoformat(),
         }
-        for saved in latest.values()
+        for saved in selectors.studies_latest()
     ]
 
 
@@ -143,17 +139,8 @@ class VersionQuery(Schema):
     summary="Le document d'une étude (dernière version, ou `version`)",
 )
 def study_detail(request: HttpRequest, nom: Path[StudyName], query: Query[VersionQuery]) -> dict:
-    saved = _saved(nom, query.version)
+    saved = selectors.study_get(name=nom, version=query.version)
     return {**saved.data, "version": saved.version}
-
-
-def _saved(name: str, version: int | None) -> SavedStudy:
-    versions = SavedStudy.objects.named(name)
-    saved = versions.filter(version=version).first() if version else versions.first()
-    if saved is None:
-        which = f" (version {version})" if version else ""
-        raise Http404(f"Étude introuvable : « {name} »{which}.")
-    return saved
 
 
 class SaveQuery(Schema):
@@ -195,4 +182,4 @@ def study_create(request: HttpRequest, query: Query[SaveQuery]):
     summary="Résultats d'une étude enregistrée (dernière version, ou `version`)",
 )
 def study_results(request: HttpRequest, nom: Path[StudyName], query: Query[VersionQuery]):
-    return _computed(request, _saved(nom, query.version).data)
+    return _computed(request, selectors.study_get(name=nom, version=query.version).data)

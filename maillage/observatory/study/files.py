@@ -43,6 +43,11 @@ def study_from_json(data: bytes) -> Study:
                 )
             ]
         ) from error
+    except (ValueError, RecursionError) as error:
+        # A number of thousands of digits, or arrays nested thousands deep: not a study.
+        raise StudyInvalid(
+            [StudyError("fichier", "Le fichier n'est pas un document d'étude lisible.")]
+        ) from error
     return study_from_dict(document)
 
 

@@ -21,8 +21,10 @@ from maillage.observatory.pcs import PCS_LABELS
 from maillage.observatory.scenarios import PUBLISHED_NAMES, Scenario
 from maillage.observatory.study.document import (
     DESK_STATUSES,
+    FIRST_YEAR,
     FORMAT,
     FORMAT_VERSION,
+    LAST_YEAR,
     LEVELS,
     MAX_HORIZONS,
     MAX_TYPED_DESKS,
@@ -34,7 +36,7 @@ from maillage.observatory.study.document import (
 MAX_UPLOAD = 2 * 1024 * 1024  # bytes: a study file, not a database dump
 MAX_COMMUNE_ROWS = 500
 _SEPARATORS = re.compile(r"[\s,;]+")
-_COMMUNE_LIKE = re.compile(r"^\d[0-9AB]\d{2,3}$")
+_COMMUNE_LIKE = re.compile(r"^[0-9][0-9AB][0-9]{2,3}$")
 PCS_HELP = "6 valeurs séparées par des points-virgules, dans l'ordre : " + ", ".join(PCS_LABELS)
 # Figures typed for a commune or a zone: the form fields bear the document's keys (`donnees`).
 TYPED_FIELDS = (
@@ -44,6 +46,10 @@ TYPED_FIELDS = (
     "independants",
     "distance_km",
 )
+
+# ASCII digits only: « ² » and « ٣ » are digits for `str.isdigit`, not numbers for `int`.
+_ASCII_DIGITS = re.compile(r"[0-9]{1,9}")
+_YEAR = re.compile(r"[0-9]{4}")
 
 
 # Fields that carry a value in a row nobody typed in (a select, a hidden id, the delete box).
@@ -114,7 +120,9 @@ class StudyForm(forms.Form):
         help_text="Pour l'échelon « liste de communes » : codes séparés par des espaces, "
         "virgules ou retours à la ligne.",
     )
-    annee_base = forms.IntegerField(label="Année de base", initial=2026)
+    annee_base = forms.IntegerField(
+        label="Année de base", initial=2026, min_value=FIRST_YEAR, max_value=LAST_YEAR
+    )
     horizons = forms.CharField(
         label="Horizons",
         max_length=100,
@@ -148,10 +156,16 @@ class StudyForm(forms.Form):
     echantillons = forms.IntegerField(
         label="Tirages pour les bandes P10–P90",
         initial=256,
+        min_value=10,
+        max_value=4096,
         help_text="Entre 10 et 4 096 : plus de tirages, bandes plus stables, calcul plus long.",
     )
-    graine = forms.IntegerField(label="Graine des tirages", initial=2026)
-    version_lue = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    graine = forms.IntegerField(
+        label="Graine des tirages", initial=2026, min_value=0, max_value=2**32 - 1
+    )
+    version_lue = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, max_value=1_000_000
+    )
 
     def __init__(self, *args, scenario_choices: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
@@ -168,7 +182,7 @@ class StudyForm(forms.Form):
         for part in _SEPARATORS.split(self.cleaned_data["horizons"]):
             if not part:
                 continue
-            if not part.isdigit() or len(part) != 4:
+            if not _YEAR.fullmatch(part):
                 raise forms.ValidationError(
                     f"« {part[:20]} » n'est pas une année ; écrire par exemple « 2026, 2031, "
                     "2036 »."
@@ -401,7 +415,7 @@ class Editor:
         for form in self._rows(self.communes):
             row = form.cleaned_data
             code = (row["code"] or "").strip().upper()
-            if len(code) == 4 and code.isdigit():
+            if _ASCII_DIGITS.fullmatch(code) and len(code) == 4:
                 code = "0" + code
             figures = form.typed()
             if not code:
@@ -520,7 +534,7 @@ class Editor:
             if len(parts) > 2 and parts[2] == "croissance_annuelle":
                 return self.form, "croissance"
             return self.form, "horizons"
-        if head == "zones_externes" and len(parts) > 2 and parts[1].isdigit():
+        if head == "zones_externes" and len(parts) > 2 and _ASCII_DIGITS.fullmatch(parts[1]):
             index = int(parts[1])
             if index < len(self._zone_rows):
                 leaf = parts[2]
@@ -534,7 +548,7 @@ class Editor:
             if form is not None:
                 return form, parts[2] if len(parts) > 2 else "code"
         if head == "offre":
-            if len(parts) > 3 and parts[1] == "postes" and parts[2].isdigit():
+            if len(parts) > 3 and parts[1] == "postes" and _ASCII_DIGITS.fullmatch(parts[2]):
                 index = int(parts[2])
                 if index < len(self._desk_rows):
                     leaf = parts[3]

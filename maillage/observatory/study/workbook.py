@@ -267,7 +267,7 @@ def _code(value: Any) -> Any:
         value = str(value)
     if isinstance(value, str):
         value = value.strip()
-        if len(value) == 4 and value.isdigit():
+        if len(value) == 4 and value.isascii() and value.isdigit():
             value = "0" + value
     return value
 
@@ -389,7 +389,9 @@ class _WorkbookReader:
             elif key == "perimetre.echelon":
                 labels = {label.casefold(): level for level, label in LEVELS.items()}
                 value = labels.get(value.casefold(), value.casefold())
-            elif key == "perimetre.code" and value.isdigit() and len(value) == 1:
+            elif (
+                key == "perimetre.code" and value.isascii() and value.isdigit() and len(value) == 1
+            ):
                 value = "0" + value
             elif key == "zone_de_chalandise.mode":
                 value = value.casefold()

@@ -9,6 +9,7 @@ link to the editor, never a 500.
 """
 
 import json
+import re
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -28,11 +29,9 @@ from maillage.observatory.study.compute import (
     FIGURES,
     FIGURES_BY_KEY,
     StudyResult,
-    study_database_errors,
 )
 from maillage.observatory.study.document import (
     LEVELS,
-    Study,
     StudyError,
     StudyInvalid,
     study_from_dict,
@@ -58,34 +57,21 @@ from maillage.observatory.study.tables import (
 from maillage.observatory.study.workbook import study_to_xlsx
 
 MAX_VERSION = 1_000_000
+VERSION_TEXT = re.compile(r"[0-9]{1,7}")  # also row counts: ASCII digits only
 ROWS_SHOWN = 300  # communes of the inputs table on the page; every one is in the downloads
 OFFER_SHOWN = 300
 MAX_ROWS_ADDED = 200  # rows of a formset reachable by « Ajouter » (the formsets bound them too)
-# Names that are pages of their own, not studies.
-RESERVED_NAMES = {"nouvelle"}
 
 
 def _saved(name: str, version_text: str | None = None) -> SavedStudy:
-    """The study `name` at `version` (the latest without one), or a French 404."""
-    versions = SavedStudy.objects.named(name).select_related("created_by")
+    """The study `name` at the version of `?version=` (the latest without one), or a French
+    404 (a version is ASCII digits: « ² » is a digit for Python, not for us)."""
+    version = None
     if version_text:
-        if not version_text.isdigit() or not 1 <= int(version_text) <= MAX_VERSION:
+        if not VERSION_TEXT.fullmatch(version_text) or not 1 <= int(version_text) <= MAX_VERSION:
             raise Http404(f"Version « {version_text[:20]} » : un numéro de version est attendu.")
-        saved = versions.filter(version=int(version_text)).first()
-    else:
-        saved = versions.first()
-    if saved is None:
-        which = f" (version {version_text})" if version_text else ""
-        raise Http404(f"Étude introuvable : « {name} »{which}.")
-    return saved
-
-
-def _latest_studies() -> list[SavedStudy]:
-    latest: dict[str, SavedStudy] = {}
-    rows = SavedStudy.objects.defer("data").select_related("created_by").order_by("name", "version")
-    for saved in rows:
-        latest[saved.name] = saved
-    return list(latest.values())
+        version = int(version_text)
+    return selectors.study_get(name=name, version=version)
 
 
 def _author(saved: SavedStudy) -> str:
@@ -93,16 +79,6 @@ def _author(saved: SavedStudy) -> str:
     if user is None:
         return "compte supprimé"
     return user.display_name or user.email
-
-
-def _reserved(study: Study) -> list[StudyError]:
-    if study.name in RESERVED_NAMES:
-        return [
-            StudyError(
-                "nom", f"Nom de l'étude : « {study.name} » est réservé ; en choisir un autre."
-            )
-        ]
-    return []
 
 
 @login_required
@@ -117,9 +93,6 @@ def study_list(request: HttpRequest) -> HttpResponse:
             try:
                 file = upload.cleaned_data["fichier"]
                 study = study_from_file(file.read(), file.name)
-                problems = _reserved(study) + study_database_errors(study)
-                if problems:
-                    raise StudyInvalid(problems)
                 saved = services.study_save(user=request.user, study=study)
             except StudyInvalid as invalid:
                 errors = invalid.errors
@@ -137,7 +110,7 @@ def study_list(request: HttpRequest) -> HttpResponse:
             "author": _author(saved),
             "url": reverse("observatory:study", args=[saved.name]),
         }
-        for saved in _latest_studies()
+        for saved in selectors.studies_latest()
     ]
     return render(
         request,
@@ -153,30 +126,18 @@ def _save(request: HttpRequest, editor: Editor, original: SavedStudy | None) -> 
     document = editor.document()
     if editor.has_errors():
         return None
+    read_version = editor.form.cleaned_data.get("version_lue") or 0
     try:
         study = study_from_dict(document)
-        problems = _reserved(study) + study_database_errors(study)
-        if problems:
-            raise StudyInvalid(problems)
+        if original is None or study.name != original.name:
+            # A new name: a new study, which must not stack on someone's study of that name.
+            read_version = 0
+        return services.study_save(user=request.user, study=study, read_version=read_version)
     except StudyInvalid as invalid:
         editor.place_errors(invalid)
-        return None
-    read_version = editor.form.cleaned_data.get("version_lue") or 0
-    if original is None or study.name != original.name:
-        # A new name: a new study, which must not stack on someone's study of that name.
-        if SavedStudy.objects.filter(name=study.name).exists():
-            editor.form.add_error(
-                "nom",
-                f"Nom de l'étude : « {study.name} » existe déjà ; ouvrir cette étude pour la "
-                "modifier, ou choisir un autre nom.",
-            )
-            return None
-        read_version = 0
-    try:
-        return services.study_save(user=request.user, study=study, read_version=read_version)
     except services.StudyConflict as conflict:
-        editor.form.add_error(None, conflict.message)
-        return None
+        editor.form.add_error("nom" if read_version == 0 else None, conflict.message)
+    return None
 
 
 def _editor(request: HttpRequest, original: SavedStudy | None) -> HttpResponse:
@@ -189,7 +150,7 @@ def _editor(request: HttpRequest, original: SavedStudy | None) -> HttpResponse:
         data = request.POST.copy()
         key = f"{data['ajouter']}-TOTAL_FORMS"
         total = data.get(key, "0")
-        if total.isdigit() and int(total) < MAX_ROWS_ADDED:
+        if VERSION_TEXT.fullmatch(total) and int(total) < MAX_ROWS_ADDED:
             data[key] = str(int(total) + 1)
         editor = Editor(data, catalogue=catalogue, embedded=embedded)
     elif request.method == "POST":
