@@ -71,6 +71,7 @@ def result_to_dict(result: StudyResult) -> dict[str, Any]:
                 "nom": epci.name,
                 "communes_dedans": epci.inside,
                 "communes": epci.total,
+                "couverture": epci.label,
             }
             for epci in result.epcis
         ],
