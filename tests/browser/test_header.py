@@ -1,6 +1,8 @@
 """The header on a 320 px phone, a 375 px phone and a desktop, signed out and signed in as a
-coordinator (the longest menu): it wraps, never widens the page, its text stays readable on its
-own background, and the coordination menu opens with the keyboard."""
+coordinator (the longest menu): it wraps, never widens the page, its text keeps a 4.5:1 contrast on
+the background painted behind it, and the coordination menu opens with the keyboard."""
+
+import re
 
 import pytest
 
@@ -40,11 +42,28 @@ def _sign_in(page, live_server, user) -> None:
     page.wait_for_url(live_server.url + "/")
 
 
+def contrast(first: str, second: str) -> float:
+    """WCAG contrast ratio of two computed colours (« rgb(255, 255, 255) »)."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(part) / 255 for part in re.findall(r"\d+", colour)[:3]]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted([luminance(first), luminance(second)], reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_contrast_of_white_on_white_and_on_the_header():
+    assert contrast("rgb(255, 255, 255)", "rgb(255, 255, 255)") == 1.0
+    assert round(contrast("rgb(255, 255, 255)", "rgb(29, 43, 54)"), 1) == 14.5
+
+
 def _check_header(page, width: int) -> list[dict]:
     assert page.evaluate("document.documentElement.scrollWidth") == width
     items = page.evaluate(HEADER_TEXT)
     for item in items:
-        assert item["color"] != item["background"], item
+        assert contrast(item["color"], item["background"]) >= 4.5, item
         assert item["inside"], item
     return items
 

@@ -1,5 +1,5 @@
-"""Every public page fits a 375 px phone: no horizontal scroll of the page itself (wide tables
-scroll inside their own region)."""
+"""Every public page fits a 320 px and a 375 px phone: no horizontal scroll of the page itself
+(wide tables scroll inside their own region)."""
 
 import pytest
 
@@ -17,10 +17,11 @@ PAGES = [
 ]
 
 
+@pytest.mark.parametrize("width", [320, 375])
 @pytest.mark.parametrize("path", PAGES)
-def test_page_has_no_horizontal_scroll_at_375_px(page, path):
-    page.set_viewport_size({"width": 375, "height": 800})
+def test_page_has_no_horizontal_scroll_on_a_phone(page, path, width):
+    page.set_viewport_size({"width": width, "height": 800})
     response = page.goto(path)
     assert response.status == 200
     page.wait_for_load_state("networkidle")
-    assert page.evaluate("document.documentElement.scrollWidth") == 375
+    assert page.evaluate("document.documentElement.scrollWidth") == width
