@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -39,7 +40,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             email=form.cleaned_data["email"],
             password=form.cleaned_data["password1"],
             display_name=form.cleaned_data["display_name"],
-            base_url=request.build_absolute_uri("/"),
+            base_url=settings.MAILLAGE_SITE_URL,
         )
         return render(request, "accounts/signup_done.html", {"email": form.cleaned_data["email"]})
     status = 400 if request.method == "POST" else 200
@@ -67,7 +68,7 @@ def resend(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         limits.sent()
         services.confirmation_resend(
-            email=form.cleaned_data["email"], base_url=request.build_absolute_uri("/")
+            email=form.cleaned_data["email"], base_url=settings.MAILLAGE_SITE_URL
         )
         messages.success(
             request,
@@ -106,6 +107,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/emails/password_reset.txt"
     subject_template_name = "accounts/emails/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    @property
+    def extra_email_context(self) -> dict:
+        # The link under the public address, not the host this request came through.
+        return {"site_url": settings.MAILLAGE_SITE_URL}
 
     def post(self, request, *args, **kwargs):
         self.limits = email_form_limits(request, "mot-de-passe")

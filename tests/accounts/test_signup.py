@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +16,10 @@ SIGNUP = {
 
 
 def confirmation_link(mail) -> str:
-    return re.search(r"https?://\S+", mail.body).group(0).split("testserver", 1)[1]
+    """The link's path, once checked to be under the configured public address."""
+    link = re.search(r"https?://\S+", mail.body).group(0)
+    assert link.startswith(settings.MAILLAGE_SITE_URL + "/")
+    return link.removeprefix(settings.MAILLAGE_SITE_URL)
 
 
 def test_signup_creates_inactive_account_and_sends_one_email(
@@ -144,7 +148,8 @@ def test_signup_with_an_existing_address_looks_like_a_new_one(
     notice = mailoutbox[1]
     assert notice.subject == "Votre compte maillage existe déjà"
     assert "aucun autre n'a été créé" in notice.body
-    reset_link = re.search(r"http://testserver(/compte/mot-de-passe/nouveau/\S+)", notice.body)
+    reset_link = re.search(r"https?://\S+(/compte/mot-de-passe/nouveau/\S+)", notice.body)
+    assert reset_link.group(0).startswith(settings.MAILLAGE_SITE_URL + "/compte/")
     # The link opens the form for a new password (Django redirects to the token-free address).
     opened = client.get(reset_link.group(1), follow=True)
     assert opened.status_code == 200

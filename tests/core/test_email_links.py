@@ -125,3 +125,24 @@ def test_deploy_check_warns_when_links_would_point_at_localhost(settings):
     settings.DEBUG = True
     settings.MAILLAGE_SITE_URL = "http://localhost:8000"
     assert site_url_is_public(None) == []
+
+
+def test_account_emails_link_under_the_site_address_not_the_request_host(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    member = UserFactory(email="dominique@exemple.fr")
+    client.post("/compte/mot-de-passe/oubli", {"email": member.email}, HTTP_HOST="127.0.0.1")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/compte/inscription",
+            {
+                "email": "camille@exemple.fr",
+                "password1": "un-long-mot-de-passe-2026",
+                "password2": "un-long-mot-de-passe-2026",
+                "consent": "on",
+            },
+            HTTP_HOST="127.0.0.1",
+        )
+    reset, confirmation = (links(m) for m in mailoutbox)
+    assert len(reset) == 1 and reset[0].startswith(f"{SITE}/compte/mot-de-passe/nouveau/")
+    assert len(confirmation) == 1 and confirmation[0].startswith(f"{SITE}/compte/confirmer/")
