@@ -204,7 +204,6 @@ class ExportQuery(PlaceQuery):
     epci: str = Field("", max_length=9)
     departement: str = Field("", max_length=3)
     pres_de: str = Field("", max_length=100)
-    rayon_km: float = Field(20.0, allow_inf_nan=False)  # the range is checked by filters()
 
 
 # What each download is, for OpenAPI (and schemathesis): CSV is a file; the JSON formats are

@@ -144,11 +144,11 @@ def test_api_export_bad_parameters_are_422_in_french(client, query, field, messa
 
 
 def test_api_export_radius_is_bounded(client):
-    response = client.get("/api/lieux/export", {"rayon_km": "0"})
-    assert (response.status_code, response.json()) == (
-        422,
-        {"detail": "rayon_km doit être compris entre 0 et 500 km."},
-    )
+    # The directory's bounds (PlaceQuery), with the field named, as /api/lieux.
+    for value in ("0", "501", "nan"):
+        response = client.get("/api/lieux/export", {"rayon_km": value})
+        assert response.status_code == 422, value
+        assert [error["champ"] for error in response.json()["erreurs"]] == ["rayon_km"]
 
 
 def test_api_export_is_documented(client):
