@@ -6,7 +6,7 @@ import icalendar
 import pytest
 from django.utils import timezone
 
-from maillage.booking.models import Booking, CalendarFeed
+from maillage.booking.models import Booking, CalendarFeed, PlaceBookingSettings
 from maillage.booking.timeslots import local_day
 from tests.factories import OrganisationFactory, UserFactory
 
@@ -131,8 +131,19 @@ def test_manager_agenda_book_for_members_and_poster(client, open_space, manager)
     assert (
         "claire@example.org" in client.get(f"/reserver/lieu/{place_id}/membres/").content.decode()
     )
-    poster = client.get(f"/reserver/lieu/{place_id}/code-presence/").content.decode()
-    assert "<svg" in poster and "/reserver/presence/" in poster
+    poster_url = f"/reserver/lieu/{place_id}/code-presence/"
+    # Reading the poster page writes nothing: the code is created by a POST.
+    first = client.get(poster_url)
+    assert first.status_code == 200 and "<svg" not in first.content.decode()
+    assert PlaceBookingSettings.objects.filter(place=open_space.place).count() == 0
+    created = client.post(poster_url)
+    assert created.status_code == 302 and created["Location"] == poster_url
+    token = PlaceBookingSettings.objects.get(place=open_space.place).check_in_token
+    poster = client.get(poster_url).content.decode()
+    assert "<svg" in poster and f"/reserver/presence/{token}/" in poster
+    # A second POST keeps the same code (posters already printed stay valid).
+    client.post(poster_url)
+    assert PlaceBookingSettings.objects.get(place=open_space.place).check_in_token == token
 
 
 def test_calendar_feed_is_valid_and_revocable(client, open_space, manager):

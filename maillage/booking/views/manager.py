@@ -12,9 +12,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from maillage.booking import selectors, services
+from maillage.booking import offer_services, selectors, services
 from maillage.booking.bounds import OUT_OF_RANGE, day_from_text
 from maillage.booking.errors import BookingError
 from maillage.booking.forms import NO_ACCOUNT, BookingForm, ReasonForm, today, week_start
@@ -215,20 +215,25 @@ def members(request: HttpRequest, place_id) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def check_in_poster(request: HttpRequest, place_id) -> HttpResponse:
-    """A page to print and pin at the entrance: scanning its QR code records the presence."""
+    """A page to print and pin at the entrance: scanning its QR code records the presence.
+
+    A GET only reads: a place without a check-in code yet gets a button that creates it (POST).
+    """
     place = _managed_place(request, place_id)
-    booking_settings, _ = PlaceBookingSettings.objects.get_or_create(place=place)
-    url = settings.MAILLAGE_SITE_URL + reverse(
-        "booking:check_in_code", args=[booking_settings.check_in_token]
-    )
-    qr = segno.make(url, error="m")
-    return render(
-        request,
-        "booking/check_in_poster.html",
-        {
-            "place": place,
+    if request.method == "POST":
+        offer_services.booking_settings_ensure(place=place)
+        return redirect("booking:check_in_poster", place_id=place.public_id)
+    booking_settings = PlaceBookingSettings.objects.filter(place=place).first()
+    context = {"place": place, "url": "", "qr_svg": ""}
+    if booking_settings is not None:
+        url = settings.MAILLAGE_SITE_URL + reverse(
+            "booking:check_in_code", args=[booking_settings.check_in_token]
+        )
+        qr = segno.make(url, error="m")
+        context |= {
             "url": url,
             "qr_svg": qr.svg_inline(scale=8, title=f"Code de présence — {place.name}"),
-        },
-    )
+        }
+    return render(request, "booking/check_in_poster.html", context)
