@@ -1,3 +1,10 @@
+"""Admin lists of the booking app.
+
+Bookings, carnets (`Pass`, whose balance moves only with a `PassLedger` row), subscriptions,
+waiting lists, resources and closures are read-only here: their writes go through the services
+(rules, locks, ledger). The team edits its offer from the place's « Offre » page.
+"""
+
 from django.contrib import admin
 
 from maillage.booking.models import (
@@ -12,20 +19,22 @@ from maillage.booking.models import (
     Subscription,
     WaitlistEntry,
 )
+from maillage.core.admin import ReadOnlyAdmin
 
 
 @admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin):
+class ResourceAdmin(ReadOnlyAdmin):
+    """A resource's kind cannot change under its bookings: edits go through `resource_update`."""
+
+    can_delete = False
     list_display = ["name", "place", "kind", "capacity", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "place__name"]
-    autocomplete_fields = ["place"]
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
-    """Read-only: bookings change through the services (rules, locks, ledger), never by hand."""
-
+class BookingAdmin(ReadOnlyAdmin):
+    can_delete = False
     list_display = ["resource", "user", "starts_at", "ends_at", "status", "payment"]
     list_filter = ["status", "payment"]
     search_fields = ["user__email", "resource__name", "place__name"]
@@ -33,22 +42,42 @@ class BookingAdmin(admin.ModelAdmin):
     # one person's communes, so the admin does not show them either.
     exclude = ["home_commune", "work_commune"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(PassLedger)
-class PassLedgerAdmin(BookingAdmin):
+class PassLedgerAdmin(ReadOnlyAdmin):
+    can_delete = False
     list_display = ["pass_ref", "delta", "reason", "place", "created_at"]
     list_filter = ["reason"]
     search_fields = ["pass_ref__owner__email"]
 
 
-for model in (Closure, Plan, PassProduct, PlaceBookingSettings, Subscription, Pass, WaitlistEntry):
+@admin.register(Pass)
+class PassAdmin(ReadOnlyAdmin):
+    """The balance moves only with a ledger row (`pass_sell`, bookings, cancellations)."""
+
+    can_delete = False
+    list_display = ["product", "owner", "units_left", "units_total"]
+    search_fields = ["owner__email", "product__name"]
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(ReadOnlyAdmin):
+    can_delete = False
+
+
+@admin.register(Closure)
+class ClosureAdmin(ReadOnlyAdmin):
+    """A new closure must not leave bookings under it: created from the « Offre » page only.
+    Deleting one only reopens slots, so it stays allowed."""
+
+    list_display = ["place", "resource", "starts_at", "ends_at", "reason"]
+
+
+@admin.register(WaitlistEntry)
+class WaitlistEntryAdmin(ReadOnlyAdmin):
+    pass
+
+
+# Prices and settings carry no ledger: a carnet sold keeps its own units and validity.
+for model in (Plan, PassProduct, PlaceBookingSettings):
     admin.site.register(model)

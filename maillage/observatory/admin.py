@@ -2,17 +2,9 @@
 made with `manage.py observatoire_import`, scenarios and studies from the observatory pages)."""
 
 from django.contrib import admin
-from django.http import HttpRequest
 
+from maillage.core.admin import ReadOnlyAdmin as _ReadOnlyAdmin
 from maillage.observatory.models import CensusImport, SavedScenario, SavedStudy
-
-
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 @admin.register(CensusImport)

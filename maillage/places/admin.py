@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from maillage.core.admin import ReadOnlyAdmin
 from maillage.places.models import (
     Kind,
     Label,
@@ -35,20 +36,20 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
-    """Read-mostly: edits go through the site so that each one leaves a version."""
+class PlaceAdmin(ReadOnlyAdmin):
+    """Read-only, services and kinds included: edits go through the site so that each one
+    leaves a version."""
 
     list_display = ["name", "commune", "status", "is_demo", "updated_at"]
     list_filter = ["status", "is_demo", "kinds"]
     search_fields = ["name", "commune__name"]
-    readonly_fields = [field.name for field in Place._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
+    # Named read-only so that the admin builds no form field for them (nothing to post back).
+    readonly_fields = [field.name for field in (*Place._meta.fields, *Place._meta.many_to_many)]
 
 
 @admin.register(PlaceProposal)
-class PlaceProposalAdmin(admin.ModelAdmin):
+class PlaceProposalAdmin(ReadOnlyAdmin):
+    """Reviewed from the moderation page, which writes the version."""
+
     list_display = ["__str__", "author", "status", "created_at"]
     list_filter = ["status"]
-    readonly_fields = ["place", "author", "snapshot", "status", "reviewer", "reason", "reviewed_at"]
