@@ -128,3 +128,13 @@ def test_observatory_summary_table_scrolls_by_keyboard(page, width):
     page.wait_for_function(
         "() => document.querySelector('.table-scroll').scrollLeft > 0", timeout=5_000
     )
+
+
+@pytest.mark.parametrize("path", ["/", "/lieux/", "/observatoire/departement/14/"])
+def test_map_zoom_buttons_are_titled_in_french(page, path):
+    page.goto(path)
+    page.wait_for_selector(".leaflet-control-zoom-in", timeout=20_000)
+    titles = page.eval_on_selector_all(
+        ".leaflet-control-zoom a", "links => links.map((a) => a.getAttribute('title'))"
+    )
+    assert titles == ["Zoom avant", "Zoom arrière"]
