@@ -106,15 +106,7 @@ def _check_span(
             raise BookingError(
                 "Ce créneau déborde des horaires d'ouverture du lieu.", field="debut"
             )
-    closure = (
-        resource.place.closures.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
-        .filter(Q(resource__isnull=True) | Q(resource=resource))
-        .first()
-    )
-    if closure:
-        raise BookingError(
-            f"Fermeture exceptionnelle sur ce créneau : {closure.reason}.", field="date"
-        )
+    _check_not_closed(resource, starts_at, ends_at)
     if request.seats < 1:
         raise BookingError("Réservez au moins une place.", field="places")
     if request.seats > resource.capacity:
@@ -187,6 +179,18 @@ def _taken(
     return peak_seats((a, b, seats) for a, b, seats, _status, _expires in held)
 
 
+def _check_not_closed(resource: Resource, starts_at: datetime, ends_at: datetime) -> None:
+    closure = (
+        resource.place.closures.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
+        .filter(Q(resource__isnull=True) | Q(resource=resource))
+        .first()
+    )
+    if closure:
+        raise BookingError(
+            f"Fermeture exceptionnelle sur ce créneau : {closure.reason}.", field="date"
+        )
+
+
 def _check_room(
     resource: Resource,
     starts_at: datetime,
@@ -195,6 +199,9 @@ def _check_room(
     exclude_pk=None,
     now: datetime | None = None,
 ):
+    """Under the resource lock: room left, and no closure saved since the unlocked checks
+    (`offer_services.closure_create` takes the same lock before it looks for bookings)."""
+    _check_not_closed(resource, starts_at, ends_at)
     if _taken(resource, starts_at, ends_at, exclude_pk, now) + seats > resource.capacity:
         if resource.exclusive:
             raise full(

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from maillage.booking import services
+from maillage.booking import offer_services, services
 from maillage.booking.bounds import id_from_text
 from maillage.booking.errors import BookingError
 from maillage.booking.forms import NO_ACCOUNT, today
@@ -37,6 +37,20 @@ def _form(kind: str, place, data=None, instance=None):
     return form_class(data, instance=instance, prefix=kind, **kwargs)
 
 
+def _save(kind: str, place, data: dict, instance) -> None:
+    """The form only validated: the offer_services write (and may refuse with a BookingError)."""
+    if kind == "ressource" and instance is not None:
+        offer_services.resource_update(resource=instance, data=data)
+    elif kind == "ressource":
+        offer_services.resource_create(place=place, data=data)
+    elif kind == "fermeture":
+        offer_services.closure_create(place=place, data=data)
+    elif kind == "formule":
+        offer_services.plan_create(place=place, data=data)
+    else:
+        offer_services.pass_product_create(place=place, data=data)
+
+
 @login_required
 def offer(request: HttpRequest, place_id) -> HttpResponse:
     place = _managed_place(request, place_id)
@@ -61,11 +75,13 @@ def offer(request: HttpRequest, place_id) -> HttpResponse:
                 raise Http404("Ressource introuvable.")
         form = _form(kind, place, request.POST, instance)
         if form.is_valid():
-            item = form.save(commit=False)
-            item.place = place
-            item.save()
-            messages.success(request, SAVED[kind])
-            return redirect("booking:offer", place_id=place.public_id)
+            try:
+                _save(kind, place, form.cleaned_data, instance)
+            except BookingError as error:
+                form.add_error(error.field or None, error.message)
+            else:
+                messages.success(request, SAVED[kind])
+                return redirect("booking:offer", place_id=place.public_id)
         forms[kind], status, editing = form, 400, instance
     context = {
         "place": place,
