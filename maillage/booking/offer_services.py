@@ -95,7 +95,8 @@ def resource_update(*, resource: Resource, data: dict, now: datetime | None = No
 def closure_create(*, place: Place, data: dict, now: datetime | None = None) -> Closure:
     """An exceptional closing of the place (or of one resource), from a validated `ClosureForm`.
 
-    Refuses it while confirmed bookings overlap it, naming them: the team cancels them first
+    Refuses it while bookings still hold room under it (confirmed ones, and waiting-list offers
+    not yet expired), naming them: the team cancels them first
     (`booking_cancel` with a reason tells each person) or moves them, then closes. Nobody is
     left holding a booking on a closed slot without being told.
     """
@@ -116,7 +117,7 @@ def closure_create(*, place: Place, data: dict, now: datetime | None = None) -> 
             )
             more = " …" if len(overlapping) > MAX_LISTED else ""
             raise BookingError(
-                "Des réservations confirmées tombent pendant cette fermeture : "
+                "Des réservations tombent pendant cette fermeture : "
                 f"{listed}{more}. Annulez-les (la personne est prévenue) ou déplacez-les "
                 "d'abord, puis enregistrez la fermeture.",
                 code="reservations_pendant_fermeture",

@@ -68,7 +68,7 @@ def test_closure_over_confirmed_bookings_is_refused_with_their_list(place, open_
     with pytest.raises(BookingError) as refused:
         offer_services.closure_create(place=place, data=data, now=NOW)
     assert refused.value.message == (
-        "Des réservations confirmées tombent pendant cette fermeture : "
+        "Des réservations tombent pendant cette fermeture : "
         f"Salle Hublot, 1 décembre 2026 09:00 ({person}). Annulez-les (la personne est "
         "prévenue) ou déplacez-les d'abord, puis enregistrez la fermeture."
     )
@@ -127,7 +127,5 @@ def test_offer_page_refuses_kind_change_and_closure_over_bookings(client, place,
         },
     )
     assert closed.status_code == 400
-    assert "Des réservations confirmées tombent pendant cette fermeture" in (
-        closed.content.decode()
-    )
+    assert "Des réservations tombent pendant cette fermeture" in (closed.content.decode())
     assert Closure.objects.count() == 0
