@@ -8,8 +8,13 @@ from django.utils import timezone
 
 from maillage.booking import offer_services
 from maillage.booking.errors import BookingError
-from maillage.booking.models import Closure, Resource
-from maillage.booking.services import BookingRequest, booking_cancel, booking_create
+from maillage.booking.models import Booking, Closure, Resource
+from maillage.booking.services import (
+    BookingRequest,
+    booking_cancel,
+    booking_create,
+    waitlist_join,
+)
 from tests.booking.conftest import NOW, TUESDAY
 from tests.booking.test_services import paris
 from tests.booking.test_views import next_tuesday
@@ -129,3 +134,26 @@ def test_offer_page_refuses_kind_change_and_closure_over_bookings(client, place,
     assert closed.status_code == 400
     assert "Des réservations tombent pendant cette fermeture" in (closed.content.decode())
     assert Closure.objects.count() == 0
+
+
+def test_closure_is_refused_over_a_waiting_list_offer_until_it_expires(place, room):
+    first, second = UserFactory(), UserFactory()
+    booking = book(first, room)
+    waitlist_join(
+        user=second, request=BookingRequest(resource=room, day=TUESDAY, slot="morning"), now=NOW
+    )
+    booking_cancel(actor=first, public_id=booking.public_id, now=NOW)
+    offer = Booking.objects.get(user=second)
+    assert offer.status == "offered"
+    data = {
+        "resource": room,
+        "starts_at": paris(TUESDAY, 10),
+        "ends_at": paris(TUESDAY, 11),
+        "reason": "Peinture",
+    }
+    with pytest.raises(BookingError, match=r"^Des réservations tombent .*Salle Hublot, 1 déc"):
+        offer_services.closure_create(place=place, data=data, now=NOW)
+    # Once the offer has expired it no longer holds the room.
+    later = offer.offer_expires_at + timedelta(minutes=1)
+    closure = offer_services.closure_create(place=place, data=data, now=later)
+    assert list(Closure.objects.values_list("pk", "reason")) == [(closure.pk, "Peinture")]
