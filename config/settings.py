@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "maillage.places",
     "maillage.booking",
     "maillage.observatory",
+    "maillage.audit",
 ]
 
 AUTH_USER_MODEL = "accounts.User"

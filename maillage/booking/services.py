@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from maillage.audit.services import audit_record
 from maillage.booking import notifications
 from maillage.booking.errors import BookingError, forbidden, full, not_found
 from maillage.booking.models import (
@@ -438,6 +439,18 @@ def booking_create(
                     booking=booking,
                     place=resource.place,
                 )
+                audit_record(
+                    actor=created_by or user,
+                    action="pass.debit",
+                    obj=booking.pass_ref,
+                    data={"units": booking.pass_units, "booking": str(booking.public_id)},
+                )
+            audit_record(
+                actor=created_by or user,
+                action="booking.create",
+                obj=booking,
+                summary=resource.name,
+            )
             if idempotency_key:
                 IdempotencyKey.objects.create(
                     user=user, key=idempotency_key, fingerprint=fingerprint, booking=booking
@@ -506,6 +519,15 @@ def booking_cancel(*, actor, public_id, reason: str = "", now: datetime | None =
                 booking=booking,
                 place=booking.place,
             )
+            audit_record(
+                actor=actor,
+                action="pass.credit",
+                obj=booking.pass_ref,
+                data={"units": booking.pass_units, "booking": str(booking.public_id)},
+            )
+        audit_record(
+            actor=actor, action="booking.cancel", obj=booking, summary=reason.strip()[:120]
+        )
         WaitlistEntry.objects.filter(offer=booking).update(status=WaitlistEntry.Status.WITHDRAWN)
         _offer_freed(resource, now)
     booking.refresh_from_db()
@@ -556,6 +578,13 @@ def booking_move(
             if not changed:
                 raise BookingError("Cette réservation vient d'être annulée.", status=409)
             _offer_freed(booking.resource, now)
+            audit_record(
+                actor=actor,
+                action="booking.move",
+                obj=booking,
+                summary=reason.strip()[:120],
+                data={"resource": resource.pk, "starts_at": starts_at.isoformat()},
+            )
     except IntegrityError as error:
         if mapped := _integrity_error(error):
             raise mapped from error
@@ -700,6 +729,18 @@ def offer_accept(
                     booking=offer,
                     place=resource.place,
                 )
+                audit_record(
+                    actor=user,
+                    action="pass.debit",
+                    obj=offer.pass_ref,
+                    data={"units": offer.pass_units, "booking": str(offer.public_id)},
+                )
+            audit_record(
+                actor=user,
+                action="booking.create",
+                obj=offer,
+                summary="Proposition de liste d'attente acceptée",
+            )
             WaitlistEntry.objects.filter(offer=offer).update(status=WaitlistEntry.Status.BOOKED)
     except IntegrityError as error:
         if mapped := _integrity_error(error):
@@ -751,6 +792,13 @@ def pass_sell(*, seller, buyer, product: PassProduct, now: datetime | None = Non
         )
         PassLedger.objects.create(
             pass_ref=sold, delta=product.units, reason=PassLedger.Reason.SALE, place=product.place
+        )
+        audit_record(
+            actor=seller,
+            action="pass.sale",
+            obj=sold,
+            summary=product.name,
+            data={"units": product.units, "buyer": buyer.pk},
         )
     return sold
 

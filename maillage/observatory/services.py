@@ -15,6 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from maillage.audit.services import audit_record
 from maillage.observatory import scenarios as scenarios_mod
 from maillage.observatory.errors import ImportFileError, ScenarioError
 from maillage.observatory.imports import activity, employment, mobpro, reading
@@ -142,6 +143,13 @@ def census_import(
         # The import in use is the last one *finished*: stamp it just before the commit.
         record.imported_at = timezone.now()
         record.save(update_fields=["imported_at"])
+        audit_record(
+            actor=user,
+            action="import.insee",
+            obj=record,
+            summary=record.filename,
+            data={"kind": kind, "communes": record.communes_stored, "rows": record.rows},
+        )
     return record
 
 
@@ -246,7 +254,7 @@ def _save_version(
             f"Nom du scénario : « {name} » appartient à quelqu'un d'autre ; choisir un autre nom.",
         ),
     )
-    return SavedScenario.objects.create(
+    saved = SavedScenario.objects.create(
         name=name,
         version=version,
         label=scenario.label,
@@ -254,6 +262,8 @@ def _save_version(
         based_on=scenario.based_on,
         created_by=user,
     )
+    audit_record(actor=user, action="scenario.save", obj=saved, summary=f"{name} v{version}")
+    return saved
 
 
 def _with_retries(save, conflict: ScenarioConflict):
@@ -319,13 +329,15 @@ def study_save(
                 "d'enregistrer (vos saisies ne sont pas perdues : elles restent dans le "
                 "formulaire).",
             )
-        return SavedStudy.objects.create(
+        saved = SavedStudy.objects.create(
             name=name,
             version=version,
             label=study.label,
             data=study_document.study_to_dict(study),
             created_by=user,
         )
+        audit_record(actor=user, action="study.save", obj=saved, summary=f"{name} v{version}")
+        return saved
 
     return _with_retries(
         save,
@@ -349,7 +361,9 @@ def scenario_delete(*, user: AbstractBaseUser, saved: SavedScenario) -> None:
             f"Seul l'auteur du scénario « {saved.name} » (version {saved.version}) peut le "
             "supprimer."
         )
-    saved.delete()
+    with transaction.atomic():
+        audit_record(actor=user, action="scenario.delete", obj=saved, summary=saved.name)
+        saved.delete()
 
 
 # --- internals ---------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from maillage.audit.services import audit_record
 from maillage.core.links import absolute_url
 from maillage.places.models import ImportMapping, Place, PlaceProposal, PlaceVersion
 from maillage.places.permissions import (
@@ -75,6 +76,7 @@ def place_create(
     _record_version(
         place=place, before=None, author=author, approved_by=approved_by, comment=comment
     )
+    audit_record(actor=approved_by or author, action="place.create", obj=place, summary=place.name)
     return place
 
 
@@ -94,6 +96,7 @@ def place_update(
     _record_version(
         place=place, before=before, author=author, approved_by=approved_by, comment=comment
     )
+    audit_record(actor=approved_by or author, action="place.update", obj=place, summary=place.name)
     return place
 
 
@@ -254,6 +257,7 @@ def proposal_accept(*, user, proposal: PlaceProposal) -> Place:
     proposal.reviewer = user
     proposal.reviewed_at = timezone.now()
     proposal.save(update_fields=["place", "status", "reviewer", "reviewed_at"])
+    audit_record(actor=user, action="place.proposal_accept", obj=proposal, summary=place.name)
     transaction.on_commit(lambda: _notify_author(proposal))
     return place
 
@@ -274,6 +278,7 @@ def proposal_reject(*, user, proposal: PlaceProposal, reason: str) -> PlacePropo
     proposal.reviewer = user
     proposal.reviewed_at = timezone.now()
     proposal.save(update_fields=["status", "reason", "reviewer", "reviewed_at"])
+    audit_record(actor=user, action="place.proposal_reject", obj=proposal, summary=reason[:120])
     transaction.on_commit(lambda: _notify_author(proposal))
     return proposal
 

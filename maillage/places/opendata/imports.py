@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from maillage.audit.services import audit_record
 from maillage.core.geo import haversine_km
 from maillage.core.tables import neutralise_formula
 from maillage.places.models import ImportMapping, Place, PlaceVersion
@@ -298,7 +299,7 @@ def places_import(
     if any(o.action == REFUSED for o in report.outcomes) and not skip_invalid:
         report.aborted = True
         return report
-    _write(planned, source=source, author=author)
+    _write(planned, source=source, author=author, filename=filename)
     return report
 
 
@@ -455,8 +456,19 @@ def _same(current: dict, clean: CleanPlace) -> bool:
     )
 
 
-def _write(planned: list[_Planned], *, source: str, author) -> None:
+def _write(planned: list[_Planned], *, source: str, author, filename: str = "") -> None:
     with transaction.atomic():
+        counts = dict.fromkeys(ACTION_LABELS, 0)
+        for item in planned:
+            counts[item.outcome.action] += 1
+        audit_record(
+            actor=author,
+            action="import.places",
+            object_type="places.import",
+            object_id=source,
+            summary=filename or source,
+            data=counts,
+        )
         for item in planned:
             action, draft = item.outcome.action, item.draft
             comment = f"{IMPORT_COMMENT}{draft.origin or source}"

@@ -1,0 +1,54 @@
+"""Recording audit events. Services call `audit_record` inside their own transaction, so a
+rolled-back write leaves no event, and the log line is written only once the write commits."""
+
+import logging
+
+from django.db import models, transaction
+
+from maillage.audit.models import AuditEvent
+
+logger = logging.getLogger(__name__)
+
+
+def _object_key(obj: models.Model) -> tuple[str, str]:
+    """The object's type (`places.place`) and its public id when it has one, else its pk."""
+    public_id = getattr(obj, "public_id", None)
+    return obj._meta.label_lower, str(public_id if public_id is not None else obj.pk)
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    summary: str = "",
+    data: dict | None = None,
+) -> AuditEvent:
+    """Append one event (`action` a dotted slug: `place.update`, `booking.cancel`…).
+
+    `actor` may be None or anonymous (an import from the command line, a guest): the event
+    then has no actor. `data` holds ids and counts only, never personal data. Side effect: an
+    INFO line on this module's logger after commit, with the same fields.
+    """
+    if obj is not None:
+        object_type, object_id = _object_key(obj)
+    actor_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
+    event = AuditEvent.objects.create(
+        actor_id=actor_id,
+        action=action,
+        object_type=object_type[:60],
+        object_id=str(object_id)[:64],
+        summary=summary[:300],
+        data=data or {},
+    )
+    fields = {
+        "action": action,
+        "actor_id": actor_id,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "audit_event_id": event.pk,
+    }
+    transaction.on_commit(lambda: logger.info("%s %s", action, summary, extra=fields))
+    return event
