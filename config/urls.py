@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("maillage.places.urls")),
     path("", include("maillage.booking.urls")),
     path("", include("maillage.observatory.urls")),
+    path("", include("maillage.audit.urls")),
     path("compte/", include("maillage.accounts.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

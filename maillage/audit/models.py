@@ -29,6 +29,9 @@ class AuditEvent(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # True when no person acted (a command, a scheduled task): an empty actor then does not
+    # mean a deleted account.
+    by_platform = models.BooleanField("par la plateforme", default=False)
     action = models.CharField("action", max_length=60, db_index=True)
     object_type = models.CharField("type d'objet", max_length=60, blank=True)
     object_id = models.CharField("identifiant de l'objet", max_length=64, blank=True)

@@ -37,6 +37,7 @@ def audit_record(
     actor_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
     event = AuditEvent.objects.create(
         actor_id=actor_id,
+        by_platform=actor_id is None,
         action=action,
         object_type=object_type[:60],
         object_id=str(object_id)[:64],

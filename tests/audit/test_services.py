@@ -162,3 +162,18 @@ def test_deleted_actor_leaves_the_event_without_actor():
     user.delete()
 
     assert AuditEvent.objects.get().actor_id is None
+
+
+def test_audit_record_logs_at_info_after_commit(caplog, django_capture_on_commit_callbacks):
+    user = UserFactory()
+    caplog.set_level("INFO", logger="maillage.audit.services")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        event = audit_record(
+            actor=user, action="role.grant", object_type="auth.group", object_id="3"
+        )
+        assert caplog.records == []  # nothing logged before the commit
+
+    [record] = caplog.records
+    assert (record.levelname, record.getMessage()) == ("INFO", "role.grant ")
+    assert (record.actor_id, record.object_id, record.audit_event_id) == (user.pk, "3", event.pk)
