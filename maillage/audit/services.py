@@ -53,3 +53,16 @@ def audit_record(
     }
     transaction.on_commit(lambda: logger.info("%s %s", action, summary, extra=fields))
     return event
+
+
+def role_changes_record(*, actor, obj: models.Model, before: set, after: set, key: str) -> int:
+    """One `role.grant` per value gained and one `role.revoke` per value lost on `obj` (a
+    user's groups and admin flags; an organisation's member ids), `data={key: value}`.
+    Called by the admin's save hooks, inside the admin's transaction. Returns how many."""
+    changes = [("role.grant", value) for value in sorted(after - before, key=str)]
+    changes += [("role.revoke", value) for value in sorted(before - after, key=str)]
+    for action, value in changes:
+        audit_record(
+            actor=actor, action=action, obj=obj, summary=f"{key} {value}", data={key: value}
+        )
+    return len(changes)

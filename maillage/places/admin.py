@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from maillage.audit.services import role_changes_record
 from maillage.core.admin import ReadOnlyAdmin
 from maillage.places.models import (
     Kind,
@@ -33,6 +34,16 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "siret"]
     search_fields = ["name", "siret"]
     inlines = [MembershipInline]
+
+    def save_related(self, request, form, formsets, change) -> None:
+        """Members added or removed go to the journal (`role.grant/revoke`, member's id)."""
+        organisation = form.instance
+        before = set(organisation.members.values_list("pk", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        after = set(organisation.members.values_list("pk", flat=True))
+        role_changes_record(
+            actor=request.user, obj=organisation, before=before, after=after, key="member"
+        )
 
 
 @admin.register(Place)

@@ -19,6 +19,7 @@ BACK_OFFICE = [
     "/observatoire/imports/",
     "/observatoire/scenarios/",
     "/observatoire/etudes/",
+    "/coordination/journal/",
 ]
 
 
