@@ -13,6 +13,7 @@ FAMILIES = {
     "scenario": "Scénarios",
     "study": "Études",
     "role": "Rôles",
+    "audit": "Journal (purges)",
 }
 
 

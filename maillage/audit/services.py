@@ -2,6 +2,7 @@
 rolled-back write leaves no event, and the log line is written only once the write commits."""
 
 import logging
+from datetime import date
 
 from django.db import models, transaction
 
@@ -66,3 +67,21 @@ def role_changes_record(*, actor, obj: models.Model, before: set, after: set, ke
             actor=actor, action=action, obj=obj, summary=f"{key} {value}", data={key: value}
         )
     return len(changes)
+
+
+# How long the journal keeps an event (RGPD: accountability for a year, then nothing).
+RETENTION_DAYS = 365
+
+
+@transaction.atomic
+def audit_purge(*, before: date) -> int:
+    """Delete the events of days before `before` (Paris time); the only deletion the journal
+    allows. Side effect: one `audit.purge` event saying how many went. Returns that number."""
+    deleted, _by_model = AuditEvent.objects.filter(at__date__lt=before).delete()
+    audit_record(
+        actor=None,
+        action="audit.purge",
+        summary=f"Événements antérieurs au {before:%d/%m/%Y} supprimés : {deleted}",
+        data={"before": before.isoformat(), "deleted": deleted},
+    )
+    return deleted
