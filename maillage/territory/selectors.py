@@ -32,6 +32,12 @@ def _by_population():
     return (F("population").desc(nulls_last=True), "code")
 
 
+def typed_text(text: str) -> str:
+    """What a person typed, as the searches read it: spaces collapsed, 200 characters at most,
+    NUL characters dropped (PostgreSQL refuses them in a query: a DataError, a 500)."""
+    return " ".join(text.replace("\x00", " ").split())[:200]
+
+
 def commune_search(*, query: str, queryset: QuerySet[Commune] | None = None) -> QuerySet[Commune]:
     """Communes matching a name, an INSEE code or a postcode, best match first.
 
@@ -42,7 +48,7 @@ def commune_search(*, query: str, queryset: QuerySet[Commune] | None = None) -> 
     ties broken by population (largest first).
     """
     queryset = Commune.objects.all() if queryset is None else queryset
-    text = " ".join(query.split())[:200]
+    text = typed_text(query)
     if not text:
         return queryset.none().annotate(rank=Value(0, output_field=IntegerField()))
     labelled = _LABELLED_CODE.match(text)
@@ -280,7 +286,7 @@ def commune_resolve(*, text: str) -> CommuneMatch | None:
     Five digits are read as a postcode first, then as an INSEE code (76600 is Le Havre's postcode
     and Saint-Léonard's INSEE code); the notice then offers the other reading.
     """
-    text = " ".join(text.split())[:200]
+    text = typed_text(text)
     if not text:
         return None
     if _SPACED_CODE.match(text):  # "76 600", as on an envelope
@@ -402,7 +408,7 @@ def _resolve_name(text: str) -> CommuneMatch:
 
 def commune_outside_message(text: str) -> str | None:
     """French message when a typed code or name is an overseas collectivity's, else None."""
-    text = " ".join(text.split())[:200]
+    text = typed_text(text)
     labelled = _LABELLED_CODE.match(text)
     code = labelled.group(2) if labelled else text.replace(" ", "")
     return outside_message(code) or outside_message_for_name(typed_commune(text).folded)

@@ -78,3 +78,15 @@ def test_commune_list_offset_past_the_end_is_an_empty_page(client):
     response = client.get("/api/territoires/communes", {"decalage": "1000000", "limite": "1"})
     assert response.status_code == 200
     assert response.json()["resultats"] == []
+
+
+@pytest.mark.parametrize("text", ["\x00", "Caen\x00", "\x00Bayeux", "14\x00118"])
+def test_a_nul_character_is_never_sent_to_the_database(text):
+    """PostgreSQL refuses NUL in a query (DataError): it is read as a space."""
+    try:
+        match = commune_resolve(text=text)
+    except ValidationError as error:
+        assert error.messages[0].startswith(("Commune inconnue", "« ", "Plusieurs"))
+    else:
+        assert match is None or match.code in {"14118", "14047"}
+    list(commune_search(query=text)[:3])
