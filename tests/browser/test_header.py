@@ -109,6 +109,7 @@ def test_header_for_a_coordinator_fits_reads_and_opens_by_keyboard(page, live_se
         "Imports Insee",
         "Scénarios",
         "Études",
+        "Journal des actions",
         "Se déconnecter",
     ]
     page.keyboard.press("Enter")
