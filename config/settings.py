@@ -3,6 +3,7 @@
 See docs/decisions/0003-settings-from-environment.md.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -223,10 +224,40 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+# --- Cache ----------------------------------------------------------------------------------------
+# Per-process memory by default. In production, Redis (CACHE_URL=redis://127.0.0.1:6379/1): the
+# rate limits, the one-run-at-a-time guards and cached bodies then hold across every process
+# (decision 0025). A Redis outage degrades to "nothing cached" instead of failing requests.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "maillage.core.cache.ResilientRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "health_check_interval": 30}
+    )
+    CACHES["default"].setdefault("KEY_PREFIX", env.str("CACHE_KEY_PREFIX", default="maillage"))
+
 # --- E-mail ---------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="maillage <ne-pas-repondre@localhost>")
+
+# --- E-mail outbox (issue 12, decision 0024) ------------------------------------------------------
+# Every e-mail is a row written in the transaction of the change it announces; `manage.py worker`
+# delivers it through the backend of EMAIL_URL, retrying during an SMTP outage.
+INSTALLED_APPS += ["post_office", "maillage.tasks"]
+EMAIL_BACKEND = "maillage.tasks.outbox.OutboxBackend"  # Django's own sends are queued too
+POST_OFFICE = {
+    "BACKENDS": {"default": EMAIL_CONFIG["EMAIL_BACKEND"]},
+    # Failed deliveries are retried every RETRY_INTERVAL, MAX_RETRIES times (2 hours by default),
+    # then marked failed (shown in the coordination's journal, requeued from the admin).
+    "MAX_RETRIES": env.int("MAILLAGE_EMAIL_RETRIES", default=24),
+    "RETRY_INTERVAL": timedelta(minutes=env.int("MAILLAGE_EMAIL_RETRY_MINUTES", default=5)),
+    "LOG_LEVEL": 1,  # keep a log row for failures only
+    "BATCH_SIZE": 100,
+    "THREADS_PER_PROCESS": 1,  # one SMTP connection per worker
+    "BATCH_DELIVERY_TIMEOUT": 180,
+}
+# --- end of the e-mail outbox block ---------------------------------------------------------------
 
 # --- Security (production mode: DEBUG off) ----------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
