@@ -7,8 +7,8 @@ from ninja import Path, Query, Router
 from ninja.errors import HttpError
 from pydantic import Field
 
-from maillage.core.compression import compress_response
-from maillage.territory import selectors
+from maillage.core.compression import cached_response, compress_response
+from maillage.territory import basemap, selectors
 from maillage.territory.models import Commune
 from maillage.territory.schemas import (
     CommuneDetailOut,
@@ -176,3 +176,51 @@ def epci_outlines(
     request: HttpRequest, code: Path[Siren], maille: MeshQuery = selectors.Mesh.COMMUNES
 ):
     return _outline_response(request, selectors.AreaLevel.EPCI, code, maille)
+
+
+@router.get(
+    "/fond",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "Fond de carte : contours par couche (GeoJSON) et noms de lieux",
+                "content": {"application/json": {}},
+            },
+            304: {"description": "Inchangé depuis l'ETag envoyé (If-None-Match)"},
+            422: {"description": "Emprise ou zoom refusés", "content": {"application/json": {}}},
+        }
+    },
+    summary="Fond de carte de l'emprise à un zoom (contours et noms de lieux)",
+)
+def basemap_layers(
+    request: HttpRequest,
+    bbox: Annotated[
+        str,
+        Query(
+            max_length=100,
+            description="emprise « ouest,sud,est,nord » en degrés, ex. -2,48.5,2,50.2",
+        ),
+    ],
+    zoom: Annotated[int, Query(ge=0, le=basemap.MAX_ZOOM, description="niveau de zoom")],
+):
+    """Our own basemap for Leaflet (no tiles): what to draw at this zoom, for this box. The box
+    is bounded by the zoom (no whole-France commune outlines); answers carry an ETag."""
+    try:
+        box = basemap.box_parse(bbox, zoom)
+    except basemap.BasemapError as error:
+        raise HttpError(422, str(error)) from None
+    version = basemap.reference_version()
+    etag = basemap.basemap_etag(box=box, zoom=zoom, version=version)
+    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponse(status=304)
+    else:
+        response = cached_response(
+            request,
+            key="territory:basemap:" + etag.strip('"'),
+            build=lambda: basemap.basemap_json(box=box, zoom=zoom, version=version),
+            content_type="application/json",
+            seconds=3600,
+        )
+    response["ETag"] = etag
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

@@ -209,7 +209,7 @@ def outline_collection(*, level: AreaLevel, code: str, mesh: Mesh) -> str:
             (d.code, d.name, populations.get(d.code), d.outline)
             for d in Departement.objects.filter(code__in=populations).order_by("code")
         ]
-    return _feature_collection(rows)
+    return feature_collection(rows)
 
 
 def _area_population(level: AreaLevel, area) -> int | None:
@@ -220,7 +220,8 @@ def _area_population(level: AreaLevel, area) -> int | None:
     )["total"]
 
 
-def _feature_collection(rows) -> str:
+def feature_collection(rows) -> str:
+    """GeoJSON FeatureCollection text from (code, name, population, GeoJSON geometry text) rows."""
     features = []
     for code, name, population, outline in rows:
         properties = json.dumps(

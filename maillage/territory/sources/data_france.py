@@ -165,3 +165,22 @@ def _child_rows() -> Iterator[dict[str, str]]:
             children.append((row["code"], row["commune_parent_id"]))
     for code, parent_id in children:
         yield {"code": code, "commune_parent_code": code_by_id.get(parent_id, "")}
+
+
+@dataclass(frozen=True, slots=True)
+class Seats:
+    """INSEE codes of the communes that are a seat (chef-lieu): of a région, of a département."""
+
+    regions: frozenset[str]
+    departements: frozenset[str]
+
+
+@cache
+def seat_communes() -> Seats:
+    """Chefs-lieux of régions and départements (préfectures), as the file names them: the map's
+    first labels. Reads the communes file without its geometries; once per process."""
+    code_by_id = {row["id"]: row["code"] for row in _rows("communes")}
+    return Seats(
+        regions=frozenset(code_by_id[row["chef_lieu_id"]] for row in _rows("regions")),
+        departements=frozenset(code_by_id[row["chef_lieu_id"]] for row in _rows("departements")),
+    )
