@@ -241,24 +241,6 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="maillage <ne-pas-repondre@localhost>")
 
-# --- E-mail outbox (issue 12, decision 0024) ------------------------------------------------------
-# Every e-mail is a row written in the transaction of the change it announces; `manage.py worker`
-# delivers it through the backend of EMAIL_URL, retrying during an SMTP outage.
-INSTALLED_APPS += ["post_office", "maillage.tasks"]
-EMAIL_BACKEND = "maillage.tasks.outbox.OutboxBackend"  # Django's own sends are queued too
-POST_OFFICE = {
-    "BACKENDS": {"default": EMAIL_CONFIG["EMAIL_BACKEND"]},
-    # Failed deliveries are retried every RETRY_INTERVAL, MAX_RETRIES times (2 hours by default),
-    # then marked failed (shown in the coordination's journal, requeued from the admin).
-    "MAX_RETRIES": env.int("MAILLAGE_EMAIL_RETRIES", default=24),
-    "RETRY_INTERVAL": timedelta(minutes=env.int("MAILLAGE_EMAIL_RETRY_MINUTES", default=5)),
-    "LOG_LEVEL": 1,  # keep a log row for failures only
-    "BATCH_SIZE": 100,
-    "THREADS_PER_PROCESS": 1,  # one SMTP connection per worker
-    "BATCH_DELIVERY_TIMEOUT": 180,
-}
-# --- end of the e-mail outbox block ---------------------------------------------------------------
-
 # --- Security (production mode: DEBUG off) ----------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -290,6 +272,29 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- E-mail outbox (issue 12, decision 0024) ------------------------------------------------------
+# Every e-mail is a row written in the transaction of the change it announces; `manage.py worker`
+# delivers it through the backend of EMAIL_URL, retrying during an SMTP outage.
+INSTALLED_APPS += ["post_office", "maillage.tasks"]
+EMAIL_BACKEND = "maillage.tasks.outbox.OutboxBackend"  # Django's own sends are queued too
+POST_OFFICE = {
+    "BACKENDS": {"default": EMAIL_CONFIG["EMAIL_BACKEND"]},
+    # Failed deliveries are retried every RETRY_INTERVAL, MAX_RETRIES times (2 hours by default),
+    # then marked failed (shown in the coordination's journal, requeued from the admin).
+    "MAX_RETRIES": env.int("MAILLAGE_EMAIL_RETRIES", default=24),
+    "RETRY_INTERVAL": timedelta(minutes=env.int("MAILLAGE_EMAIL_RETRY_MINUTES", default=5)),
+    "LOG_LEVEL": 1,  # keep a log row for failures only
+    "BATCH_SIZE": 100,
+    "THREADS_PER_PROCESS": 1,  # one SMTP connection per worker
+    "BATCH_DELIVERY_TIMEOUT": 180,
+}
+# The library's log lines through our handler (JSON with MAILLAGE_LOG_JSON=1), failures only.
+LOGGING["loggers"] = {
+    **LOGGING.get("loggers", {}),
+    "post_office": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+}
+# --- end of the e-mail outbox block ---------------------------------------------------------------
 
 # --- maillage ------------------------------------------------------------------------------
 # Default territory shown on the home page and loaded by `make run` (INSEE région code).

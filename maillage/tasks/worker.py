@@ -1,0 +1,76 @@
+"""The background worker's passes: deliver the e-mail outbox, and every few minutes the periodic
+booking jobs (waiting-list offers that expire, reminders of the day before).
+
+Each pass is guarded by `single_flight`, so two workers never send the same queued e-mail or run
+the periodic jobs at the same time (global once the cache is shared, e.g. Redis)."""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from post_office.mail import send_queued
+from post_office.settings import get_batch_delivery_timeout
+
+from maillage.booking.services import offers_expire, reminders_send
+from maillage.core.single_flight import single_flight
+
+logger = logging.getLogger(__name__)
+
+OUTBOX_KEY = "tasks:outbox"
+PERIODIC_KEY = "tasks:periodic"
+PERIODIC_HOLD_SECONDS = 15 * 60  # frees the guard if a worker dies mid-run
+
+
+@dataclass(frozen=True)
+class OutboxResult:
+    sent: int
+    failed: int  # retries exhausted
+    requeued: int  # failed this time, retried after POST_OFFICE["RETRY_INTERVAL"]
+
+
+@dataclass(frozen=True)
+class PeriodicResult:
+    expired: int
+    reminded: int
+
+
+def outbox_send() -> OutboxResult | None:
+    """Deliver what is due in the outbox (one batch); None when another worker is at it."""
+    with single_flight(OUTBOX_KEY, seconds=get_batch_delivery_timeout() + 60) as held:
+        if not held:
+            logger.info("Envoi des e-mails déjà en cours ailleurs : passage ignoré.")
+            return None
+        result = OutboxResult(*send_queued(processes=1))
+    level = logging.WARNING if result.failed or result.requeued else logging.INFO
+    logger.log(
+        level,
+        "E-mails : %s envoyé(s), %s en échec, %s à réessayer.",
+        result.sent,
+        result.failed,
+        result.requeued,
+        extra={"sent": result.sent, "failed": result.failed, "requeued": result.requeued},
+    )
+    return result
+
+
+def periodic_run(*, now: datetime | None = None) -> PeriodicResult | None:
+    """What `booking_sweep` does; None when another worker is running it."""
+    with single_flight(PERIODIC_KEY, seconds=PERIODIC_HOLD_SECONDS) as held:
+        if not held:
+            logger.info("Tâches périodiques déjà en cours ailleurs : passage ignoré.")
+            return None
+        result = PeriodicResult(offers_expire(now=now), reminders_send(now=now))
+    logger.info(
+        "Tâches périodiques : %s proposition(s) expirée(s), %s rappel(s) envoyé(s).",
+        result.expired,
+        result.reminded,
+        extra={"expired": result.expired, "reminded": result.reminded},
+    )
+    return result
+
+
+def worker_pass(*, periodic: bool) -> OutboxResult | None:
+    """The periodic jobs when asked, then the outbox (a reminder queued now goes out now)."""
+    if periodic:
+        periodic_run()
+    return outbox_send()
