@@ -1,5 +1,6 @@
 /* Home map: commune outlines and EPCI boundaries of the default territory, served by our own API.
-   No third-party call: tiles only when a tile URL is configured, and the map works without them. */
+   No third-party call: tiles only when a tile URL is configured; otherwise, and when tiles fail,
+   our own basemap (core/basemap.js) gives the bearings: outlines around and town names. */
 (function () {
   "use strict";
 
@@ -33,14 +34,13 @@
   L.Control.Zoom.mergeOptions({ zoomInTitle: "Zoom avant", zoomOutTitle: "Zoom arrière" });
   var map = L.map(mapNode, { zoomSnap: 0.25, preferCanvas: false, attributionControl: true });
   map.setView([46.6, 2.4], 6);
-  if (config.tileUrl) {
-    var tileErrors = 0;
-    L.tileLayer(config.tileUrl, { attribution: config.tileAttribution || "", maxZoom: 18 })
-      .on("tileerror", function () {
-        tileErrors += 1;
-        if (tileErrors === 1) { tilesDown = true; setStatus(statusText); }
-      })
-      .addTo(map);
+  // Tiles when configured, else (or when they fail) our own basemap: outlines and town names.
+  if (window.maillageBasemap) {
+    window.maillageBasemap.attach(map, {
+      tileUrl: config.tileUrl,
+      tileAttribution: config.tileAttribution,
+      onTilesDown: function () { tilesDown = true; setStatus(statusText); },
+    });
   }
 
   var byCode = {};
