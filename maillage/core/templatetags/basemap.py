@@ -16,7 +16,6 @@ def basemap_script() -> str:
     config = {
         "tileUrl": settings.MAILLAGE_TILE_URL,
         "tileAttribution": settings.MAILLAGE_TILE_ATTRIBUTION,
-        "stylesheet": static("core/basemap.css"),
     }
     return format_html(
         '{}\n<script src="{}"></script>',

@@ -27,22 +27,15 @@
     epci: { fond: { color: "#a9b0b6", weight: 0.9 }, limite: { color: "#9aa3ab", weight: 1.2, dashArray: "4 3" } },
     communes: { fond: { color: "#c3c8cc", weight: 0.6 }, limite: { color: "#c3c8cc", weight: 0.6 } },
   };
-  // Font size in pixels by rank: région seat, préfecture, town of 10,000+, other commune.
+  var SEA = "#dde6ec"; // behind the outlines: the sea and foreign land
+  // Font size and weight by rank: région seat, préfecture, town of 10,000+, other commune.
   var FONT_SIZES = { 1: 14, 2: 13, 3: 12, 4: 11 };
+  var FONT_WEIGHTS = { 1: "700", 2: "700", 3: "600", 4: "400" };
 
   function pageConfig() {
     var node = document.getElementById("maillage-basemap-config");
     if (!node) return {};
     try { return JSON.parse(node.textContent) || {}; } catch (error) { return {}; }
-  }
-
-  function ensureStylesheet(href) {
-    if (!href || document.getElementById("maillage-basemap-css")) return;
-    var link = document.createElement("link");
-    link.id = "maillage-basemap-css";
-    link.rel = "stylesheet";
-    link.href = href;
-    document.head.appendChild(link);
   }
 
   function ensureAttributionControl(map) {
@@ -65,6 +58,9 @@
     onAdd: function (map) {
       this._container = L.DomUtil.create("div", "maillage-basemap-names leaflet-zoom-hide", map.getPane(this.options.pane));
       this._container.setAttribute("aria-hidden", "true");
+      this._container.style.position = "absolute";
+      this._container.style.left = "0";
+      this._container.style.top = "0";
       this._draw();
     },
     onRemove: function () {
@@ -98,8 +94,17 @@
         span.className = "maillage-basemap-name maillage-basemap-name--rang-" + label.rang;
         span.textContent = label.nom;
         span.setAttribute("data-code", label.code);
-        span.style.left = point.x + "px";
-        span.style.top = point.y + "px";
+        // Styles set here (allowed by our CSP, unlike style attributes): no stylesheet to include.
+        var style = span.style;
+        style.position = "absolute";
+        style.left = point.x + "px";
+        style.top = point.y + "px";
+        style.transform = "translate(-50%, -50%)";
+        style.whiteSpace = "nowrap";
+        style.font = FONT_WEIGHTS[label.rang] + " " + size + "px/1.2 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
+        style.color = label.rang === 1 ? "#1d2b36" : "#2b3640";
+        // A light halo keeps names readable over outlines and coloured areas.
+        style.textShadow = "0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff";
         fragment.appendChild(span);
       });
       this._container.replaceChildren(fragment);
@@ -177,13 +182,16 @@
       timer = setTimeout(refresh, 120);
     }
 
+    var background = container.style.background;
     group.on("add", function () {
       container.classList.add("maillage-basemap");
+      container.style.background = SEA;
       map.on("moveend zoomend", schedule);
       map.whenReady(refresh);
     });
     group.on("remove", function () {
       container.classList.remove("maillage-basemap");
+      container.style.background = background;
       map.off("moveend zoomend", schedule);
     });
     return group;
@@ -194,7 +202,6 @@
     var config = pageConfig();
     var tileUrl = options.tileUrl !== undefined ? options.tileUrl : config.tileUrl;
     var attribution = options.tileAttribution !== undefined ? options.tileAttribution : config.tileAttribution;
-    ensureStylesheet(config.stylesheet);
     ensureAttributionControl(map);
     var result = { tiles: null, basemap: null };
     if (!tileUrl) {

@@ -1,6 +1,7 @@
 /* Observatory choropleth: outlines from /api/territoires, values from /api/observatoire, joined
    by INSEE code or SIREN. Quantile classes; a diverging palette for the gap (surplus in blue,
-   unmet need in red). No third-party call: no tiles, the outlines are the map. */
+   unmet need in red). No third-party call unless a tile server is configured: our own basemap
+   (core/basemap.js) draws the outlines and names around the study area. */
 (function () {
   "use strict";
 
@@ -24,6 +25,8 @@
   L.Control.Zoom.mergeOptions({ zoomInTitle: "Zoom avant", zoomOutTitle: "Zoom arrière" });
   var map = L.map(mapNode, { zoomSnap: 0.25, attributionControl: false });
   map.setView([46.6, 2.4], 6);
+  // Bearings around the study area: the configured tiles, else our own basemap (outlines, names).
+  if (window.maillageBasemap) window.maillageBasemap.attach(map);
   map.on("movestart", function () { mapNode.setAttribute("data-moving", "1"); });
   map.on("moveend", function () { mapNode.removeAttribute("data-moving"); });
 

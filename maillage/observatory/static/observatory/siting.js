@@ -1,8 +1,9 @@
 /* Siting page: say that the solver is working, then draw the result. Outlines of the territory
    and of its communes come from /api/territoires (as the dashboard's choropleth), the rest from
    the page (#obs-sites-data): sites numbered by rank, the communes each serves in its tint, its
-   reach as a dashed circle, and the existing places with their desks. No third-party call: no
-   tiles, the outlines are the map. The table beside it carries the same ranking as text. */
+   reach as a dashed circle, and the existing places with their desks. No third-party call unless
+   a tile server is configured: our own basemap (core/basemap.js) draws the outlines and names
+   around. The table beside it carries the same ranking as text. */
 (function () {
   "use strict";
   var form = document.querySelector("form[data-obs-siting-form]");
@@ -52,6 +53,8 @@
   L.Control.Zoom.mergeOptions({ zoomInTitle: "Zoom avant", zoomOutTitle: "Zoom arrière" });
   var map = L.map(mapNode, { zoomSnap: 0.25, attributionControl: false });
   map.setView([46.6, 2.4], 6);
+  // Bearings around the study area: the configured tiles, else our own basemap (outlines, names).
+  if (window.maillageBasemap) window.maillageBasemap.attach(map);
 
   var reach = L.layerGroup(data.sites.map(function (site) {
     return L.circle([site.latitude, site.longitude], {

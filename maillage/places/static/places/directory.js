@@ -2,7 +2,8 @@
    - directory and widget: the same filtered places as the list, clustered at low zoom, reloaded
      from /api/lieux/carte.geojson with the list's query string after each htmx swap;
    - place page (config.place): one marker.
-   Our own API only; tiles only when a tile URL is configured (otherwise département outlines). */
+   Our own API only; tiles only when a tile URL is configured, otherwise our own basemap
+   (core/basemap.js: outlines and town names by zoom). */
 (function () {
   "use strict";
 
@@ -19,22 +20,23 @@
   // French titles for the zoom buttons (Leaflet's own are English).
   L.Control.Zoom.mergeOptions({ zoomInTitle: "Zoom avant", zoomOutTitle: "Zoom arrière" });
   var map = L.map(mapNode, { zoomSnap: 0.5, maxZoom: 18 });
+  // The région's perimeter, not drawn: where to look when there is no place to show.
   var outlines = null;
   map.attributionControl.setPrefix(false);
-  if (config.tileUrl) {
-    L.tileLayer(config.tileUrl, { attribution: config.tileAttribution || "", maxZoom: 18 })
-      .on("tileerror", function () { setStatus("Fond de carte indisponible : les lieux restent affichés."); })
-      .addTo(map);
-  } else if (config.regionCode) {
-    // Without tiles, the outlines of the départements give the map its bearings.
-    fetch("/api/territoires/regions/" + encodeURIComponent(config.regionCode) + "/contours?maille=departements")
+  // Tiles when configured, else (or when they fail) our own basemap: outlines and town names.
+  if (window.maillageBasemap) {
+    window.maillageBasemap.attach(map, {
+      tileUrl: config.tileUrl,
+      tileAttribution: config.tileAttribution,
+      onTilesDown: function () { setStatus("Fond de carte indisponible : les lieux restent affichés."); },
+    });
+  }
+  if (!config.tileUrl && config.regionCode && !config.place) {
+    fetch("/api/territoires/regions/" + encodeURIComponent(config.regionCode) + "/contours?maille=perimetre")
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
       .then(function (data) {
-        outlines = L.geoJSON(data, {
-          interactive: false,
-          style: function () { return { color: "#5b6b7a", weight: 1.2, fillColor: "#f7f9fa", fillOpacity: 1 }; },
-        }).addTo(map).bringToBack();
-        if (!config.place && mapNode.dataset.count === "0") map.fitBounds(outlines.getBounds());
+        outlines = L.geoJSON(data);
+        if (mapNode.dataset.count === "0") map.fitBounds(outlines.getBounds());
       })
       .catch(function () { /* the markers are enough */ });
   }
@@ -42,7 +44,8 @@
   /* --- Place page: one marker ---------------------------------------------------------------- */
   if (config.place) {
     var here = [config.place.lat, config.place.lon];
-    map.setView(here, config.tileUrl ? 15 : 9);
+    // Our basemap names every commune from zoom 12: close enough to place the marker.
+    map.setView(here, config.tileUrl ? 15 : 13);
     L.marker(here, { title: config.place.name, alt: config.place.name, keyboard: false, interactive: false })
       .addTo(map);
     mapNode.dataset.loaded = "true";
@@ -110,8 +113,8 @@
     mapNode.dataset.count = String(layers.length);
     mapNode.dataset.loaded = "true";
     setStatus(layers.length ? "" : "Aucun lieu à montrer sur la carte.");
-    // Without tiles there is nothing to see closer than the outlines: keep some context.
-    if (layers.length) map.fitBounds(cluster.getBounds(), { maxZoom: config.tileUrl ? 13 : 10, padding: [30, 30] });
+    // Without tiles our basemap shows communes and their names down to zoom 12: keep some context.
+    if (layers.length) map.fitBounds(cluster.getBounds(), { maxZoom: config.tileUrl ? 13 : 12, padding: [30, 30] });
     else if (outlines) map.fitBounds(outlines.getBounds());
   }
 
