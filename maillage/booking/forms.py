@@ -5,8 +5,9 @@ from datetime import date, timedelta
 from django import forms
 from django.utils import timezone
 
+from maillage.booking import selectors
 from maillage.booking.bounds import BookingDateField
-from maillage.booking.models import Pass, Payment, Resource
+from maillage.booking.models import Payment, Resource
 from maillage.booking.services import BookingRequest
 from maillage.booking.timeslots import local_day
 from maillage.territory.forms import CommuneFieldsMixin
@@ -102,7 +103,9 @@ class BookingForm(forms.Form):
     )
     carnet = forms.ChoiceField(label="Carnet", required=False)
 
-    def __init__(self, *args, resource: Resource, user, **kwargs):
+    def __init__(self, *args, resource: Resource, user, every_payment: bool = False, **kwargs):
+        """`every_payment`: a manager booking for someone else, whose plan or carnet the
+        services check once the person is known."""
         super().__init__(*args, **kwargs)
         self.resource = resource
         slots = [(value, label) for value, label in SLOT_CHOICES if _offers(resource, value)]
@@ -111,22 +114,21 @@ class BookingForm(forms.Form):
             del self.fields["debut"], self.fields["fin"]
         if resource.capacity == 1:
             del self.fields["places"]
-        passes = (
-            [
-                held
-                for held in Pass.objects.filter(
-                    owner=user, units_left__gt=0, expires_on__gte=today()
-                ).select_related("product")
-                if held.place_id in (None, resource.place_id)
-            ]
-            if user.is_authenticated
-            else []
-        )
+        # Only the ways this person can really pay here: a plan or a carnet they hold for it.
+        self.passes = selectors.usable_passes(user, resource, today=today())
+        subscribed = selectors.has_usable_subscription(user, resource, today=today())
+        self.fields["paiement"].choices = [
+            (value, label)
+            for value, label in Payment.choices
+            if every_payment
+            or value == Payment.ON_SITE
+            or (value == Payment.PASS and self.passes)
+            or (value == Payment.PLAN and subscribed)
+        ]
         self.fields["carnet"].choices = [("", "—")] + [
             (str(held.public_id), f"{held.product.name} — {held.units_left} unité(s) restante(s)")
-            for held in passes
+            for held in self.passes
         ]
-        self.passes = passes
 
     def booking_request(self) -> BookingRequest:
         data = self.cleaned_data

@@ -19,10 +19,12 @@ from maillage.booking.models import (
 )
 from maillage.booking.occupancy import peak_seats
 from maillage.booking.permissions import can_manage_bookings
+from maillage.booking.services import PASS_KINDS
 from maillage.booking.timeslots import (
     SLOT_LABELS,
     local_day,
     local_instant,
+    minutes_between,
     within_opening_hours,
 )
 from maillage.core.geo import haversine_km
@@ -97,7 +99,8 @@ def place_availability(
     resources: list[Resource] | None = None,
     now: datetime | None = None,
 ) -> list[Slot]:
-    """Every bookable slot of the place's active resources over `days` days, with free seats.
+    """Every slot of the place's active resources over `days` days that has not started yet, with
+    free seats: a started slot can no longer be booked (services refuse it), so it is never offered.
 
     Four queries whatever the span (resources, bookings, closures, the place's settings); opening
     hours are evaluated once per day for the whole place.
@@ -126,7 +129,7 @@ def place_availability(
         spans = open_spans(place.opening_hours, day)
         for resource in resources:
             for slot, a, b in _day_slots(resource, day, spans, split_clock):
-                if b <= now:
+                if a <= now:
                     continue
                 same_day = held.get((resource.pk, day), ())
                 taken = peak_seats((x, y, n) for x, y, n in same_day if x < b and y > a)
@@ -153,6 +156,50 @@ class SearchHit:
     slots: list[Slot]
 
 
+# The usual start of a day and split of a half-day, for the default search only: the slots
+# themselves come from each place's hours and settings.
+USUAL_OPENING = time(9, 0)
+
+
+def default_search_slot(now: datetime | None = None) -> tuple[date, str]:
+    """The day and slot a search without them shows: the next one that has not started (Paris
+    time), so that a search at noon does not list mornings or days nobody can book any more."""
+    now = now or timezone.now()
+    local = now.astimezone(PARIS)
+    if local.time() < USUAL_OPENING:
+        return local.date(), "day"
+    if local.time() < DEFAULT_SPLIT:
+        return local.date(), "afternoon"
+    return local.date() + timedelta(days=1), "day"
+
+
+def _candidates(
+    kind: str, place: Place | None, near: tuple[float, float] | None, radius_km: float
+) -> list[tuple[Place, float | None, list[Resource]]]:
+    """Open places of the zone with their active resources of that kind, and their distance."""
+    resources = Resource.objects.filter(
+        is_active=True, place__status=Place.Status.OPEN
+    ).select_related("place__commune", "place__booking_settings")
+    if kind:
+        resources = resources.filter(kind=kind)
+    if place is not None:
+        resources = resources.filter(place=place)
+    by_place = defaultdict(list)
+    for resource in resources:
+        by_place[resource.place].append(resource)
+    found = []
+    for candidate, its_resources in by_place.items():
+        distance = None
+        if near is not None:
+            distance = round(
+                haversine_km(near[0], near[1], candidate.latitude, candidate.longitude), 1
+            )
+            if distance > radius_km:
+                continue
+        found.append((candidate, distance, its_resources))
+    return found
+
+
 def search(
     *,
     day: date,
@@ -168,30 +215,15 @@ def search(
     """Places with a resource of this kind offering this slot on that day, nearest first.
 
     For `slot="hours"`, `start` and `end` give the wanted interval (Paris time); only resources
-    bookable by the hour and open over the whole interval are listed.
+    bookable by the hour and open over the whole interval are listed. For `slot="day"`, a room let
+    by the hour only is listed too when it can be booked over the place's whole opening that day
+    (one opening span, within its longest booking): rooms by the day are then found.
     """
     interval = None
     if slot == "hours":
         interval = (local_instant(day, start, "debut"), local_instant(day, end, "fin"))
-    resources = Resource.objects.filter(
-        is_active=True, place__status=Place.Status.OPEN
-    ).select_related("place__commune", "place__booking_settings")
-    if kind:
-        resources = resources.filter(kind=kind)
-    if place is not None:
-        resources = resources.filter(place=place)
-    by_place = defaultdict(list)
-    for resource in resources:
-        by_place[resource.place].append(resource)
     hits = []
-    for candidate, its_resources in by_place.items():
-        distance = None
-        if near is not None:
-            distance = round(
-                haversine_km(near[0], near[1], candidate.latitude, candidate.longitude), 1
-            )
-            if distance > radius_km:
-                continue
+    for candidate, distance, its_resources in _candidates(kind, place, near, radius_km):
         if interval:
             slots = [_interval_slot(r, day, *interval, now) for r in its_resources if r.by_hour]
             slots = [s for s in slots if s is not None]
@@ -201,15 +233,123 @@ def search(
                 for s in place_availability(candidate, day, 1, resources=its_resources, now=now)
                 if s.slot == slot
             ]
+            if slot == "day":
+                slots += [s for r in its_resources if (s := _whole_day_by_hours(r, day, now))]
         if slots:
             hits.append(SearchHit(candidate, distance, slots))
     hits.sort(key=lambda h: (h.distance_km if h.distance_km is not None else 0, h.place.name))
     return hits
 
 
+def _whole_day_by_hours(resource: Resource, day: date, now: datetime | None) -> Slot | None:
+    """A resource let by the hour but not by the day, over the place's whole opening that day."""
+    if resource.by_day or not resource.by_hour:
+        return None
+    spans = open_spans(resource.place.opening_hours, day)
+    if len(spans) != 1:
+        return None
+    a, b = (instant.astimezone(UTC) for instant in spans[0])
+    if not resource.min_minutes <= minutes_between(a, b) <= resource.max_minutes:
+        return None
+    return _interval_slot(resource, day, a, b, now)
+
+
+@dataclass(frozen=True)
+class SearchHint:
+    """Why a search found nothing, in French, and the search worth trying instead (if any)."""
+
+    text: str
+    slot: str = ""
+    day: date | None = None
+
+
+NONE_OF_KIND = {
+    Resource.Kind.OPEN_SPACE: "Aucun espace partagé",
+    Resource.Kind.OFFICE: "Aucun bureau fermé",
+    Resource.Kind.MEETING_ROOM: "Aucune salle de réunion",
+    Resource.Kind.VISIO_ROOM: "Aucune salle de visioconférence",
+    Resource.Kind.EQUIPMENT: "Aucun équipement",
+}
+SLOT_OFFERED_BY = {
+    "day": "by_day",
+    "morning": "by_half_day",
+    "afternoon": "by_half_day",
+    "hours": "by_hour",
+}
+SLOT_WORDING = {
+    "day": "pour toute la journée",
+    "morning": "à la demi-journée",
+    "afternoon": "à la demi-journée",
+    "hours": "à l'heure",
+}
+
+
+def search_hint(
+    *,
+    day: date,
+    slot: str,
+    kind: str = "",
+    near: tuple[float, float] | None = None,
+    radius_km: float = 20,
+    now: datetime | None = None,
+) -> SearchHint:
+    """The accurate reason of an empty search (asked only then), most specific first: nothing
+    of that kind in the zone, nothing let for that slot, places closed that day, slot begun."""
+    now = now or timezone.now()
+    nobody = NONE_OF_KIND.get(kind, "Aucun espace")
+    found = _candidates(kind, None, near, radius_km)
+    resources = [r for _place, _distance, rs in found for r in rs]
+    if not resources:
+        if near is not None and _candidates(kind, None, None, radius_km):
+            return SearchHint(
+                f"{nobody} réservable à moins de {radius_km:g} km : élargissez le rayon."
+            )
+        return SearchHint(f"{nobody} n'est encore réservable dans le réseau.")
+    offering = [r for r in resources if getattr(r, SLOT_OFFERED_BY[slot])]
+    if not offering:
+        if slot == "day" and any(r.by_half_day for r in resources):
+            return SearchHint(
+                f"{nobody} de cette zone ne se réserve pour toute la journée ce jour-là ; "
+                "essayez par demi-journée.",
+                slot="morning",
+                day=day,
+            )
+        other = next(
+            (
+                s
+                for s in ("day", "morning", "hours")
+                if any(getattr(r, SLOT_OFFERED_BY[s]) for r in resources)
+            ),
+            "day",
+        )
+        return SearchHint(
+            f"{nobody} de cette zone ne se réserve {SLOT_WORDING[slot]} ; essayez "
+            f"{SLOT_WORDING[other]}.",
+            slot=other,
+            day=day,
+        )
+    if not any(open_spans(r.place.opening_hours, day) for r in offering):
+        return SearchHint(
+            f"Les lieux de cette zone sont fermés le {day:%d/%m/%Y} : essayez un autre jour.",
+            slot=slot,
+            day=day + timedelta(days=1),
+        )
+    if day == local_day(now):
+        next_day, next_slot = default_search_slot(now)
+        return SearchHint(
+            "Ce créneau a déjà commencé aujourd'hui : il ne se réserve plus. Essayez le suivant.",
+            slot=next_slot,
+            day=next_day,
+        )
+    return SearchHint(
+        "Aucun lieu ne propose ce créneau ce jour-là dans cette zone : essayez une autre date "
+        "ou un rayon plus grand."
+    )
+
+
 def _interval_slot(resource: Resource, day: date, a: datetime, b: datetime, now) -> Slot | None:
     """Free seats of one resource over an hourly interval; None if it is not open then."""
-    if b <= a or b <= (now or timezone.now()) or not within_opening_hours(resource, a, b):
+    if b <= a or a <= (now or timezone.now()) or not within_opening_hours(resource, a, b):
         return None
     rows = active_bookings(now).filter(resource=resource, starts_at__lt=b, ends_at__gt=a)
     taken = peak_seats(rows.values_list("starts_at", "ends_at", "seats"))
@@ -251,6 +391,36 @@ def user_waitlist(user, *, now: datetime | None = None) -> list[WaitlistEntry]:
 def user_passes(user) -> list[Pass]:
     return list(
         Pass.objects.filter(owner=user).select_related("product", "place").order_by("expires_on")
+    )
+
+
+def usable_passes(user, resource: Resource, *, today: date | None = None) -> list[Pass]:
+    """The user's carnets that can pay for this resource: unexpired, with units left, of its
+    place or of the network where the place accepts the network pass, for a desk or an office."""
+    if not user.is_authenticated or resource.kind not in PASS_KINDS:
+        return []
+    today = today or local_day(timezone.now())
+    settings = getattr(resource.place, "booking_settings", None)
+    network_ok = bool(settings and settings.accepts_network_pass)
+    return [
+        held
+        for held in Pass.objects.filter(
+            owner=user, units_left__gt=0, expires_on__gte=today
+        ).select_related("product")
+        if held.place_id == resource.place_id or (held.place_id is None and network_ok)
+    ]
+
+
+def has_usable_subscription(user, resource: Resource, *, today: date | None = None) -> bool:
+    """True if the user holds a plan of the resource's place not ended yet, and the resource is
+    a desk of the open space (what a plan gives access to)."""
+    if not user.is_authenticated or resource.kind != Resource.Kind.OPEN_SPACE:
+        return False
+    today = today or local_day(timezone.now())
+    return (
+        Subscription.objects.filter(user=user, plan__place_id=resource.place_id)
+        .exclude(ends_on__lt=today)
+        .exists()
     )
 
 

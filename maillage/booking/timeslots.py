@@ -124,3 +124,9 @@ def local_day(instant: datetime) -> date:
 
 def days(first: date, count: int) -> list[date]:
     return [first + timedelta(days=offset) for offset in range(count)]
+
+
+def cancel_deadline(resource: Resource, starts_at: datetime) -> datetime:
+    """The last instant the person may cancel online: the resource's notice before the start
+    (elapsed hours, so a DST night counts as it lasts)."""
+    return starts_at - timedelta(hours=resource.cancel_hours)

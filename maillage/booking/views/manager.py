@@ -79,6 +79,7 @@ def book_for(request: HttpRequest, place_id) -> HttpResponse:
         initial={"date": request.GET.get("jour") or today().isoformat(), "creneau": "day"},
         resource=chosen,
         user=request.user,
+        every_payment=True,
     )
     error, status = "", 200
     if request.method == "POST":

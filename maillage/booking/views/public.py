@@ -1,7 +1,7 @@
 """Pages for people who book: search, book, their bookings, the waiting list, their calendars."""
 
 import uuid
-from datetime import timedelta
+from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +16,8 @@ from maillage.booking.errors import BookingError
 from maillage.booking.forms import BookingForm, SearchForm, today
 from maillage.booking.models import Booking, Payment, Resource
 from maillage.booking.permissions import can_manage_bookings
+from maillage.booking.timeslots import cancel_deadline, slot_span
+from maillage.core.links import absolute_url
 from maillage.core.lookups import get_or_404
 
 
@@ -26,30 +28,40 @@ def _not_found(error: BookingError) -> None:
 
 def search(request: HttpRequest) -> HttpResponse:
     data = request.GET.copy()
+    if not data.get("date") and not data.get("creneau"):
+        day, slot = selectors.default_search_slot()
+        data["date"], data["creneau"] = day.isoformat(), slot
     data.setdefault("date", today().isoformat())
     data.setdefault("creneau", "day")
     form = SearchForm(data)
-    hits = []
+    hits, hint, hint_url = [], None, ""
     if form.is_valid():
         commune = form.cleaned_data["pres_de"]
+        where = {
+            "day": form.cleaned_data["date"],
+            "slot": form.cleaned_data["creneau"],
+            "kind": form.cleaned_data["type"],
+            "near": (commune.centroid_lat, commune.centroid_lon)
+            if commune and commune.centroid_lat
+            else None,
+            "radius_km": form.cleaned_data["rayon"] or 20,
+        }
         try:
             hits = selectors.search(
-                day=form.cleaned_data["date"],
-                slot=form.cleaned_data["creneau"],
-                start=form.cleaned_data["debut"],
-                end=form.cleaned_data["fin"],
-                kind=form.cleaned_data["type"],
-                near=(commune.centroid_lat, commune.centroid_lon)
-                if commune and commune.centroid_lat
-                else None,
-                radius_km=form.cleaned_data["rayon"] or 20,
+                **where, start=form.cleaned_data["debut"], end=form.cleaned_data["fin"]
             )
         except BookingError as error:  # a time that does not exist that day (DST)
             form.add_error(error.field or None, error.message)
+        else:
+            if not hits:
+                hint = selectors.search_hint(**where)
+                if hint.slot:
+                    suggestion = data.copy()
+                    suggestion["date"], suggestion["creneau"] = hint.day.isoformat(), hint.slot
+                    hint_url = "?" + suggestion.urlencode()
     template = "booking/partials/search_results.html" if request.htmx else "booking/search.html"
-    return render(
-        request, template, {"form": form, "hits": hits}, status=200 if form.is_valid() else 400
-    )
+    context = {"form": form, "hits": hits, "hint": hint, "hint_url": hint_url}
+    return render(request, template, context, status=200 if form.is_valid() else 400)
 
 
 def _resource(resource_id: int) -> Resource:
@@ -60,6 +72,19 @@ def _resource(resource_id: int) -> Resource:
         "Cette ressource n'existe pas ou n'est plus réservable.",
         pk=resource_id,
     )
+
+
+def _asked_slot(resource: Resource, user, wanted: dict) -> tuple[datetime, datetime] | None:
+    """The UTC span of the slot the page is about (from the link or the posted form), read by
+    the booking form's own rules; None while it is incomplete or does not exist."""
+    form = BookingForm(wanted | {"paiement": Payment.ON_SITE}, resource=resource, user=user)
+    if not form.is_valid():
+        return None
+    asked = form.booking_request()
+    try:
+        return slot_span(resource, asked.day, asked.slot, asked.start, asked.end)
+    except BookingError:
+        return None
 
 
 @login_required
@@ -95,12 +120,27 @@ def new_booking(request: HttpRequest, resource_id: int) -> HttpResponse:
     if day is None:
         day = day_from_text(initial["date"]) or today()
     slots = selectors.place_availability(resource.place, day, 1, resources=[resource])
+    wanted = {name: (request.POST or initial).get(name) or "" for name in initial}
+    asked = _asked_slot(resource, request.user, wanted)
+    if asked is not None and not request.POST:  # a full slot offers the list at once
+        # A slot inside the one asked that is full makes it full (the peak covers it).
+        full = any(
+            asked[0] <= s.starts_at
+            and s.ends_at <= asked[1]
+            and not s.bookable
+            and not s.closed_reason
+            for s in slots
+        )
     context = {
         "resource": resource,
         "form": form,
         "slots": slots,
         "day": day,
         "full": full,
+        "wanted": wanted,
+        "asked": asked,
+        "deadline": cancel_deadline(resource, asked[0]) if asked else None,
+        "now": timezone.now(),
         "key": uuid.uuid4().hex,
     }
     return render(request, "booking/new.html", context, status=status)
@@ -115,7 +155,7 @@ def detail(request: HttpRequest, public_id) -> HttpResponse:
         raise
     now = timezone.now()
     managing = can_manage_bookings(request.user, booking.place)
-    deadline = booking.starts_at - timedelta(hours=booking.resource.cancel_hours)
+    deadline = cancel_deadline(booking.resource, booking.starts_at)
     context = {
         "booking": booking,
         "managing": managing,
@@ -259,10 +299,11 @@ def feeds(request: HttpRequest) -> HttpResponse:
             services.calendar_feed_revoke(user=request.user, token=request.POST.get("jeton", ""))
             messages.success(request, "Adresse révoquée : les agendas abonnés ne la liront plus.")
         return redirect("booking:feeds")
-    context = {
-        "feeds": selectors.user_feeds(request.user),
-        "managed": selectors.managed_resources(request.user),
-    }
+    feeds = list(selectors.user_feeds(request.user))
+    for item in feeds:  # read outside any request: under the site's public address
+        item.https_url = absolute_url("booking:feed", token=item.token)
+        item.webcal_url = "webcal://" + item.https_url.split("://", 1)[1]
+    context = {"feeds": feeds, "managed": selectors.managed_resources(request.user)}
     return render(request, "booking/feeds.html", context)
 
 
