@@ -8,9 +8,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from maillage.places import hours_editor
+from maillage.places.diffs import field_label
 from maillage.places.models import Kind, Label, Organisation, Place, Service
 from maillage.places.permissions import is_coordinator
-from maillage.places.snapshots import FIELD_LABELS, SCALAR_FIELDS
+from maillage.places.snapshots import SCALAR_FIELDS
 
 
 class PlaceForm(forms.Form):
@@ -79,7 +80,7 @@ class PlaceForm(forms.Form):
             # Contributors do not choose who runs a place: the current operator is kept.
             del self.fields["operator"]
         for name, field in self.fields.items():
-            field.label = FIELD_LABELS[name].capitalize()
+            field.label = field_label(name)
 
     def clean(self) -> dict:
         cleaned = super().clean()

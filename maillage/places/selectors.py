@@ -151,8 +151,11 @@ def place_get_for_editor(*, user, public_id) -> Place:
 def proposals_pending(*, user) -> QuerySet[PlaceProposal]:
     if not can_moderate(user):
         raise Http404("Page introuvable.")
-    return PlaceProposal.objects.filter(status=PlaceProposal.Status.PENDING).select_related(
-        "author", "place"
+    return (
+        PlaceProposal.objects.filter(status=PlaceProposal.Status.PENDING)
+        .select_related("author", "place")
+        .prefetch_related("place__kinds", "place__services", "place__labels")
+        .order_by("created_at", "pk")
     )
 
 

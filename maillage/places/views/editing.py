@@ -1,16 +1,19 @@
 """Editing a place (published at once for its managers, proposed otherwise), history, moderation."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from maillage.places import photos, selectors, services
+from maillage.places.diffs import diff_names_load, snapshot_diff
 from maillage.places.forms import PlaceForm
 from maillage.places.permissions import can_edit_place, can_moderate, managed_organisation_ids
-from maillage.places.snapshots import FIELD_LABELS, place_snapshot
+from maillage.places.snapshots import RELATION_FIELDS, place_snapshot
 
 
 def _save(request: HttpRequest, form: PlaceForm, place=None) -> HttpResponse | None:
@@ -43,6 +46,17 @@ def _save(request: HttpRequest, form: PlaceForm, place=None) -> HttpResponse | N
     )
 
 
+def _map_config(**extra) -> dict:
+    """For the map scripts (json_script): background tiles, region outlines, commune search."""
+    return {
+        "tileUrl": settings.MAILLAGE_TILE_URL,
+        "tileAttribution": settings.MAILLAGE_TILE_ATTRIBUTION,
+        "regionCode": settings.MAILLAGE_DEFAULT_REGION,
+        "communesUrl": reverse("api:list_communes"),
+        **extra,
+    }
+
+
 @login_required
 def place_new(request: HttpRequest) -> HttpResponse:
     form = PlaceForm(request.POST or None, user=request.user)
@@ -51,7 +65,12 @@ def place_new(request: HttpRequest) -> HttpResponse:
         if response:
             return response
     status = 400 if request.method == "POST" else 200
-    return render(request, "places/place_form.html", {"form": form, "place": None}, status=status)
+    return render(
+        request,
+        "places/place_form.html",
+        {"form": form, "place": None, "map_config": _map_config()},
+        status=status,
+    )
 
 
 @login_required
@@ -69,30 +88,25 @@ def place_change(request: HttpRequest, public_id) -> HttpResponse:
     return render(
         request,
         "places/place_form.html",
-        {"form": form, "place": place, "direct": direct},
+        {"form": form, "place": place, "direct": direct, "map_config": _map_config()},
         status=status,
     )
 
 
 def _history_rows(place) -> list[dict]:
     versions = list(place.versions.select_related("author", "approved_by").order_by("-number"))
-    rows = []
-    for index, version in enumerate(versions):
-        previous = versions[index + 1].snapshot if index + 1 < len(versions) else {}
-        rows.append(
-            {
-                "version": version,
-                "changes": [
-                    {
-                        "label": FIELD_LABELS.get(name, name),
-                        "before": previous.get(name, ""),
-                        "after": version.snapshot.get(name, ""),
-                    }
-                    for name in version.changed_fields
-                ],
-            }
-        )
-    return rows
+    names = diff_names_load(v.snapshot for v in versions)
+    return [
+        {
+            "version": version,
+            "changes": snapshot_diff(
+                versions[index + 1].snapshot if index + 1 < len(versions) else None,
+                version.snapshot,
+                names=names,
+            ),
+        }
+        for index, version in enumerate(versions)
+    ]
 
 
 @login_required
@@ -125,18 +139,45 @@ def place_restore(request: HttpRequest, public_id, number: int) -> HttpResponse:
 @login_required
 def moderation_queue(request: HttpRequest) -> HttpResponse:
     proposals = list(selectors.proposals_pending(user=request.user))
+    currents = {
+        p.pk: place_snapshot(
+            p.place,
+            relations={
+                name: [entry.slug for entry in getattr(p.place, name).all()]
+                for name in RELATION_FIELDS
+            },
+        )
+        if p.place
+        else None
+        for p in proposals
+    }
+    names = diff_names_load(
+        [p.snapshot for p in proposals] + [c for c in currents.values() if c is not None]
+    )
     for proposal in proposals:
-        current = place_snapshot(proposal.place) if proposal.place else {}
-        proposal.changes = [
-            {
-                "label": FIELD_LABELS.get(name, name),
-                "before": current.get(name, ""),
-                "after": value,
-            }
-            for name, value in proposal.snapshot.items()
-            if name in FIELD_LABELS and current.get(name) != value and value not in ("", None, [])
-        ]
-    return render(request, "places/moderation.html", {"proposals": proposals})
+        current = currents[proposal.pk]
+        proposal.changes = snapshot_diff(current, proposal.snapshot, names=names)
+        proposal.point = _point(proposal.snapshot, current)
+    return render(
+        request,
+        "places/moderation.html",
+        {"proposals": proposals, "map_config": _map_config()},
+    )
+
+
+def _point(proposed: dict, current: dict | None) -> dict | None:
+    """Where the proposal puts the place, and where it is now when it moves, for its map."""
+    try:
+        point = {"lat": float(proposed["latitude"]), "lon": float(proposed["longitude"])}
+    except (KeyError, TypeError, ValueError):
+        return None
+    moved = current is not None and (current.get("latitude"), current.get("longitude")) != (
+        proposed.get("latitude"),
+        proposed.get("longitude"),
+    )
+    point["currentLat"] = current["latitude"] if moved else None
+    point["currentLon"] = current["longitude"] if moved else None
+    return point
 
 
 @login_required
