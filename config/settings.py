@@ -288,6 +288,13 @@ POST_OFFICE = {
     "BATCH_SIZE": 100,
     "THREADS_PER_PROCESS": 1,  # one SMTP connection per worker
     "BATCH_DELIVERY_TIMEOUT": 180,
+    "FILE_STORAGE": "outbox",
+}
+# Attachments waiting in the outbox (a booking's .ics): private, never under MEDIA_ROOT, which the
+# web server publishes. Web and worker processes on different machines must share this directory.
+STORAGES["outbox"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(env.path("MAILLAGE_OUTBOX_DIR", default=str(VAR_DIR / "outbox")))},
 }
 # The library's log lines through our handler (JSON with MAILLAGE_LOG_JSON=1), failures only.
 LOGGING["loggers"] = {

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -13,6 +13,7 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from maillage.accounts.tokens import confirmation_token
+from maillage.tasks.outbox import email_queue
 
 
 def _send_confirmation(user, base_url: str) -> None:
@@ -26,9 +27,8 @@ def _send_confirmation(user, base_url: str) -> None:
     body = render_to_string(
         "accounts/emails/confirmation.txt", {"user": user, "link": base_url.rstrip("/") + path}
     )
-    send_mail(
-        "Confirmez votre adresse e-mail — maillage", body, settings.DEFAULT_FROM_EMAIL, [user.email]
-    )
+    subject = "Confirmez votre adresse e-mail — maillage"
+    email_queue(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]))
 
 
 def _send_signup_notice(user, base_url: str) -> None:
@@ -46,11 +46,13 @@ def _send_signup_notice(user, base_url: str) -> None:
         "accounts/emails/signup_existing.txt",
         {"user": user, "reset_link": base + path, "login_link": base + reverse("accounts:login")},
     )
-    send_mail("Votre compte maillage existe déjà", body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    subject = "Votre compte maillage existe déjà"
+    email_queue(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]))
 
 
 def user_signup(*, email: str, password: str, display_name: str = "", base_url: str):
-    """Create an inactive account and return it. Side effect: a confirmation e-mail after commit.
+    """Create an inactive account and return it. Side effect: a confirmation e-mail, queued in
+    the outbox with the account (decision 0024).
 
     When the address already has an account, nothing is created and None is returned; the
     owner gets an e-mail instead (a confirmation link again if the account is not confirmed,
@@ -64,7 +66,7 @@ def user_signup(*, email: str, password: str, display_name: str = "", base_url: 
                 user = User.objects.create_user(
                     email=email, password=password, display_name=display_name, is_active=False
                 )
-                transaction.on_commit(lambda: _send_confirmation(user, base_url))
+                _send_confirmation(user, base_url)
                 return user
         except IntegrityError:  # the same address signed up at the same moment
             existing = User.objects.filter(email__iexact=email.strip()).first()
@@ -72,9 +74,9 @@ def user_signup(*, email: str, password: str, display_name: str = "", base_url: 
                 raise
     make_password(password)  # the same hashing time as a new account: no timing difference
     if existing.is_active:
-        transaction.on_commit(lambda: _send_signup_notice(existing, base_url))
+        _send_signup_notice(existing, base_url)
     else:
-        transaction.on_commit(lambda: _send_confirmation(existing, base_url))
+        _send_confirmation(existing, base_url)
     return None
 
 

@@ -10,6 +10,7 @@ from maillage.audit.forms import JournalFilterForm
 from maillage.audit.models import AuditEvent
 from maillage.audit.selectors import events_for_coordination
 from maillage.core.tables import csv_response
+from maillage.tasks.selectors import outbox_state
 
 PAGE_SIZE = 50
 DELETED_ACCOUNT = "compte supprimé"
@@ -40,9 +41,8 @@ def journal(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     for event in page:
         event.actor_label = actor_label(event)
-    return render(
-        request, "audit/journal.html", {"form": form, "page": page, "query": query.urlencode()}
-    )
+    context = {"form": form, "page": page, "query": query.urlencode(), "outbox": outbox_state()}
+    return render(request, "audit/journal.html", context)
 
 
 @login_required

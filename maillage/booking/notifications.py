@@ -1,12 +1,15 @@
-"""E-mails about bookings, sent after the transaction commits (never for a rolled-back write)."""
+"""E-mails about bookings, queued in the outbox inside the write's transaction (a rolled-back
+booking queues nothing); the worker sends them (decision 0024). Bodies: booking/emails/*.txt."""
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
 
 from maillage.booking.calendars import calendar_bytes
 from maillage.booking.models import Booking
 from maillage.core.links import absolute_url
 from maillage.places.opening_hours import PARIS
+from maillage.tasks.outbox import email_queue
 
 
 def when_fr(booking: Booking) -> str:
@@ -14,69 +17,46 @@ def when_fr(booking: Booking) -> str:
     return f"le {start:%d/%m/%Y} de {start:%H:%M} à {end:%H:%M}"
 
 
-def _link(booking: Booking) -> str:
-    return absolute_url("booking:detail", booking.public_id)
-
-
-def _send(booking: Booking, subject: str, lines: list[str], *, with_ics: bool = True) -> None:
-    body = "\n".join(["Bonjour,", "", *lines, "", _link(booking), "", "— maillage"])
+def _queue(
+    booking: Booking, subject: str, template: str, *, with_ics: bool = True, **context
+) -> None:
+    body = render_to_string(
+        f"booking/emails/{template}.txt",
+        {
+            "booking": booking,
+            "when": when_fr(booking),
+            "link": absolute_url("booking:detail", booking.public_id),
+            **context,
+        },
+    ).strip()
     message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [booking.user.email])
     if with_ics:
         message.attach("reservation.ics", calendar_bytes("Réservation", [booking]), "text/calendar")
-    message.send()
+    email_queue(message)
 
 
 def booking_confirmed(booking: Booking) -> None:
-    _send(
-        booking,
-        f"Réservation confirmée — {booking.place.name}",
-        [
-            f"Votre réservation de « {booking.resource.name} » ({booking.place.name}) "
-            f"est confirmée, {when_fr(booking)}.",
-            "Le fichier joint l'ajoute à votre agenda.",
-        ],
-    )
+    _queue(booking, f"Réservation confirmée — {booking.place.name}", "confirmed")
 
 
 def booking_cancelled(booking: Booking, *, by_manager: bool) -> None:
-    lines = [
-        f"Votre réservation de « {booking.resource.name} » ({booking.place.name}), "
-        f"{when_fr(booking)}, est annulée."
-    ]
-    if by_manager and booking.cancel_reason:
-        lines.append(f"Motif donné par le lieu : {booking.cancel_reason}")
-    _send(booking, f"Réservation annulée — {booking.place.name}", lines)
+    reason = booking.cancel_reason if by_manager else ""
+    _queue(booking, f"Réservation annulée — {booking.place.name}", "cancelled", reason=reason)
 
 
 def booking_moved(booking: Booking, reason: str) -> None:
-    _send(
-        booking,
-        f"Réservation déplacée — {booking.place.name}",
-        [
-            "Le lieu a déplacé votre réservation : "
-            f"« {booking.resource.name} », {when_fr(booking)}.",
-            f"Motif : {reason}",
-        ],
-    )
+    _queue(booking, f"Réservation déplacée — {booking.place.name}", "moved", reason=reason)
 
 
 def offer_made(booking: Booking) -> None:
-    expires = booking.offer_expires_at.astimezone(PARIS)
-    _send(
+    _queue(
         booking,
         f"Une place s'est libérée — {booking.place.name}",
-        [
-            f"Une place s'est libérée pour « {booking.resource.name} », {when_fr(booking)}.",
-            f"Elle vous est réservée jusqu'au {expires:%d/%m/%Y à %H:%M} : "
-            "confirmez-la sur la page ci-dessous.",
-        ],
+        "offer",
         with_ics=False,
+        expires=booking.offer_expires_at,
     )
 
 
 def booking_reminder(booking: Booking) -> None:
-    _send(
-        booking,
-        f"Rappel de réservation — {booking.place.name}",
-        [f"Rappel : « {booking.resource.name} » ({booking.place.name}), {when_fr(booking)}."],
-    )
+    _queue(booking, f"Rappel de réservation — {booking.place.name}", "reminder")

@@ -338,7 +338,7 @@ def _offer_freed(resource: Resource, now: datetime) -> None:
         entry.status = WaitlistEntry.Status.OFFERED
         entry.offer = offer
         entry.save(update_fields=["status", "offer"])
-        transaction.on_commit(lambda offer=offer: notifications.offer_made(offer))
+        notifications.offer_made(offer)  # queued with the offer (decision 0024)
 
 
 def _replay(user, key: str, fingerprint: str) -> Booking | None:
@@ -455,13 +455,13 @@ def booking_create(
                 IdempotencyKey.objects.create(
                     user=user, key=idempotency_key, fingerprint=fingerprint, booking=booking
                 )
+            notifications.booking_confirmed(booking)  # queued with the booking (decision 0024)
     except IntegrityError as error:
         if idempotency_key and (done := _replay(user, idempotency_key, fingerprint)):
             return done, True
         if mapped := _integrity_error(error):
             raise mapped from error
         raise
-    transaction.on_commit(lambda: notifications.booking_confirmed(booking))
     return booking, False
 
 
@@ -530,10 +530,8 @@ def booking_cancel(*, actor, public_id, reason: str = "", now: datetime | None =
         )
         WaitlistEntry.objects.filter(offer=booking).update(status=WaitlistEntry.Status.WITHDRAWN)
         _offer_freed(resource, now)
-    booking.refresh_from_db()
-    transaction.on_commit(
-        lambda: notifications.booking_cancelled(booking, by_manager=actor.pk != booking.user_id)
-    )
+        booking.refresh_from_db()
+        notifications.booking_cancelled(booking, by_manager=actor.pk != booking.user_id)
     return booking
 
 
@@ -585,12 +583,12 @@ def booking_move(
                 summary=reason.strip()[:120],
                 data={"resource": resource.pk, "starts_at": starts_at.isoformat()},
             )
+            booking.refresh_from_db()
+            notifications.booking_moved(booking, reason.strip())
     except IntegrityError as error:
         if mapped := _integrity_error(error):
             raise mapped from error
         raise
-    booking.refresh_from_db()
-    transaction.on_commit(lambda: notifications.booking_moved(booking, reason.strip()))
     return booking
 
 
@@ -742,11 +740,11 @@ def offer_accept(
                 summary="Proposition de liste d'attente acceptée",
             )
             WaitlistEntry.objects.filter(offer=offer).update(status=WaitlistEntry.Status.BOOKED)
+            notifications.booking_confirmed(offer)
     except IntegrityError as error:
         if mapped := _integrity_error(error):
             raise mapped from error
         raise
-    transaction.on_commit(lambda: notifications.booking_confirmed(offer))
     return offer
 
 
@@ -814,7 +812,8 @@ def subscription_create(
 
 
 def reminders_send(*, now: datetime | None = None, ahead: timedelta = timedelta(hours=24)) -> int:
-    """E-mail each confirmed booking starting within `ahead`, once (marked before sending)."""
+    """Queue a reminder for each confirmed booking starting within `ahead`, once: the mark and
+    the queued e-mail are one transaction."""
     now = now or timezone.now()
     due = Booking.objects.filter(
         status=Booking.Status.CONFIRMED,
@@ -824,13 +823,14 @@ def reminders_send(*, now: datetime | None = None, ahead: timedelta = timedelta(
     ).values_list("pk", flat=True)
     sent = 0
     for pk in list(due):
-        # Claim the row first: two sweepers running at once never send the same reminder twice.
-        if Booking.objects.filter(pk=pk, reminder_sent_at__isnull=True).update(
-            reminder_sent_at=now
-        ):
-            booking = Booking.objects.select_related("resource", "place", "user").get(pk=pk)
-            notifications.booking_reminder(booking)
-            sent += 1
+        # Claim the row first: two sweepers running at once never queue the same reminder twice.
+        with transaction.atomic():
+            if Booking.objects.filter(pk=pk, reminder_sent_at__isnull=True).update(
+                reminder_sent_at=now
+            ):
+                booking = Booking.objects.select_related("resource", "place", "user").get(pk=pk)
+                notifications.booking_reminder(booking)
+                sent += 1
     return sent
 
 

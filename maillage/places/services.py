@@ -6,9 +6,10 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Max
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from maillage.audit.services import audit_record
@@ -23,6 +24,7 @@ from maillage.places.permissions import (
 )
 from maillage.places.snapshots import changed_fields, place_snapshot
 from maillage.places.validation import CleanPlace, place_clean
+from maillage.tasks.outbox import email_queue
 
 
 def _allowed_operators(user) -> set[int] | None:
@@ -204,7 +206,7 @@ def proposal_submit(
 ) -> PlaceProposal:
     """A contribution waiting for moderation; validated now so the contributor can fix it now.
 
-    Side effects: e-mail to the coordinators after commit (`notify`; imports, which may propose
+    Side effects: e-mail to the coordinators queued with it (`notify`; imports, which may propose
     hundreds of changes at once, report them on their own page instead).
     """
     if not can_propose(user):
@@ -215,7 +217,7 @@ def proposal_submit(
     place_clean(merged, allowed_operator_ids=None)
     proposal = PlaceProposal.objects.create(place=place, author=user, snapshot=merged)
     if notify:
-        transaction.on_commit(lambda: _notify_coordinators(proposal))
+        _notify_coordinators(proposal)
     return proposal
 
 
@@ -258,7 +260,7 @@ def proposal_accept(*, user, proposal: PlaceProposal) -> Place:
     proposal.reviewed_at = timezone.now()
     proposal.save(update_fields=["place", "status", "reviewer", "reviewed_at"])
     audit_record(actor=user, action="place.proposal_accept", obj=proposal, summary=place.name)
-    transaction.on_commit(lambda: _notify_author(proposal))
+    _notify_author(proposal)
     return place
 
 
@@ -279,8 +281,14 @@ def proposal_reject(*, user, proposal: PlaceProposal, reason: str) -> PlacePropo
     proposal.reviewed_at = timezone.now()
     proposal.save(update_fields=["status", "reason", "reviewer", "reviewed_at"])
     audit_record(actor=user, action="place.proposal_reject", obj=proposal, summary=reason[:120])
-    transaction.on_commit(lambda: _notify_author(proposal))
+    _notify_author(proposal)
     return proposal
+
+
+def _queue(subject: str, template: str, context: dict, recipients: list[str]) -> None:
+    """Into the outbox, in the moderation's transaction (decision 0024)."""
+    body = render_to_string(f"places/emails/{template}.txt", context).strip()
+    email_queue(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
 
 
 def _notify_coordinators(proposal: PlaceProposal) -> None:
@@ -295,38 +303,32 @@ def _notify_coordinators(proposal: PlaceProposal) -> None:
     )
     if not recipients:
         return
-    subject = "Nouvelle proposition à modérer : " + proposal.snapshot.get("name", "")
-    send_mail(
-        subject,
-        f"{proposal.author} propose "
-        + ("un nouveau lieu" if proposal.place_id is None else "une correction")
-        + " sur la carte du réseau. Elle attend votre décision :\n\n"
-        + absolute_url("places:moderation")
-        + f"#proposition-{proposal.pk}",
-        settings.DEFAULT_FROM_EMAIL,
+    _queue(
+        "Nouvelle proposition à modérer : " + proposal.snapshot.get("name", ""),
+        "proposal_submitted",
+        {
+            "author": proposal.author,
+            "new_place": proposal.place_id is None,
+            "link": absolute_url("places:moderation") + f"#proposition-{proposal.pk}",
+        },
         recipients,
     )
 
 
 def _notify_author(proposal: PlaceProposal) -> None:
     name = proposal.snapshot.get("name", "")
+    link = (
+        absolute_url("places:detail", public_id=proposal.place.public_id)
+        if proposal.place_id is not None
+        else ""
+    )
     if proposal.status == PlaceProposal.Status.ACCEPTED:
         subject = f"Votre proposition « {name} » est publiée"
-        body = (
-            "Merci ! Votre proposition a été acceptée et figure désormais sur la carte du réseau :"
-            "\n\n" + absolute_url("places:detail", public_id=proposal.place.public_id)
-        )
+        _queue(subject, "proposal_accepted", {"link": link}, [proposal.author.email])
     else:
         subject = f"Votre proposition « {name} » n'a pas été retenue"
-        body = (
-            "La coordination du réseau n'a pas retenu votre proposition.\n\n"
-            f"Motif : {proposal.reason}"
-        )
-        if proposal.place_id is not None:
-            body += "\n\nLa fiche du lieu : " + absolute_url(
-                "places:detail", public_id=proposal.place.public_id
-            )
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [proposal.author.email])
+        context = {"reason": proposal.reason, "link": link}
+        _queue(subject, "proposal_rejected", context, [proposal.author.email])
 
 
 def import_mapping_save(

@@ -4,6 +4,8 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from tests.mailbox import deliver
+
 pytestmark = pytest.mark.django_db
 
 SIGNUP = {
@@ -31,7 +33,7 @@ def test_signup_creates_inactive_account_and_sends_one_email(
     assert "Vérifiez votre boîte mail" in response.content.decode()
     user = get_user_model().objects.get(email="Camille@exemple.fr")
     assert user.is_active is False
-    assert len(mailoutbox) == 1
+    assert len(deliver()) == 1
     assert mailoutbox[0].to == ["Camille@exemple.fr"]
     assert "/compte/confirmer/" in mailoutbox[0].body
 
@@ -41,7 +43,7 @@ def test_confirmation_link_activates_logs_in_and_works_once(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/compte/inscription", SIGNUP)
-    link = confirmation_link(mailoutbox[0])
+    link = confirmation_link(deliver()[0])
     response = client.get(link)
     assert response.status_code == 302
     assert get_user_model().objects.get(email="Camille@exemple.fr").is_active is True
@@ -58,7 +60,7 @@ def test_confirmation_link_activates_logs_in_and_works_once(
 def test_tampered_token_is_refused(client, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/compte/inscription", SIGNUP)
-    link = confirmation_link(mailoutbox[0])
+    link = confirmation_link(deliver()[0])
     assert client.get(link[:-3] + "zzz").status_code == 400
     assert get_user_model().objects.get(email="Camille@exemple.fr").is_active is False
 
@@ -111,9 +113,9 @@ def test_logout_requires_post(client):
 def test_resend_is_neutral(client, mailoutbox):
     get_user_model().objects.create_user(email="d@exemple.fr", password="x", is_active=False)
     client.post("/compte/renvoyer", {"email": "inconnu@exemple.fr"})
-    assert mailoutbox == []
+    assert deliver() == []
     response = client.post("/compte/renvoyer", {"email": "d@exemple.fr"}, follow=True)
-    assert len(mailoutbox) == 1
+    assert len(deliver()) == 1
     assert "Si un compte non confirmé existe" in response.content.decode()
 
 
@@ -144,7 +146,7 @@ def test_signup_with_an_existing_address_looks_like_a_new_one(
     assert get_user_model().objects.filter(email__iexact="camille@exemple.fr").count() == 1
     owner.refresh_from_db()
     assert owner.check_password("ancien-2026") is True
-    assert [m.to for m in mailoutbox] == [["dominique@exemple.fr"], ["camille@exemple.fr"]]
+    assert [m.to for m in deliver()] == [["dominique@exemple.fr"], ["camille@exemple.fr"]]
     notice = mailoutbox[1]
     assert notice.subject == "Votre compte maillage existe déjà"
     assert "aucun autre n'a été créé" in notice.body
@@ -165,7 +167,7 @@ def test_signup_again_before_confirming_sends_the_confirmation_again(
         again = client.post("/compte/inscription", {**SIGNUP, "email": "CAMILLE@exemple.fr"})
     assert again.status_code == 200
     assert get_user_model().objects.count() == 1
-    assert len(mailoutbox) == 2
+    assert len(deliver()) == 2
     assert mailoutbox[1].to == ["Camille@exemple.fr"]
     assert client.get(confirmation_link(mailoutbox[1])).status_code == 302
     assert get_user_model().objects.get().is_active is True

@@ -124,8 +124,8 @@ def test_journal_queries_do_not_grow_with_rows(client, django_assert_num_queries
         audit_record(actor=UserFactory(), action="place.update", object_id=str(number))
     client.force_login(coordinator)
 
-    # session, user, role (view), count, page of events with their actors, role (menu),
-    # pending proposals (menu)
-    with django_assert_num_queries(7):
+    # session, user, role (view), count, page of events with their actors, e-mail outbox
+    # (counts, last error), role (menu), pending proposals (menu)
+    with django_assert_num_queries(9):
         response = client.get(URL)
     assert len(rows(response)) == count

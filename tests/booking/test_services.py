@@ -3,7 +3,6 @@
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from django.core import mail
 from django.db import IntegrityError, connection, transaction
 
 from maillage.booking.errors import BookingError
@@ -34,6 +33,7 @@ from maillage.booking.services import (
 from maillage.places.services import place_create
 from tests.booking.conftest import NOW, TUESDAY, make_resource
 from tests.factories import IN_BAYEUX, OrganisationFactory, UserFactory, place_data
+from tests.mailbox import deliver
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,7 @@ def test_day_and_half_days_follow_opening_hours_and_the_place_split(open_space):
 def test_confirmation_email_carries_an_ics(open_space, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         book(UserFactory(email="ada@example.org"), open_space)
-    [message] = mail.outbox
+    [message] = deliver()
     assert message.to == ["ada@example.org"] and "confirmée" in message.subject
     name, content, mimetype = message.attachments[0]
     assert name == "reservation.ics" and mimetype == "text/calendar"
@@ -95,7 +95,7 @@ def test_each_bad_request_gets_a_precise_message_and_changes_nothing(
         book(UserFactory(), open_space, **change)
     assert refused.value.status == 400 and refused.value.field == field
     assert message in refused.value.message
-    assert not Booking.objects.exists() and not mail.outbox
+    assert not Booking.objects.exists() and not deliver()
 
 
 @pytest.mark.parametrize(
@@ -256,7 +256,7 @@ def test_user_cancels_before_the_deadline_only_manager_any_time_with_a_reason(
         booking_cancel(
             actor=manager, public_id=booking.public_id, reason="Dégât des eaux", now=late
         )
-    assert "Dégât des eaux" in mail.outbox[0].body
+    assert "Dégât des eaux" in deliver()[-1].body
 
 
 def test_other_peoples_bookings_do_not_exist_for_you(open_space, room):
@@ -368,7 +368,7 @@ def test_waiting_list_offer_accept_and_expiry(open_space, django_capture_on_comm
         booking_cancel(actor=first, public_id=booking.public_id, now=NOW)
     offer = Booking.objects.get(user=second)
     assert offer.status == "offered" and offer.offer_expires_at == NOW + timedelta(hours=12)
-    assert [m.to for m in mail.outbox if "libérée" in m.subject] == [[second.email]]
+    assert [m.to for m in deliver() if "libérée" in m.subject] == [[second.email]]
     with pytest.raises(BookingError, match="Complet"):  # the held seat counts
         book(UserFactory(), open_space, now=NOW + timedelta(hours=1))
     # Second lets it expire: the sweeper passes the seat to the third, once.
@@ -391,11 +391,11 @@ def test_reminders_go_out_once_the_day_before(open_space, django_capture_on_comm
     from maillage.booking.services import reminders_send
 
     booking = book(UserFactory(), open_space)
-    mail.outbox.clear()
+    deliver().clear()
     assert reminders_send(now=booking.starts_at - timedelta(hours=30)) == 0
     assert reminders_send(now=booking.starts_at - timedelta(hours=20)) == 1
     assert reminders_send(now=booking.starts_at - timedelta(hours=19)) == 0
-    assert [m.subject for m in mail.outbox] == ["Rappel de réservation — La Fabrique du Port"]
+    assert [m.subject for m in deliver()] == ["Rappel de réservation — La Fabrique du Port"]
 
 
 def test_demo_resources_follow_demo_places_only(place):

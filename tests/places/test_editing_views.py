@@ -2,6 +2,7 @@ import pytest
 
 from maillage.places.services import place_edit
 from tests.factories import UserFactory
+from tests.mailbox import deliver
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +106,7 @@ def test_moderation_queue_accept_and_reject(
         client.post(f"/moderation/{proposal.pk}/", {"decision": "refuser", "motif": "Doublon."})
     proposal.refresh_from_db()
     assert (proposal.status, proposal.reason) == ("refusee", "Doublon.")
-    assert mailoutbox[-1].to == [contributor.email]
+    assert deliver()[-1].to == [contributor.email]
 
 
 def test_coordinator_manages_the_catalogue_in_the_administration(client):

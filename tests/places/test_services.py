@@ -12,6 +12,7 @@ from maillage.places.services import (
     proposal_submit,
 )
 from tests.factories import IN_BAYEUX, OrganisationFactory, UserFactory, fablab_data, place_data
+from tests.mailbox import deliver
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +76,7 @@ def test_contributor_proposal_is_not_public_before_acceptance(
         proposal = proposal_submit(user=contributor, place=place, data={"name": "Nouveau nom"})
     place.refresh_from_db()
     assert place.name == "La Fabrique du Port"
-    assert [m.to for m in mailoutbox] == [[coordinator.email]]
+    assert [m.to for m in deliver()] == [[coordinator.email]]
 
     with django_capture_on_commit_callbacks(execute=True):
         proposal_accept(user=coordinator, proposal=proposal)
@@ -83,7 +84,7 @@ def test_contributor_proposal_is_not_public_before_acceptance(
     assert place.name == "Nouveau nom"
     version = place.versions.first()
     assert (version.author, version.approved_by) == (contributor, coordinator)
-    assert mailoutbox[-1].to == [contributor.email]
+    assert deliver()[-1].to == [contributor.email]
     assert "publiée" in mailoutbox[-1].subject
 
 
@@ -110,7 +111,7 @@ def test_rejection_needs_a_reason_and_tells_the_contributor(
         proposal_reject(user=coordinator, proposal=proposal, reason="Capacité non confirmée.")
     proposal.refresh_from_db()
     assert proposal.status == PlaceProposal.Status.REJECTED
-    assert mailoutbox[-1].to == [contributor.email]
+    assert deliver()[-1].to == [contributor.email]
     assert "Capacité non confirmée." in mailoutbox[-1].body
     place.refresh_from_db()
     assert place.open_space_desks == 20
