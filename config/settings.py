@@ -278,6 +278,9 @@ LOGGING = {
 # delivers it through the backend of EMAIL_URL, retrying during an SMTP outage.
 INSTALLED_APPS += ["post_office", "maillage.tasks"]
 EMAIL_BACKEND = "maillage.tasks.outbox.OutboxBackend"  # Django's own sends are queued too
+# A hung SMTP server fails the attempt after this many seconds (it is retried), instead of
+# holding the worker (EMAIL_URL may set it: smtp+tls://…?timeout=60).
+EMAIL_TIMEOUT = EMAIL_CONFIG.get("OPTIONS", {}).get("TIMEOUT") or 30
 POST_OFFICE = {
     "BACKENDS": {"default": EMAIL_CONFIG["EMAIL_BACKEND"]},
     # Failed deliveries are retried every RETRY_INTERVAL, MAX_RETRIES times (2 hours by default),
