@@ -139,7 +139,8 @@
   outlines("communes")
     .then(function (data) {
       communes.addData(data);
-      map.fitBounds(communes.getBounds(), { padding: [8, 8] });
+      // Not animated: a shared link then zooms on its commune (an animation would swallow that).
+      map.fitBounds(communes.getBounds(), { padding: [8, 8], animate: false });
       mapNode.setAttribute("data-loaded", "true");
       setStatus(data.features.length + " communes affichées.");
       if (config.selectedCommune) selectCommune(config.selectedCommune.code, config.selectedCommune);
