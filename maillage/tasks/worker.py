@@ -38,10 +38,14 @@ def outbox_send() -> OutboxResult | None:
     """Deliver what is due in the outbox (one batch); None when another worker is at it."""
     with single_flight(OUTBOX_KEY, seconds=get_batch_delivery_timeout() + 60) as held:
         if not held:
-            logger.info("Envoi des e-mails déjà en cours ailleurs : passage ignoré.")
+            logger.debug("Envoi des e-mails déjà en cours ailleurs : passage ignoré.")
             return None
         result = OutboxResult(*send_queued(processes=1))
-    level = logging.WARNING if result.failed or result.requeued else logging.INFO
+    # Idle passes (every few seconds) only at DEBUG; a failure is a warning.
+    if result.failed or result.requeued:
+        level = logging.WARNING
+    else:
+        level = logging.INFO if result.sent else logging.DEBUG
     logger.log(
         level,
         "E-mails : %s envoyé(s), %s en échec, %s à réessayer.",
@@ -60,7 +64,8 @@ def periodic_run(*, now: datetime | None = None) -> PeriodicResult | None:
             logger.info("Tâches périodiques déjà en cours ailleurs : passage ignoré.")
             return None
         result = PeriodicResult(offers_expire(now=now), reminders_send(now=now))
-    logger.info(
+    logger.log(
+        logging.INFO if result.expired or result.reminded else logging.DEBUG,
         "Tâches périodiques : %s proposition(s) expirée(s), %s rappel(s) envoyé(s).",
         result.expired,
         result.reminded,
