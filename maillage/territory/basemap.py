@@ -158,14 +158,16 @@ def basemap_json(*, box: Box, zoom: int, version: str | None = None) -> str:
     for layer in layers_for(zoom):
         contours = _outlines(layer.name, box, zoom, version)
         layers.append(f'{{"nom":"{layer.name}","role":"{layer.role}","contours":{contours}}}')
-    labels = json.dumps(labels_in(box=box, zoom=zoom), ensure_ascii=False, separators=(",", ":"))
+    labels = labels_in(box=box, zoom=zoom, version=version)
+    labels = json.dumps(labels, ensure_ascii=False, separators=(",", ":"))
     return f'{{"zoom":{zoom},"couches":[{",".join(layers)}],"etiquettes":{labels}}}'
 
 
-def labels_in(*, box: Box, zoom: int) -> list[dict]:
+def labels_in(*, box: Box, zoom: int, version: str | None = None) -> list[dict]:
     """Names to show in the box: {"code", "nom", "lat", "lon", "population", "rang"}; rang 1 is
     a région's seat, 2 a préfecture, 3 a town of 10,000 inhabitants or more, 4 any other."""
     rule = label_rule(zoom)
+    version = version or reference_version()
     seats = seat_communes()
     wanted = Q(code__in=seats.regions)
     if rule.departement_seats:
@@ -175,7 +177,8 @@ def labels_in(*, box: Box, zoom: int) -> list[dict]:
     elif rule.min_population is not None:
         wanted |= Q(population__gte=rule.min_population)
     rows = (
-        Commune.objects.filter(
+        _communes_near(box, version)
+        .filter(
             wanted,
             centroid_lat__range=(box.south, box.north),
             centroid_lon__range=(box.west, box.east),
@@ -211,7 +214,7 @@ _AREA_MODELS = {"regions": Region, "departements": Departement, "epci": EPCI}
 
 def _outlines(name: str, box: Box, zoom: int, version: str) -> str:
     if name == "communes":
-        return _commune_outlines(box)
+        return _commune_outlines(box, version)
     areas = _areas(name, zoom, version)
     rows = [row for row, bounds in areas if box.touches(bounds)]
     return feature_collection(rows)
@@ -262,9 +265,29 @@ def _simplified(shapes: np.ndarray, tolerance: float) -> list[str]:
     return ["null" if shapely.is_empty(shape) else shapely.to_geojson(shape) for shape in rounded]
 
 
-def _commune_outlines(box: Box) -> str:
+def _communes_near(box: Box, version: str):
+    """Communes of the départements the box touches: their rows are read through the
+    département index, not by scanning every commune of France for its centroid."""
+    codes = [
+        row[0]
+        for row, bounds in _areas("departements", STORED_PRECISION_ZOOM, version)
+        if box.touches(_padded(bounds))
+    ]
+    return Commune.objects.filter(
+        departement_id__in=Departement.objects.filter(code__in=codes).values("id")
+    )
+
+
+def _padded(bounds: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    # A département's outline is dissolved from simplified communes: a centroid may lie a hair out.
+    west, south, east, north = bounds
+    return (west - 0.01, south - 0.01, east + 0.01, north + 0.01)
+
+
+def _commune_outlines(box: Box, version: str) -> str:
     rows = list(
-        Commune.objects.filter(
+        _communes_near(box, version)
+        .filter(
             centroid_lat__range=(box.south - _COMMUNE_REACH, box.north + _COMMUNE_REACH),
             centroid_lon__range=(box.west - _COMMUNE_REACH, box.east + _COMMUNE_REACH),
         )
