@@ -3,8 +3,10 @@
 from datetime import date, timedelta
 
 from django import forms
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
+from maillage.accounts.forms import RGPD_NOTICE
 from maillage.booking import selectors
 from maillage.booking.bounds import BookingDateField
 from maillage.booking.models import Payment, Resource
@@ -176,3 +178,27 @@ class ReasonForm(forms.Form):
 
 def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
+
+
+class GuestBookingForm(BookingForm):
+    """A walk-in's booking without an account: a name, an address, the slot; paid at the place."""
+
+    nom = forms.CharField(
+        label="Votre nom",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label="Votre adresse e-mail",
+        max_length=254,
+        help_text="Vous y recevrez le lien qui confirme la réservation.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    consent = forms.BooleanField(label=RGPD_NOTICE)
+
+    field_order = ["nom", "email"]
+
+    def __init__(self, *args, resource: Resource, **kwargs):
+        super().__init__(*args, resource=resource, user=AnonymousUser(), **kwargs)
+        del self.fields["carnet"]
+        self.fields["paiement"].widget = forms.HiddenInput()

@@ -7,6 +7,13 @@ app_name = "booking"
 urlpatterns = [
     path("reserver/", public.search, name="search"),
     path("reserver/ressource/<int:resource_id>/", public.new_booking, name="new"),
+    path("reserver/ressource/<int:resource_id>/sans-compte/", public.guest_booking, name="guest"),
+    path("reserver/sans-compte/envoye/", public.guest_sent, name="guest_sent"),
+    path(
+        "reserver/sans-compte/confirmer/<str:token>/",
+        public.guest_confirm,
+        name="guest_confirm",
+    ),
     path(
         "reserver/ressource/<int:resource_id>/liste-attente/",
         public.waitlist_join,

@@ -119,7 +119,7 @@ def book_for(request: HttpRequest, place_id) -> HttpResponse:
             "form": form,
             "error": error,
             "email": request.POST.get("email", ""),
-            "key": uuid.uuid4().hex,
+            "key": request.POST.get("cle", "")[:100] or uuid.uuid4().hex,
         },
         status=status,
     )

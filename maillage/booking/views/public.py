@@ -4,21 +4,27 @@ import uuid
 from datetime import datetime
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from maillage.booking import calendars, selectors, services
+from maillage.accounts.throttling import email_form_limits
+from maillage.booking import calendars, guest_services, selectors, services
 from maillage.booking.bounds import day_from_text, id_from_text, uuid_from_text
 from maillage.booking.errors import BookingError
-from maillage.booking.forms import BookingForm, SearchForm, today
+from maillage.booking.forms import BookingForm, GuestBookingForm, SearchForm, today
 from maillage.booking.models import Booking, Payment, Resource
 from maillage.booking.permissions import can_manage_bookings
 from maillage.booking.timeslots import cancel_deadline, slot_span
 from maillage.core.links import absolute_url
 from maillage.core.lookups import get_or_404
+from maillage.core.ratelimit import Throttled, throttled_response
+
+GUEST_HOLD_MINUTES = int(guest_services.GUEST_HOLD.total_seconds() // 60)
 
 
 def _not_found(error: BookingError) -> None:
@@ -87,15 +93,54 @@ def _asked_slot(resource: Resource, user, wanted: dict) -> tuple[datetime, datet
         return None
 
 
-@login_required
-def new_booking(request: HttpRequest, resource_id: int) -> HttpResponse:
-    resource = _resource(resource_id)
-    initial = {
+def _initial(request: HttpRequest) -> dict:
+    return {
         "date": request.GET.get("date") or today().isoformat(),
         "creneau": request.GET.get("creneau") or "day",
         "debut": request.GET.get("debut"),
         "fin": request.GET.get("fin"),
     }
+
+
+def _booking_page(
+    request: HttpRequest, resource: Resource, form, initial: dict, full: bool = False
+) -> dict:
+    """What the booking pages show around their form: the day's availability, whether the slot
+    asked is full (the waiting list is then offered at once), its cancellation deadline."""
+    day = getattr(form, "cleaned_data", {}).get("date")
+    if day is None:
+        day = day_from_text(initial["date"]) or today()
+    slots = selectors.place_availability(resource.place, day, 1, resources=[resource])
+    wanted = {name: (request.POST or initial).get(name) or "" for name in initial}
+    asked = _asked_slot(resource, request.user, wanted)
+    if asked is not None and not request.POST:
+        # A slot inside the one asked that is full makes it full (the peak covers it).
+        full = any(
+            asked[0] <= s.starts_at
+            and s.ends_at <= asked[1]
+            and not s.bookable
+            and not s.closed_reason
+            for s in slots
+        )
+    return {
+        "resource": resource,
+        "form": form,
+        "slots": slots,
+        "day": day,
+        "full": full,
+        "wanted": wanted,
+        "asked": asked,
+        "deadline": cancel_deadline(resource, asked[0]) if asked else None,
+        "now": timezone.now(),
+    }
+
+
+def new_booking(request: HttpRequest, resource_id: int) -> HttpResponse:
+    resource = _resource(resource_id)
+    if not request.user.is_authenticated:  # a walk-in: the page without an account
+        url = reverse("booking:guest", kwargs={"resource_id": resource.pk})
+        return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)
+    initial = _initial(request)
     form = BookingForm(request.POST or None, initial=initial, resource=resource, user=request.user)
     status, full = 200, False
     if request.method == "POST":
@@ -116,34 +161,79 @@ def new_booking(request: HttpRequest, resource_id: int) -> HttpResponse:
                 return redirect("booking:detail", public_id=booking.public_id)
         else:
             status = 400
-    day = getattr(form, "cleaned_data", {}).get("date")
-    if day is None:
-        day = day_from_text(initial["date"]) or today()
-    slots = selectors.place_availability(resource.place, day, 1, resources=[resource])
-    wanted = {name: (request.POST or initial).get(name) or "" for name in initial}
-    asked = _asked_slot(resource, request.user, wanted)
-    if asked is not None and not request.POST:  # a full slot offers the list at once
-        # A slot inside the one asked that is full makes it full (the peak covers it).
-        full = any(
-            asked[0] <= s.starts_at
-            and s.ends_at <= asked[1]
-            and not s.bookable
-            and not s.closed_reason
-            for s in slots
-        )
-    context = {
-        "resource": resource,
-        "form": form,
-        "slots": slots,
-        "day": day,
-        "full": full,
-        "wanted": wanted,
-        "asked": asked,
-        "deadline": cancel_deadline(resource, asked[0]) if asked else None,
-        "now": timezone.now(),
-        "key": uuid.uuid4().hex,
-    }
+    # The same key again when the form comes back: a double submit books once.
+    key = request.POST.get("cle", "")[:100] or uuid.uuid4().hex
+    context = _booking_page(request, resource, form, initial, full) | {"key": key}
     return render(request, "booking/new.html", context, status=status)
+
+
+def guest_booking(request: HttpRequest, resource_id: int) -> HttpResponse:
+    """Book without an account (name and e-mail): the place is held and the e-mailed link
+    confirms it. Throttled like sign-up, per client address and per e-mail address."""
+    resource = _resource(resource_id)
+    if request.user.is_authenticated:
+        url = reverse("booking:new", kwargs={"resource_id": resource.pk})
+        return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)
+    initial = _initial(request)
+    limits = email_form_limits(request, "reservation-invite")
+    if request.method == "POST":
+        try:
+            limits.attempt()
+        except Throttled as throttled:
+            form = GuestBookingForm(initial=initial, resource=resource)
+            context = _booking_page(request, resource, form, initial)
+            context["hold_minutes"] = GUEST_HOLD_MINUTES
+            return throttled_response(request, "booking/guest.html", context, throttled)
+    form = GuestBookingForm(request.POST or None, initial=initial, resource=resource)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            limits.sent()
+            try:
+                guest_services.guest_hold(
+                    name=form.cleaned_data["nom"],
+                    email=form.cleaned_data["email"],
+                    request=form.booking_request(),
+                )
+            except BookingError as error:
+                form.add_booking_error(error)
+                status = error.status
+            else:
+                return redirect("booking:guest_sent")
+        else:
+            status = 400
+    context = _booking_page(request, resource, form, initial)
+    context["hold_minutes"] = GUEST_HOLD_MINUTES
+    return render(request, "booking/guest.html", context, status=status)
+
+
+def guest_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "booking/guest_sent.html", {"hold_minutes": GUEST_HOLD_MINUTES})
+
+
+def guest_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The e-mailed link. A GET only shows a button (mail scanners open links); the POST
+    confirms, opens the account made for the address and signs its owner in; an account that
+    already existed stays behind its password."""
+    if request.method != "POST":
+        return render(request, "booking/guest_confirm.html", {"ask": True})
+    try:
+        booking, activated = guest_services.guest_confirm(token=token)
+    except BookingError as error:
+        context = {"error": error.message}
+        return render(request, "booking/guest_confirm.html", context, status=error.status)
+    if activated:
+        login(request, booking.user, backend="maillage.accounts.throttling.ThrottledModelBackend")
+        messages.success(
+            request,
+            "Réservation confirmée et compte créé. Pour vous reconnecter plus tard, choisissez "
+            "un mot de passe avec « Mot de passe oublié ».",
+        )
+        return redirect("booking:detail", public_id=booking.public_id)
+    if request.user == booking.user:
+        messages.success(request, "Réservation confirmée.")
+        return redirect("booking:detail", public_id=booking.public_id)
+    return render(request, "booking/guest_confirm.html", {"booking": booking})
 
 
 @login_required
