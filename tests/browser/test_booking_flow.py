@@ -14,6 +14,7 @@ from maillage.booking.timeslots import local_day
 from maillage.places.services import place_create
 from tests.browser.conftest import AXE
 from tests.factories import OrganisationFactory, UserFactory, place_data
+from tests.mailbox import deliver
 
 pytestmark = pytest.mark.browser
 WIDTHS = [375, 1280]
@@ -150,3 +151,29 @@ def test_calendar_address_copied_with_a_spoken_confirmation(member_page, offer, 
         "Adresse copiée : collez-la dans votre application d'agenda."
     )
     assert page.evaluate("navigator.clipboard.readText()") == address.input_value()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_walk_in_books_without_an_account_and_confirms_by_e_mail(member_page, offer, width):
+    day = next_tuesday().isoformat()
+    page = member_page(width)
+    page.goto(f"/reserver/?date={day}&creneau=afternoon&pres_de=Caen")
+    page.get_by_role("link", name=re.compile("Réserver Plateau")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Réserver « Plateau » sans compte")
+    expect(page.locator(".cancel-deadline")).to_contain_text("(heure de Paris)")
+    fits(page, width)
+    assert serious_violations(page) == []
+    page.get_by_label("Votre nom").fill("Léa Martin")
+    page.get_by_label("Votre adresse e-mail").fill(f"lea-{width}@exemple.fr")
+    page.get_by_label(re.compile("J'accepte")).check()
+    page.get_by_role("button", name="Recevoir le lien de confirmation").click()
+    expect(page.get_by_role("status")).to_contain_text("La place vous est retenue 30 minutes")
+    fits(page, width)
+    [message] = [m for m in deliver() if m.to == [f"lea-{width}@exemple.fr"]]
+    path = re.search(r"/reserver/sans-compte/confirmer/[^/\s]+/", message.body).group(0)
+    page.goto(path)
+    fits(page, width)
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Confirmer ma réservation").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Réservation confirmée")
+    assert Booking.objects.get(user__email=f"lea-{width}@exemple.fr").status == "confirmed"
