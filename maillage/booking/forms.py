@@ -18,6 +18,10 @@ from maillage.territory.models import Commune
 NO_ACCOUNT = (
     "Aucun compte actif avec cette adresse e-mail : la personne doit d'abord créer son compte."
 )
+WALK_IN_NAME = (
+    "Aucun compte actif avec cette adresse e-mail : indiquez le nom de la personne pour lui "
+    "retenir la place ; elle la confirmera avec le lien reçu par e-mail, ce qui crée son compte."
+)
 SLOT_CHOICES = [
     ("day", "Journée"),
     ("morning", "Matinée"),
@@ -105,9 +109,7 @@ class BookingForm(forms.Form):
     )
     carnet = forms.ChoiceField(label="Carnet", required=False)
 
-    def __init__(self, *args, resource: Resource, user, every_payment: bool = False, **kwargs):
-        """`every_payment`: a manager booking for someone else, whose plan or carnet the
-        services check once the person is known."""
+    def __init__(self, *args, resource: Resource, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.resource = resource
         slots = [(value, label) for value, label in SLOT_CHOICES if _offers(resource, value)]
@@ -122,8 +124,7 @@ class BookingForm(forms.Form):
         self.fields["paiement"].choices = [
             (value, label)
             for value, label in Payment.choices
-            if every_payment
-            or value == Payment.ON_SITE
+            if value == Payment.ON_SITE
             or (value == Payment.PASS and self.passes)
             or (value == Payment.PLAN and subscribed)
         ]

@@ -33,6 +33,7 @@ from maillage.booking.timeslots import SLOT_UNIT
 from maillage.core.links import absolute_url
 
 GUEST_HOLD = timedelta(minutes=30)
+GUEST_HOLD_MINUTES = int(GUEST_HOLD.total_seconds() // 60)
 SALT = "maillage.booking.guest"
 
 
@@ -57,10 +58,16 @@ def guest_token(booking: Booking) -> str:
 
 
 def guest_hold(
-    *, name: str, email: str, request: BookingRequest, now: datetime | None = None
+    *,
+    name: str,
+    email: str,
+    request: BookingRequest,
+    created_by=None,
+    now: datetime | None = None,
 ) -> Booking:
     """Hold the slot for GUEST_HOLD (or until it starts) and e-mail the confirmation link.
 
+    `created_by`: the place's team member who booked for a walk-in, None for the person.
     Paid at the place (a guest holds no plan nor carnet). Raises BookingError like
     booking_create (slot rules, « complet », closures), before anything is written."""
     now = now or timezone.now()
@@ -86,11 +93,14 @@ def guest_hold(
                 offer_expires_at=min(now + GUEST_HOLD, starts_at),
                 payment=Payment.ON_SITE,
                 price_cents=price_cents(resource, unit, starts_at, ends_at, request.seats),
-                created_by=None,
+                created_by=created_by,
                 **_commute_snapshot(user),
             )
             audit_record(
-                actor=None, action="booking.guest_hold", obj=booking, summary=resource.name
+                actor=created_by,
+                action="booking.guest_hold",
+                obj=booking,
+                summary=resource.name,
             )
             guest_notifications.guest_confirmation(
                 booking,

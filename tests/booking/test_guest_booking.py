@@ -235,3 +235,32 @@ def test_guest_bookings_are_throttled_per_address(client, open_space, limiter):
 def test_bad_links_answer_in_french_without_a_500(client):
     page = client.post("/reserver/sans-compte/confirmer/abc/")
     assert page.status_code == 404 and "Lien de confirmation invalide." in page.content.decode()
+
+
+def test_the_team_books_a_walk_in_without_an_account(client, open_space, manager):
+    client.force_login(manager)
+    url = f"/reserver/lieu/{open_space.place.public_id}/reserver-pour/"
+    data = {
+        "email": "passant@exemple.fr",
+        "ressource": open_space.pk,
+        "date": next_tuesday().isoformat(),
+        "creneau": "morning",
+        "paiement": "on_site",
+    }
+    no_name = client.post(url, data)
+    assert no_name.status_code == 400
+    assert "indiquez le nom de la personne" in no_name.content.decode()
+    bad = client.post(url, data | {"email": "pas-une-adresse", "nom": "Paul"})
+    assert bad.status_code == 400 and "Adresse e-mail invalide." in bad.content.decode()
+    assert Booking.objects.count() == 0
+    held = client.post(url, data | {"nom": "Paul Passant"})
+    assert held["Location"] == f"/reserver/lieu/{open_space.place.public_id}/agenda/"
+    booking = Booking.objects.get()
+    assert (booking.status, booking.created_by, booking.user.email, booking.user.is_active) == (
+        "offered",
+        manager,
+        "passant@exemple.fr",
+        False,
+    )
+    [message] = deliver()
+    assert message.to == ["passant@exemple.fr"] and LINK.search(message.body)

@@ -8,16 +8,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from maillage.booking import offer_services, selectors, services
+from maillage.booking import guest_services, offer_services, selectors, services
 from maillage.booking.bounds import OUT_OF_RANGE, day_from_text
 from maillage.booking.errors import BookingError
-from maillage.booking.forms import NO_ACCOUNT, BookingForm, ReasonForm, today, week_start
+from maillage.booking.forms import WALK_IN_NAME, BookingForm, ReasonForm, today, week_start
+from maillage.booking.guest_services import GUEST_HOLD_MINUTES
 from maillage.booking.models import PlaceBookingSettings
 from maillage.booking.permissions import can_manage_bookings
 from maillage.booking.timeslots import local_day
@@ -57,9 +60,18 @@ def agenda(request: HttpRequest, place_id) -> HttpResponse:
     return render(request, "booking/agenda.html", context)
 
 
+def _is_email(text: str) -> bool:
+    try:
+        validate_email(text)
+    except ValidationError:
+        return False
+    return True
+
+
 @login_required
 def book_for(request: HttpRequest, place_id) -> HttpResponse:
-    """Book on behalf of someone who already has an account (found by e-mail)."""
+    """Book on behalf of someone: found by e-mail, or a walk-in without an account (with a
+    name), whose place is held until they confirm it by the e-mailed link."""
     place = _managed_place(request, place_id)
     resources = list(place.resources.filter(is_active=True))
     chosen = next(
@@ -79,7 +91,6 @@ def book_for(request: HttpRequest, place_id) -> HttpResponse:
         initial={"date": request.GET.get("jour") or today().isoformat(), "creneau": "day"},
         resource=chosen,
         user=request.user,
-        every_payment=True,
     )
     error, status = "", 200
     if request.method == "POST":
@@ -88,11 +99,33 @@ def book_for(request: HttpRequest, place_id) -> HttpResponse:
             .objects.filter(email__iexact=request.POST.get("email", "").strip(), is_active=True)
             .first()
         )
-        if person is None:
-            error, status = (
-                NO_ACCOUNT,
-                400,
-            )
+        name = request.POST.get("nom", "").strip()[:150]
+        email = request.POST.get("email", "").strip()[:254]
+        if person is None and not name:
+            error, status = WALK_IN_NAME, 400
+        elif person is None and not _is_email(email):
+            error, status = "Adresse e-mail invalide.", 400
+        elif person is None and form.is_valid():
+            # A walk-in without an account: the place is held and the person confirms it
+            # with the e-mailed link, which opens their account.
+            try:
+                guest_services.guest_hold(
+                    name=name,
+                    email=email,
+                    request=form.booking_request(),
+                    created_by=request.user,
+                )
+            except BookingError as failure:
+                form.add_booking_error(failure)
+                status = failure.status
+            else:
+                messages.success(
+                    request,
+                    "Aucun compte à cette adresse : la place est retenue "
+                    f"{GUEST_HOLD_MINUTES} minutes et un lien de confirmation est parti par "
+                    "e-mail. En confirmant, la personne crée son compte.",
+                )
+                return redirect("booking:agenda", place_id=place.public_id)
         elif form.is_valid():
             try:
                 booking, _ = services.booking_create(
@@ -119,6 +152,7 @@ def book_for(request: HttpRequest, place_id) -> HttpResponse:
             "form": form,
             "error": error,
             "email": request.POST.get("email", ""),
+            "name": request.POST.get("nom", ""),
             "key": request.POST.get("cle", "")[:100] or uuid.uuid4().hex,
         },
         status=status,

@@ -17,14 +17,13 @@ from maillage.booking import calendars, guest_services, selectors, services
 from maillage.booking.bounds import day_from_text, id_from_text, uuid_from_text
 from maillage.booking.errors import BookingError
 from maillage.booking.forms import BookingForm, GuestBookingForm, SearchForm, today
+from maillage.booking.guest_services import GUEST_HOLD_MINUTES
 from maillage.booking.models import Booking, Payment, Resource
 from maillage.booking.permissions import can_manage_bookings
 from maillage.booking.timeslots import cancel_deadline, slot_span
 from maillage.core.links import absolute_url
 from maillage.core.lookups import get_or_404
 from maillage.core.ratelimit import Throttled, throttled_response
-
-GUEST_HOLD_MINUTES = int(guest_services.GUEST_HOLD.total_seconds() // 60)
 
 
 def _not_found(error: BookingError) -> None:
