@@ -3,6 +3,7 @@
 from typing import Annotated
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
 from ninja import Path, Query, Router
 from ninja.errors import HttpError
 from pydantic import Field
@@ -223,4 +224,5 @@ def basemap_layers(
         )
     response["ETag"] = etag
     response["Cache-Control"] = "public, max-age=3600"
+    patch_vary_headers(response, ("Accept-Encoding",))
     return response

