@@ -5,68 +5,23 @@ missing server fails the run instead of hiding the tests.
 """
 
 import os
-import shutil
-import socket
-import subprocess
-import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
 
+from tests.production.stack import RedisMissing, free_port
+from tests.production.stack import redis_server as _redis_server
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _binary() -> str:
-    binary = shutil.which("redis-server") or (
-        "/usr/bin/redis-server" if os.path.exists("/usr/bin/redis-server") else None
-    )
-    if binary is None:
-        if os.environ.get("MAILLAGE_REQUIRE_REDIS") == "1":
-            pytest.fail("redis-server absent alors que MAILLAGE_REQUIRE_REDIS=1")
-        pytest.skip("redis-server absent (paquet Debian redis-server)")
-    return binary
+__all__ = ["free_port", "redis_server"]
 
 
 @contextmanager
 def redis_server() -> Iterator[str]:
-    """Start redis-server on a free loopback port, no persistence; yield its URL."""
-    binary = _binary()
-    port = free_port()
-    with tempfile.TemporaryDirectory(prefix="maillage-redis-") as directory:
-        process = subprocess.Popen(
-            [
-                binary,
-                "--port",
-                str(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                directory,
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            deadline = time.monotonic() + 10
-            while True:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    if time.monotonic() > deadline or process.poll() is not None:
-                        raise RuntimeError("redis-server n'a pas démarré") from None
-                    time.sleep(0.05)
-            yield f"redis://127.0.0.1:{port}/0"
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
+    try:
+        with _redis_server() as url:
+            yield url
+    except RedisMissing as missing:
+        if os.environ.get("MAILLAGE_REQUIRE_REDIS") == "1":
+            pytest.fail(f"{missing}, alors que MAILLAGE_REQUIRE_REDIS=1")
+        pytest.skip(str(missing))

@@ -1,0 +1,253 @@
+"""The production recipe, for real: two gunicorn processes and the worker on one PostgreSQL and one
+Redis (issue 12, point 14; docs/utilisateur/installation.md).
+
+Runs on PostgreSQL only (the recipe's database): it creates its own database beside the test
+one, migrates it, loads the Calvados, starts Redis, two application servers and the worker as
+separate processes, then checks what only shows across processes:
+- the one-run-at-a-time guard held by one process is seen by the other;
+- a body cached by one process is served by the other, and a change of the data is seen by both;
+- a burst of bookings spread over both processes never double-books;
+- the confirmation e-mails of that burst are delivered by the worker, not by the requests.
+"""
+
+import json
+import os
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.production.stack import RedisMissing, production_stack
+
+DEPARTEMENT = "14"
+
+SETUP_SCRIPT = """
+import json
+import sys
+from pathlib import Path
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from maillage.accounts.models import User
+from maillage.booking.models import Resource
+from maillage.booking.offer_services import booking_settings_ensure, resource_create
+from maillage.places.services import place_create
+
+place = place_create(data={
+    "name": "Tiers-lieu du test de production", "status": "ouvert", "kinds": ["coworking"],
+    "services": [], "labels": [], "address": "12 quai Vendeuvre", "postal_code": "14000",
+    "latitude": 49.1806, "longitude": -0.3540, "opening_hours": "24/7", "open_space_desks": 3,
+})
+booking_settings_ensure(place=place)
+room = resource_create(place=place, data=dict(
+    kind=Resource.Kind.MEETING_ROOM, name="Salle Orne", capacity=1,
+    by_day=True, by_half_day=True, horizon_days=60,
+))
+desks = resource_create(place=place, data=dict(
+    kind=Resource.Kind.OPEN_SPACE, name="Open space", capacity=3,
+    by_day=True, by_half_day=True, horizon_days=60,
+))
+sessions = []
+for n in range(24):
+    user = User.objects.create_user(email=f"membre{n}@production.test", password=None)
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    sessions.append({"user": user.pk, "session": store.session_key})
+print("SETUP=" + json.dumps({"place": str(place.public_id), "room": room.pk,
+                              "desks": desks.pk, "sessions": sessions}))
+"""
+
+RENAME_SCRIPT = """
+from maillage.places.models import Place
+from maillage.places.services import place_update
+place = Place.objects.get(name="Tiers-lieu du test de production")
+place_update(place=place, data={"name": "Tiers-lieu renommé"})
+"""
+
+
+def _postgres_url() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        pytest.skip("la recette de production se teste sur PostgreSQL (DATABASE_URL)")
+    return url
+
+
+@pytest.fixture(scope="module")
+def stack():
+    url = _postgres_url()
+    try:
+        with production_stack(
+            url,
+            name=f"maillage_production_{os.getpid()}",
+            load=["--departement", DEPARTEMENT],
+            setup_script=SETUP_SCRIPT,
+        ) as (running, out):
+            running.data = json.loads(out.split("SETUP=", 1)[1])
+            yield running
+    except RedisMissing as missing:
+        if os.environ.get("MAILLAGE_REQUIRE_REDIS") == "1":
+            pytest.fail(f"{missing}, alors que MAILLAGE_REQUIRE_REDIS=1")
+        pytest.skip(str(missing))
+
+
+def test_the_guard_held_by_one_process_is_seen_by_the_other(stack):
+    first = stack.data["sessions"][0]
+    path = f"/api/observatoire/territoires/departement/{DEPARTEMENT}/implantation"
+    key = f"maillage:1:observatory-siting:{first['user']}"
+    # Another process is running this account's siting: it holds the guard in Redis.
+    stack.redis().set(key, "autre-processus", ex=60)
+    for port in stack.ports:
+        status, body = stack.request(port, "POST", path, session=first["session"], body={"k": 2})
+        assert status == 429, body[:300]
+        assert "déjà en cours" in json.loads(body)["detail"]
+    stack.redis().delete(key)
+    status, body = stack.request(
+        stack.ports[1], "POST", path, session=first["session"], body={"k": 2}
+    )
+    assert status == 200, body[:300]
+    assert len(json.loads(body)["sites"]) == 2
+    assert stack.redis().exists(key) == 0  # released after the run
+
+
+def test_a_cached_body_is_shared_and_a_change_is_seen_by_both(stack):
+    path = f"/api/lieux/carte.geojson?departement={DEPARTEMENT}"
+    status_a, body_a = stack.request(stack.ports[0], "GET", path)
+    assert status_a == 200, body_a[:300]
+    assert stack.redis().keys("maillage:1:places-map:*") != []
+    cached = len(stack.redis().keys("maillage:1:places-map:*"))
+    status_b, body_b = stack.request(stack.ports[1], "GET", path)
+    assert (status_b, body_b) == (200, body_a)
+    # Process B served A's body: it built nothing new.
+    assert len(stack.redis().keys("maillage:1:places-map:*")) == cached
+    names = {f["properties"]["nom"] for f in json.loads(body_a)["features"]}
+    assert "Tiers-lieu du test de production" in names
+
+    stack.manage("shell", script=RENAME_SCRIPT)
+    for port in stack.ports:
+        status, body = stack.request(port, "GET", path)
+        assert status == 200
+        names = {f["properties"]["nom"] for f in json.loads(body)["features"]}
+        assert "Tiers-lieu renommé" in names
+        assert "Tiers-lieu du test de production" not in names
+
+
+def _burst(stack, resource: int, day: str, sessions: list[dict]) -> Counter:
+    statuses: Counter = Counter()
+    lock = threading.Lock()
+    start = threading.Barrier(len(sessions))
+
+    def book(n: int, member: dict) -> None:
+        start.wait()
+        status, _ = stack.request(
+            stack.ports[n % 2],
+            "POST",
+            "/api/reservations",
+            session=member["session"],
+            body={"ressource": resource, "date": day, "creneau": "journee"},
+            key=f"rafale-{resource}-{n}",
+        )
+        with lock:
+            statuses[status] += 1
+
+    threads = [threading.Thread(target=book, args=(n, m)) for n, m in enumerate(sessions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return statuses
+
+
+def _day(offset: int) -> str:
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    today = datetime.now(ZoneInfo("Europe/Paris")).date()
+    return (today + timedelta(days=offset)).isoformat()
+
+
+def _sent_subjects(stack) -> list[str]:
+    """Subjects of the messages Django's file backend wrote (one file per connection, messages
+    separated by a line of 79 dashes)."""
+    from email import message_from_string, policy
+
+    subjects = []
+    for path in sorted(stack.mail_dir.glob("*.log")):
+        for raw in path.read_text(errors="replace").split("\n" + "-" * 79 + "\n"):
+            if raw.strip():
+                subjects.append(str(message_from_string(raw, policy=policy.default)["Subject"]))
+    return subjects
+
+
+def test_a_burst_over_both_processes_never_double_books(stack):
+    members = stack.data["sessions"][:20]
+    room = _burst(stack, stack.data["room"], _day(7), members)
+    assert room == Counter({201: 1, 409: 19})
+    desks = _burst(stack, stack.data["desks"], _day(8), members)
+    assert desks == Counter({201: 3, 409: 17})
+
+    # The four confirmations are queued by the requests and delivered by the worker.
+    expected = "Réservation confirmée — Tiers-lieu"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if sum(expected in subject for subject in _sent_subjects(stack)) >= 4:
+            break
+        time.sleep(0.5)
+    assert sum(expected in subject for subject in _sent_subjects(stack)) == 4
+    assert stack.worker.poll() is None  # still running
+
+
+def _counts(url: str) -> dict[str, int]:
+    import psycopg
+
+    tables = ["accounts_user", "places_place", "places_placeversion", "booking_booking",
+              "booking_resource", "post_office_email", "territory_commune"]  # fmt: skip
+    with psycopg.connect(url) as connection:
+        return {
+            table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in tables
+        }
+
+
+def test_a_backup_restores_into_an_empty_database(stack, tmp_path):
+    import subprocess
+
+    from tests.production.stack import ROOT, _admin, with_database
+
+    media = tmp_path / "media"
+    (media / "places").mkdir(parents=True)
+    photo = media / "places" / "photo.jpg"
+    photo.write_bytes(b"\xff\xd8\xff photo")
+    env = {**stack.env, "MEDIA_ROOT": str(media), "MAILLAGE_OUTBOX_DIR": str(tmp_path / "outbox")}
+    done = subprocess.run(
+        [str(ROOT / "scripts" / "backup"), str(tmp_path / "sauvegardes")],
+        env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    dump = Path(done.stdout.strip().splitlines()[-1])
+    archive = Path(str(dump).removesuffix(".dump") + ".files.tar.gz")
+    assert dump.stat().st_size > 0 and archive.exists()
+
+    before = _counts(stack.env["DATABASE_URL"])
+    assert before["booking_booking"] >= 1 and before["territory_commune"] > 500
+    photo.unlink()
+    restored_name = stack.env["DATABASE_URL"].rsplit("/", 1)[1] + "_restauree"
+    _admin(stack.env["DATABASE_URL"], f'DROP DATABASE IF EXISTS "{restored_name}" WITH (FORCE)')
+    _admin(stack.env["DATABASE_URL"], f'CREATE DATABASE "{restored_name}"')
+    restored_url = with_database(stack.env["DATABASE_URL"], restored_name)
+    try:
+        done = subprocess.run(
+            [str(ROOT / "scripts" / "restore"), str(dump), str(archive)],
+            env={**env, "DATABASE_URL": restored_url, "PYTHON": sys.executable},
+            capture_output=True, text=True, timeout=600, cwd=ROOT,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr[-3000:]
+        assert _counts(restored_url) == before
+        assert photo.read_bytes() == b"\xff\xd8\xff photo"
+    finally:
+        _admin(stack.env["DATABASE_URL"], f'DROP DATABASE IF EXISTS "{restored_name}" WITH (FORCE)')
