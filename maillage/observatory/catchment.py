@@ -232,22 +232,16 @@ def _non_negative(values, field: str, label: str) -> np.ndarray:
     return array
 
 
-def accessible_offer(need, capacity, reach) -> np.ndarray:
-    """Accessible desks per demand unit by 2SFCA: `A_i × D_i` (see the module docstring).
-
-    Adding a place or raising a capacity never lowers anyone's accessible offer, so never raises
-    a gap: R_j depends only on S_j and on the demand around j, never on other places, so a new
-    place j' adds R_j' ≥ 0 to A_i of the communes in its reach and leaves every other term alone.
-    """
-    return need_vs_offer(need, capacity, reach).accessible
-
-
 def need_vs_offer(need, capacity, reach) -> NeedOffer:
     """Accessible offer, gap and unmet need per demand unit (2SFCA, see module docstring).
 
     `need` (n_demand,) desks needed, `capacity` (n_supply,) desks of each place, `reach` the
     (n_demand × n_supply) matrix of `reach()` (or any matrix whose stored non-zero entries are
     the pairs within the catchment).
+
+    Adding a place or raising a capacity never lowers anyone's accessible offer, so never raises
+    a gap: R_j depends only on S_j and on the demand around j, never on other places, so a new
+    place j' adds R_j' ≥ 0 to A_i of the communes in its reach and leaves every other term alone.
     """
     demand = _non_negative(need, "need", "Besoin en postes")
     supply = _non_negative(capacity, "capacity", "Capacité des lieux")

@@ -30,7 +30,8 @@ def test_page_query_with_nul_is_a_400_in_french(client):
 
 
 def test_ordinary_requests_pass(client):
-    assert client.get("/api/territoires/communes", {"q": "Caen"}).status_code == 200
+    response = client.get("/api/territoires/communes", {"q": "Caen"})
+    assert (response.status_code, response.json()["resultats"][0]["code"]) == (200, "14118")
 
 
 def test_path_with_nul_is_refused(client):

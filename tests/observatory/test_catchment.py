@@ -15,7 +15,6 @@ from scipy import sparse
 from maillage.core.geo import haversine_km
 from maillage.observatory.catchment import (
     Catchment,
-    accessible_offer,
     catchment_validate,
     gaps_by_group,
     need_vs_offer,
@@ -190,7 +189,6 @@ def test_need_vs_offer_three_communes_by_hand():
     assert balance.gap == pytest.approx([6.0, 9.6, 26.4])
     assert balance.unmet == pytest.approx([6.0, 9.6, 26.4])
     assert balance.idle.tolist() == [False, False]
-    assert accessible_offer(NEED, CAPACITY, REACH) == pytest.approx([4.0, 10.4, 3.6])
 
 
 def test_need_vs_offer_surplus_gives_a_negative_gap():
