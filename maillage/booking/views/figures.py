@@ -245,7 +245,8 @@ def _answer(
     try:
         query = read_query(request.GET)
     except figures.FiguresError as error:
-        context |= {"error": str(error), "form": request.GET}
+        typed = {name: request.GET.get(name, "")[:20] for name in ("du", "au", "pas")}
+        context |= {"error": str(error), "form": typed}
         return render(request, "booking/figures.html", context, status=400)
     report = compute(query)
     if query.export:
