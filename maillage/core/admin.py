@@ -1,6 +1,7 @@
 """Admin base classes shared by the apps."""
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
 
@@ -22,3 +23,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return self.can_delete and super().has_delete_permission(request, obj)
+
+
+# Web addresses typed without a scheme are read as https:// (Django 6's default, and the one our
+# place form uses), which also keeps Django 5.2's URLField deprecation warning out of the admin.
+HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}

@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from maillage.audit.services import role_changes_record
-from maillage.core.admin import ReadOnlyAdmin
+from maillage.core.admin import HTTPS_URL_FIELDS, ReadOnlyAdmin
 from maillage.places.models import (
     Kind,
     Label,
@@ -17,6 +17,7 @@ from maillage.places.models import (
 
 @admin.register(Kind, Service, Label)
 class CatalogueAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["name", "slug", "position", "is_active"]
     list_editable = ["position", "is_active"]
     prepopulated_fields = {"slug": ["name"]}
@@ -31,6 +32,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["name", "siret"]
     search_fields = ["name", "siret"]
     inlines = [MembershipInline]
