@@ -14,7 +14,13 @@ from maillage.booking.models import (
     WaitlistEntry,
 )
 from maillage.booking.selectors import has_usable_subscription, usable_passes
-from maillage.booking.services import BookingRequest, booking_create, pass_sell
+from maillage.booking.services import (
+    BookingRequest,
+    booking_cancel,
+    booking_create,
+    pass_sell,
+    waitlist_join,
+)
 from tests.booking.conftest import NOW, TUESDAY
 from tests.factories import UserFactory
 
@@ -188,3 +194,27 @@ def test_a_full_morning_does_not_mark_the_afternoon_full(client, open_space, fro
     page = page_of(client, open_space, date="2026-12-01", creneau="afternoon")
     assert page.context["full"] is False
     assert "M'inscrire sur la liste d'attente" not in page.content.decode()
+
+
+def test_an_offer_lists_only_the_carnets_that_can_pay_for_it(
+    client, open_space, place, manager, frozen
+):
+    first, waiting = UserFactory(), UserFactory()
+    booking, _ = booking_create(
+        user=first,
+        request=BookingRequest(resource=open_space, day=TUESDAY, slot="day", seats=3),
+        now=NOW,
+    )
+    waitlist_join(
+        user=waiting, request=BookingRequest(resource=open_space, day=TUESDAY, slot="day"), now=NOW
+    )
+    booking_cancel(actor=first, public_id=booking.public_id, now=NOW)
+    product = PassProduct.objects.create(place=place, name="Carnet 5", unit="day", units=5)
+    valid = pass_sell(seller=manager, buyer=waiting, product=product, now=NOW)
+    spent = pass_sell(seller=manager, buyer=waiting, product=product, now=NOW)
+    spent.units_left = 0
+    spent.save()
+    offer = Booking.objects.get(user=waiting)
+    client.force_login(waiting)
+    page = client.get(f"/reserver/reservations/{offer.public_id}/")
+    assert page.context["passes"] == [valid]

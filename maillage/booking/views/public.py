@@ -253,12 +253,9 @@ def detail(request: HttpRequest, public_id) -> HttpResponse:
         and (managing or booking.status == Booking.Status.OFFERED or now <= deadline),
         "deadline": deadline,
         "offer_open": booking.status == Booking.Status.OFFERED and booking.offer_expires_at > now,
-        "passes": [
-            p
-            for p in selectors.user_passes(request.user)
-            if p.units_left > 0 and p.place_id in (None, booking.place_id)
-        ]
-        if booking.user_id == request.user.pk
+        # Accepting an offer: only the carnets that can pay for it (as on the booking page).
+        "passes": selectors.usable_passes(request.user, booking.resource)
+        if booking.user_id == request.user.pk and booking.status == Booking.Status.OFFERED
         else [],
     }
     return render(request, "booking/detail.html", context)
