@@ -404,9 +404,9 @@ def run_phase(label: str, target, plan: dict, workers: int, expected: int | None
 def diagnose(plan: dict, profile_count: int) -> dict:
     """One process, one booking after another: SQL of one call, where the time goes.
 
-    Measures booking_create as is, then the confirmation e-mail alone (run after commit, inside
-    the request), then booking_create with that e-mail replaced by nothing (a what-if, in this
-    process only); with --profile, pyinstrument over `profile_count` more calls.
+    Measures booking_create as is, then the confirmation e-mail alone (queued in the outbox,
+    in the transaction), then booking_create with that e-mail replaced by nothing (a what-if,
+    in this process only); with --profile, pyinstrument over `profile_count` more calls.
     """
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -725,7 +725,7 @@ def main() -> None:
     )
     print(
         f"    dont e-mail de confirmation     {diagnosis['mail_ms']:6.1f} ms "
-        "(pièce jointe iCalendar comprise, envoyé après COMMIT mais dans la requête)"
+        "(iCalendar compris, mis en file dans la transaction ; le worker l'envoie)"
     )
     print(
         f"  booking_create sans l'e-mail      {diagnosis['without_mail_ms']:6.1f} ms "

@@ -107,7 +107,8 @@ def _check_span(
             raise BookingError(
                 "Ce créneau déborde des horaires d'ouverture du lieu.", field="debut"
             )
-    _check_not_closed(resource, starts_at, ends_at)
+    # Closures are checked once, under the resource lock (`_check_room`, which every caller
+    # runs): a check here too would cost a query per booking and prove nothing.
     if request.seats < 1:
         raise BookingError("Réservez au moins une place.", field="places")
     if request.seats > resource.capacity:
