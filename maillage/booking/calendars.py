@@ -49,14 +49,15 @@ def booking_event(booking: Booking, *, for_manager: bool = False) -> Event:
 
 
 @lru_cache(maxsize=1)
-def _paris_vtimezone():
-    """Building the VTIMEZONE costs ~7 ms; it never changes within a process."""
+def _paris_vtimezone() -> bytes:
+    """The VTIMEZONE block, serialised once per process: building it costs ~7 ms and writing it
+    out ~3 ms, a third of a booking's time when it was done for every confirmation e-mail."""
     calendar = Calendar()
     event = Event()
     event.add("dtstart", datetime(2026, 1, 1, tzinfo=PARIS))
     calendar.add_component(event)
     calendar.add_missing_timezones()
-    return calendar.walk("VTIMEZONE")[0]
+    return calendar.walk("VTIMEZONE")[0].to_ical()
 
 
 def calendar_bytes(name: str, bookings: Iterable[Booking], *, for_manager: bool = False) -> bytes:
@@ -68,5 +69,9 @@ def calendar_bytes(name: str, bookings: Iterable[Booking], *, for_manager: bool 
     calendar.add("x-wr-timezone", "Europe/Paris")
     for booking in bookings:
         calendar.add_component(booking_event(booking, for_manager=for_manager))
-    calendar.add_component(_paris_vtimezone())
-    return calendar.to_ical()
+    # The cached VTIMEZONE goes in just before END:VCALENDAR, where add_component put it.
+    body = calendar.to_ical()
+    end = b"END:VCALENDAR\r\n"
+    if not body.endswith(end):
+        raise RuntimeError("icalendar n'a pas terminé le calendrier par END:VCALENDAR")
+    return body[: -len(end)] + _paris_vtimezone() + end
