@@ -293,6 +293,8 @@ POST_OFFICE = {
     "BATCH_DELIVERY_TIMEOUT": 180,
     "FILE_STORAGE": "outbox",
 }
+# Sent or failed e-mails (and their attachments) are deleted after this many days (RGPD).
+MAILLAGE_EMAIL_KEEP_DAYS = env.int("MAILLAGE_EMAIL_KEEP_DAYS", default=30)
 # Attachments waiting in the outbox (a booking's .ics): private, never under MEDIA_ROOT, which the
 # web server publishes. Web and worker processes on different machines must share this directory.
 STORAGES["outbox"] = {

@@ -6,10 +6,13 @@ the periodic jobs at the same time (global once the cache is shared, e.g. Redis)
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.utils import timezone
 from post_office.mail import send_queued
 from post_office.settings import get_batch_delivery_timeout
+from post_office.utils import cleanup_expired_mails
 
 from maillage.booking.services import offers_expire, reminders_send
 from maillage.core.single_flight import single_flight
@@ -32,6 +35,15 @@ class OutboxResult:
 class PeriodicResult:
     expired: int
     reminded: int
+    purged: int = 0  # outbox rows past MAILLAGE_EMAIL_KEEP_DAYS, deleted with their attachments
+
+
+def outbox_purge(*, now: datetime | None = None) -> int:
+    """Forget e-mails (and their .ics files) older than MAILLAGE_EMAIL_KEEP_DAYS: they hold
+    addresses and bookings, kept only as long as a delivery question may come up (RGPD)."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.MAILLAGE_EMAIL_KEEP_DAYS)
+    emails, _attachments = cleanup_expired_mails(cutoff, delete_attachments=True)
+    return emails
 
 
 def outbox_send() -> OutboxResult | None:
@@ -63,13 +75,17 @@ def periodic_run(*, now: datetime | None = None) -> PeriodicResult | None:
         if not held:
             logger.info("Tâches périodiques déjà en cours ailleurs : passage ignoré.")
             return None
-        result = PeriodicResult(offers_expire(now=now), reminders_send(now=now))
+        result = PeriodicResult(
+            offers_expire(now=now), reminders_send(now=now), outbox_purge(now=now)
+        )
     logger.log(
-        logging.INFO if result.expired or result.reminded else logging.DEBUG,
-        "Tâches périodiques : %s proposition(s) expirée(s), %s rappel(s) envoyé(s).",
+        logging.INFO if result.expired or result.reminded or result.purged else logging.DEBUG,
+        "Tâches périodiques : %s proposition(s) expirée(s), %s rappel(s) envoyé(s), "
+        "%s e-mail(s) ancien(s) effacé(s).",
         result.expired,
         result.reminded,
-        extra={"expired": result.expired, "reminded": result.reminded},
+        result.purged,
+        extra={"expired": result.expired, "reminded": result.reminded, "purged": result.purged},
     )
     return result
 

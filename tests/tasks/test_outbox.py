@@ -222,9 +222,17 @@ def test_the_worker_logs_each_pass_with_fields(open_space, smtp, caplog):
     records = {r.getMessage(): r for r in caplog.records if r.name == "maillage.tasks.worker"}
     sent = records["E-mails : 1 envoyé(s), 0 en échec, 0 à réessayer."]
     assert (sent.levelno, sent.sent, sent.failed, sent.requeued) == (logging.INFO, 1, 0, 0)
-    periodic = records["Tâches périodiques : 0 proposition(s) expirée(s), 0 rappel(s) envoyé(s)."]
+    periodic = records[
+        "Tâches périodiques : 0 proposition(s) expirée(s), 0 rappel(s) envoyé(s), "
+        "0 e-mail(s) ancien(s) effacé(s)."
+    ]
     # Nothing done: only at DEBUG, so an idle worker does not fill the logs.
-    assert (periodic.levelno, periodic.expired, periodic.reminded) == (logging.DEBUG, 0, 0)
+    assert (periodic.levelno, periodic.expired, periodic.reminded, periodic.purged) == (
+        logging.DEBUG,
+        0,
+        0,
+        0,
+    )
 
 
 def test_sigterm_stops_the_loop_after_the_current_pass(monkeypatch):
@@ -281,3 +289,22 @@ class _Output:
 
     def flush(self) -> None:
         pass
+
+
+def test_old_mails_and_their_attachments_are_purged(open_space, settings):
+    settings.MAILLAGE_EMAIL_KEEP_DAYS = 30
+    book(UserFactory(email="ancienne@exemple.fr"), open_space)
+    book(UserFactory(email="recente@exemple.fr"), open_space)
+    deliver()
+    old = Email.objects.get(to=["ancienne@exemple.fr"])
+    old_file = old.attachments.get().file
+    storage, old_path = old_file.storage, old_file.name
+    assert storage.exists(old_path)
+    now = timezone.now()
+    Email.objects.filter(pk=old.pk).update(created=now - timedelta(days=31))
+    Email.objects.exclude(pk=old.pk).update(created=now - timedelta(days=29))
+
+    assert worker.outbox_purge(now=now) == 1
+    assert list(Email.objects.values_list("to", flat=True)) == [["recente@exemple.fr"]]
+    assert not storage.exists(old_path)
+    assert Email.objects.get().attachments.count() == 1
