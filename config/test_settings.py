@@ -14,6 +14,9 @@ from config.settings import *  # noqa: F403  (the test settings extend the real 
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Queued e-mails' .ics files stay in memory: thousands of bookings in the suite would
+    # otherwise leave their files under var/outbox/.
+    "outbox": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 # The test client speaks plain HTTP: secure-only cookies would never be sent back.
