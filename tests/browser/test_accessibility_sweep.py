@@ -1,0 +1,136 @@
+"""axe-core on every page people reach, in the four roles, on a phone (375 px) and a desktop
+(1280 px): no serious or critical WCAG 2.1 A/AA violation, and no sideways scroll on the phone
+(issue 12, "axe on every page in both sizes")."""
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+
+from maillage.booking.models import Resource
+from maillage.booking.offer_services import booking_settings_ensure, resource_create
+from maillage.places.services import place_create
+from tests.browser.conftest import AXE
+from tests.factories import OrganisationFactory, UserFactory, place_data
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def network(reference_geography):
+    manager = UserFactory(email="gestion@fabrique.fr")
+    place = place_create(
+        data=place_data(operator=OrganisationFactory(managers=[manager]).pk, opening_hours="24/7")
+    )
+    booking_settings_ensure(place=place)
+    desks = resource_create(
+        place=place,
+        data={"kind": Resource.Kind.OPEN_SPACE, "name": "Espace partagé", "capacity": 4},
+    )
+    return {
+        "place": place,
+        "desks": desks,
+        "membre": UserFactory(email="membre@exemple.fr"),
+        "gestion": manager,
+        "coordination": UserFactory(email="coordination@exemple.fr", coordinator=True),
+    }
+
+
+def pages(network) -> dict[str, list[str]]:
+    place, desks = network["place"].public_id, network["desks"].pk
+    return {
+        "visiteur": [
+            "/",
+            "/lieux/",
+            f"/lieux/{place}/",
+            "/lieux/carte-integree/",
+            "/reserver/",
+            f"/reserver/ressource/{desks}/sans-compte/",
+            "/observatoire/",
+            "/observatoire/departement/14/",
+            "/observatoire/scenarios/",
+            "/compte/connexion",
+            "/compte/inscription",
+            "/compte/renvoyer",
+            "/compte/mot-de-passe/oubli",
+        ],
+        "membre": [
+            "/reserver/mes-reservations/",
+            "/reserver/agendas/",
+            f"/reserver/ressource/{desks}/",
+            "/compte/profil-de-deplacement",
+            "/lieux/proposer/",
+        ],
+        "gestion": [
+            f"/reserver/lieu/{place}/agenda/",
+            f"/reserver/lieu/{place}/membres/",
+            f"/reserver/lieu/{place}/offre/",
+            f"/lieux/{place}/modifier/",
+            f"/lieux/{place}/historique/",
+        ],
+        "coordination": [
+            "/moderation/",
+            "/coordination/journal/",
+            "/lieux/import/",
+            "/observatoire/imports/",
+            "/observatoire/etudes/",
+            "/observatoire/etudes/nouvelle/",
+            "/observatoire/departement/14/implantation/",
+        ],
+    }
+
+
+def _session_cookie(user, live_server) -> dict:
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return {
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": store.session_key,
+        "url": live_server.url,
+    }
+
+
+def _serious(page) -> list[tuple]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa']})"
+    )
+    return [
+        (v["id"], [n["target"] for n in v["nodes"]][:2])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_every_page_in_every_role_passes_axe_and_fits(browser, live_server, network, width):
+    problems = {}
+    for role, paths in pages(network).items():
+        context = browser.new_context(
+            base_url=live_server.url,
+            bypass_csp=True,  # axe is injected as an inline script
+            locale="fr-FR",
+            viewport={"width": width, "height": 860},
+        )
+        if role != "visiteur":
+            context.add_cookies([_session_cookie(network[role], live_server)])
+        page = context.new_page()
+        try:
+            for path in paths:
+                response = page.goto(path)
+                page.wait_for_load_state("networkidle")
+                found = []
+                if response.status != 200:
+                    found.append(("statut", response.status))
+                found += _serious(page)
+                scroll = page.evaluate("document.documentElement.scrollWidth")
+                if scroll > width:
+                    found.append(("défilement horizontal", scroll))
+                if found:
+                    problems[f"{role} {path}"] = found
+        finally:
+            context.close()
+    assert problems == {}
