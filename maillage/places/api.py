@@ -17,6 +17,7 @@ from maillage.places import opening_hours, selectors, services
 from maillage.places.api_fields import errors_to_api, snapshot_from_api
 from maillage.places.models import Kind, Label, Place, PlaceProposal, Service
 from maillage.places.opendata import export
+from maillage.places.opendata.geocoding import AddressSearchUnavailable, address_search
 from maillage.places.permissions import can_edit_place, is_coordinator
 from maillage.places.schemas import (
     CatalogueOut,
@@ -33,6 +34,51 @@ router = Router(tags=["lieux"])
 # selectors.directory_version), which is part of the cache key.
 MAP_CACHE_SECONDS = 600
 moderation_router = Router(tags=["modération"], auth=django_auth)
+
+
+class AddressQuery(Schema):
+    q: str = Field(..., min_length=3, max_length=200)
+    commune: str = Field("", pattern=r"^([0-9][0-9AB][0-9]{3})?$")
+
+
+class AddressOut(Schema):
+    libelle: str
+    adresse: str
+    code_postal: str
+    commune: str
+    latitude: float
+    longitude: float
+    precise: bool
+
+
+class AddressError(Schema):
+    detail: str
+
+
+@router.get(
+    "/adresses",
+    auth=django_auth,
+    response={200: list[AddressOut], 503: AddressError},
+    summary="Chercher une adresse (service d'adresses configuré par la plateforme)",
+)
+def addresses(request: HttpRequest, query: Query[AddressQuery]):
+    """For the place form's map picker. Signed-in people only: not an open proxy."""
+    try:
+        hits = address_search(query.q.replace("\x00", ""), citycode=query.commune.upper())
+    except AddressSearchUnavailable as unavailable:
+        return Status(503, {"detail": str(unavailable)})
+    return [
+        {
+            "libelle": hit.label,
+            "adresse": hit.street,
+            "code_postal": hit.postal_code,
+            "commune": hit.citycode,
+            "latitude": hit.latitude,
+            "longitude": hit.longitude,
+            "precise": hit.precise,
+        }
+        for hit in hits
+    ]
 
 
 class PlaceQuery(Schema):

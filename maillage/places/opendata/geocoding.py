@@ -91,3 +91,66 @@ class AddressGeocoder:
 def default_geocoder() -> Geocoder:
     url = getattr(settings, "MAILLAGE_GEOCODER_URL", "")
     return AddressGeocoder(url) if url else CommuneCentreGeocoder()
+
+
+@dataclass(frozen=True, slots=True)
+class AddressHit:
+    label: str  # « 12 Quai Vendeuvre 14000 Caen »
+    street: str  # « 12 Quai Vendeuvre », for the place's address field
+    postal_code: str
+    citycode: str
+    latitude: float
+    longitude: float
+    precise: bool  # a house number, not a street or a town
+
+
+class AddressSearchUnavailable(Exception):
+    """No address service configured, or it did not answer: the person places the point on the
+    map instead. The message is French, for the page."""
+
+
+def address_search(
+    query: str, *, citycode: str = "", limit: int = 5, fetch: Fetch | None = None
+) -> list[AddressHit]:
+    """Addresses matching `query` from the geocoder of MAILLAGE_GEOCODER_URL (the national
+    address base's API or a self-hosted addok): called by our server, never by the browser, so
+    no visitor's address leaves for a service the territory did not choose."""
+    url = getattr(settings, "MAILLAGE_GEOCODER_URL", "")
+    if not url:
+        raise AddressSearchUnavailable(
+            "La recherche d'adresse n'est pas configurée sur cette plateforme : cherchez la "
+            "commune, puis placez le point sur la carte."
+        )
+    params = {"q": query, "limit": limit}
+    if citycode:
+        params["citycode"] = citycode
+    target = (url if url.endswith("/") else url + "/") + "?" + urllib.parse.urlencode(params)
+    try:
+        body = json.loads((fetch or _http_get)(target, TIMEOUT_SECONDS))
+        features = body.get("features") or []
+    except (OSError, ValueError, AttributeError) as error:
+        raise AddressSearchUnavailable(
+            "Le service d'adresses ne répond pas : placez le point sur la carte, ou réessayez."
+        ) from error
+    hits = []
+    for feature in features[:limit]:
+        properties = (feature or {}).get("properties") or {}
+        coordinates = ((feature or {}).get("geometry") or {}).get("coordinates") or []
+        if len(coordinates) != 2 or not properties.get("label"):
+            continue
+        try:
+            longitude, latitude = float(coordinates[0]), float(coordinates[1])
+        except (TypeError, ValueError):
+            continue
+        hits.append(
+            AddressHit(
+                label=str(properties["label"])[:200],
+                street=str(properties.get("name") or "")[:200],
+                postal_code=str(properties.get("postcode") or "")[:5],
+                citycode=str(properties.get("citycode") or "")[:5],
+                latitude=latitude,
+                longitude=longitude,
+                precise=properties.get("type") == "housenumber",
+            )
+        )
+    return hits

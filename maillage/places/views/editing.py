@@ -53,6 +53,8 @@ def _map_config(**extra) -> dict:
         "tileAttribution": settings.MAILLAGE_TILE_ATTRIBUTION,
         "regionCode": settings.MAILLAGE_DEFAULT_REGION,
         "communesUrl": reverse("api:list_communes"),
+        # Address search only with an address service of the territory's choosing.
+        "addressUrl": reverse("api:addresses") if settings.MAILLAGE_GEOCODER_URL else "",
         **extra,
     }
 

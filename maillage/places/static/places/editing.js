@@ -149,6 +149,56 @@
     searchInput.addEventListener("keydown", function (event) {
       if (event.key === "Enter") { event.preventDefault(); search(); }
     });
+
+    // Address search: only when the platform has an address service (MAILLAGE_GEOCODER_URL),
+    // asked by our server (/api/lieux/adresses), never by the browser.
+    var addressInput = document.getElementById("address-search");
+    var addressButton = document.getElementById("address-search-button");
+    var addressResults = document.getElementById("address-results");
+    var streetInput = document.getElementById("id_address");
+    if (!addressInput || !addressButton || !addressResults || !config.addressUrl) return;
+
+    function chooseAddress(hit) {
+      var point = L.latLng(hit.latitude, hit.longitude);
+      addressResults.replaceChildren();
+      map.setView(point, closeZoom());
+      placeMarker(point);
+      if (streetInput && hit.adresse) streetInput.value = hit.adresse;
+      if (postalInput && hit.code_postal) postalInput.value = hit.code_postal;
+      fill(point, (hit.precise ? "Position de l'adresse « " : "Position approchée (rue ou lieu-dit) « ") + hit.libelle + " »");
+    }
+
+    function searchAddress() {
+      var typed = addressInput.value.trim();
+      addressResults.replaceChildren();
+      if (typed.length < 3) { setText(statusNode, "Tapez au moins trois caractères de l'adresse."); return; }
+      setText(statusNode, "Recherche de l'adresse…");
+      fetch(config.addressUrl + "?q=" + encodeURIComponent(typed.slice(0, 200)), { credentials: "same-origin" })
+        .then(function (r) {
+          return r.json().then(function (body) { return { ok: r.ok, body: body }; });
+        })
+        .then(function (answer) {
+          if (!answer.ok) { setText(statusNode, answer.body.detail || "La recherche d'adresse n'a pas abouti."); return; }
+          if (!answer.body.length) { setText(statusNode, "Aucune adresse trouvée pour « " + typed + " » : placez le point sur la carte."); return; }
+          answer.body.forEach(function (hit) {
+            var item = document.createElement("li");
+            var button = document.createElement("button");
+            button.type = "button";
+            button.className = "secondary";
+            button.textContent = hit.libelle;
+            button.addEventListener("click", function () { chooseAddress(hit); });
+            item.append(button);
+            addressResults.append(item);
+          });
+          setText(statusNode, answer.body.length === 1 ? "1 adresse trouvée." : answer.body.length + " adresses trouvées.");
+        })
+        .catch(function () { setText(statusNode, "La recherche d'adresse n'a pas abouti ; réessayez ou placez le point sur la carte."); });
+    }
+
+    addressButton.addEventListener("click", searchAddress);
+    addressInput.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); searchAddress(); }
+    });
   }
 
   /* --- Weekly hours editor (same rules as hours_editor.py) ------------------------------------- */
