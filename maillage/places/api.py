@@ -58,7 +58,7 @@ class AddressError(Schema):
 @router.get(
     "/adresses",
     auth=django_auth,
-    response={200: list[AddressOut], 503: AddressError},
+    response={200: list[AddressOut], 404: AddressError, 503: AddressError},
     summary="Chercher une adresse (service d'adresses configuré par la plateforme)",
 )
 def addresses(request: HttpRequest, query: Query[AddressQuery]):
@@ -66,7 +66,8 @@ def addresses(request: HttpRequest, query: Query[AddressQuery]):
     try:
         hits = address_search(query.q.replace("\x00", ""), citycode=query.commune.upper())
     except AddressSearchUnavailable as unavailable:
-        return Status(503, {"detail": str(unavailable)})
+        # Not configured: the feature is absent (404); configured but silent: 503.
+        return Status(503 if unavailable.configured else 404, {"detail": str(unavailable)})
     return [
         {
             "libelle": hit.label,

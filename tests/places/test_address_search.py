@@ -78,7 +78,7 @@ def test_without_an_address_service_the_answer_says_what_to_do(client, settings)
     settings.MAILLAGE_GEOCODER_URL = ""
     client.force_login(UserFactory())
     response = client.get("/api/lieux/adresses", {"q": "12 quai vendeuvre"})
-    assert response.status_code == 503
+    assert response.status_code == 404
     assert "placez le point sur la carte" in response.json()["detail"]
 
 

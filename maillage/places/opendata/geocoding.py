@@ -105,8 +105,12 @@ class AddressHit:
 
 
 class AddressSearchUnavailable(Exception):
-    """No address service configured, or it did not answer: the person places the point on the
-    map instead. The message is French, for the page."""
+    """No address service configured (`configured` False), or it did not answer: the person
+    places the point on the map instead. The message is French, for the page."""
+
+    def __init__(self, message: str, *, configured: bool = True) -> None:
+        super().__init__(message)
+        self.configured = configured
 
 
 def address_search(
@@ -119,7 +123,8 @@ def address_search(
     if not url:
         raise AddressSearchUnavailable(
             "La recherche d'adresse n'est pas configurée sur cette plateforme : cherchez la "
-            "commune, puis placez le point sur la carte."
+            "commune, puis placez le point sur la carte.",
+            configured=False,
         )
     params = {"q": query, "limit": limit}
     if citycode:
