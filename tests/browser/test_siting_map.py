@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from maillage.places.services import place_create
 from maillage.territory.models import Commune
-from tests.browser.conftest import AXE
+from tests.browser.conftest import serious_violations
 from tests.browser.test_booking import log_in
 from tests.factories import OrganisationFactory, UserFactory, place_data
 
@@ -114,15 +114,7 @@ def test_siting_result_has_no_serious_accessibility_violation(browser, live_serv
     try:
         page = context.new_page()
         _solve(page)
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate(
-            "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa']})"
-        )
+        serious = serious_violations(page)
     finally:
         context.close()
-    serious = [
-        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
     assert serious == []

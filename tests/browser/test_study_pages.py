@@ -11,7 +11,7 @@ from maillage.observatory.models import SavedStudy
 from maillage.observatory.services import study_save
 from maillage.observatory.study.compute import study_compute
 from maillage.observatory.study.document import study_from_dict
-from tests.browser.conftest import AXE
+from tests.browser.conftest import serious_violations
 from tests.browser.test_booking import log_in
 from tests.factories import UserFactory
 
@@ -81,29 +81,17 @@ def test_study_page_and_editor_fit_a_375_px_phone(page, study):
     assert page.evaluate("document.documentElement.scrollWidth") == 375
 
 
-def _serious_violations(page) -> list[tuple]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa']})"
-    )
-    return [
-        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
 def test_study_pages_have_no_serious_accessibility_violation(browser, live_server, study):
     # axe is injected as an inline script: this context bypasses our CSP to do so.
     context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="fr-FR")
     try:
         page = context.new_page()
         _open(page)
-        found = {"résultats": _serious_violations(page)}
+        found = {"résultats": serious_violations(page)}
         page.goto(STUDY + "modifier/")
-        found["éditeur"] = _serious_violations(page)
+        found["éditeur"] = serious_violations(page)
         page.goto("/observatoire/etudes/")
-        found["liste"] = _serious_violations(page)
+        found["liste"] = serious_violations(page)
     finally:
         context.close()
     assert found == {"résultats": [], "éditeur": [], "liste": []}
