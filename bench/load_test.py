@@ -30,39 +30,15 @@ from tests.production.stack import production_stack  # noqa: E402
 
 SETUP = """
 import json
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
-from maillage.accounts.models import User
-from maillage.booking.models import Resource
-from maillage.booking.offer_services import booking_settings_ensure, resource_create
 from maillage.places.models import Place
-from maillage.places.services import place_create
+from tests.production.seed import OPEN_SPACE, bookable_place, members_with_sessions
 
-place = place_create(data={
-    "name": "Tiers-lieu du test de charge", "status": "ouvert", "kinds": ["coworking"],
-    "services": [], "labels": [], "address": "12 quai Vendeuvre", "postal_code": "14000",
-    "latitude": 49.1806, "longitude": -0.3540, "opening_hours": "24/7",
-    "open_space_desks": 4000,
-})
-booking_settings_ensure(place=place)
-resources = [
-    resource_create(place=place, data=dict(
-        kind=Resource.Kind.OPEN_SPACE, name=f"Open space {n}", capacity=1000,
-        by_day=True, by_half_day=True, horizon_days=365,
-    )).pk
+place, resources = bookable_place("Tiers-lieu du test de charge", desks=4000, resources=[
+    {"kind": OPEN_SPACE, "name": f"Open space {n}", "capacity": 1000, "horizon_days": 365}
     for n in range(4)
-]
-sessions = []
-for n in range(MEMBERS):
-    user = User.objects.create_user(email=f"membre{n}@charge.test", password=None)
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
-    sessions.append(store.session_key)
+])
+sessions = [m["session"] for m in members_with_sessions(MEMBERS, "charge.test")]
 places = [str(p) for p in Place.objects.filter(status="ouvert").values_list("public_id", flat=True)]
 bookable = [str(p) for p in Place.objects.filter(status="ouvert", resources__isnull=False)
             .distinct().values_list("public_id", flat=True)]

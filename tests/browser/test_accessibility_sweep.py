@@ -4,14 +4,13 @@
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 
 from maillage.booking.models import Resource
 from maillage.booking.offer_services import booking_settings_ensure, resource_create
 from maillage.places.services import place_create
-from tests.browser.conftest import AXE
+from tests.browser.conftest import serious_violations
 from tests.factories import OrganisationFactory, UserFactory, place_data
+from tests.production.seed import session_for
 
 pytestmark = pytest.mark.browser
 
@@ -81,28 +80,11 @@ def pages(network) -> dict[str, list[str]]:
 
 
 def _session_cookie(user, live_server) -> dict:
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
     return {
         "name": settings.SESSION_COOKIE_NAME,
-        "value": store.session_key,
+        "value": session_for(user),
         "url": live_server.url,
     }
-
-
-def _serious(page) -> list[tuple]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa']})"
-    )
-    return [
-        (v["id"], [n["target"] for n in v["nodes"]][:2])
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize("width", [375, 1280])
@@ -125,7 +107,7 @@ def test_every_page_in_every_role_passes_axe_and_fits(browser, live_server, netw
                 found = []
                 if response.status != 200:
                     found.append(("statut", response.status))
-                found += _serious(page)
+                found += serious_violations(page)
                 scroll = page.evaluate("document.documentElement.scrollWidth")
                 if scroll > width:
                     found.append(("défilement horizontal", scroll))

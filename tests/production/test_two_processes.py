@@ -26,41 +26,14 @@ DEPARTEMENT = "14"
 
 SETUP_SCRIPT = """
 import json
-import sys
-from pathlib import Path
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
-from maillage.accounts.models import User
-from maillage.booking.models import Resource
-from maillage.booking.offer_services import booking_settings_ensure, resource_create
-from maillage.places.services import place_create
+from tests.production.seed import MEETING_ROOM, OPEN_SPACE, bookable_place, members_with_sessions
 
-place = place_create(data={
-    "name": "Tiers-lieu du test de production", "status": "ouvert", "kinds": ["coworking"],
-    "services": [], "labels": [], "address": "12 quai Vendeuvre", "postal_code": "14000",
-    "latitude": 49.1806, "longitude": -0.3540, "opening_hours": "24/7", "open_space_desks": 3,
-})
-booking_settings_ensure(place=place)
-room = resource_create(place=place, data=dict(
-    kind=Resource.Kind.MEETING_ROOM, name="Salle Orne", capacity=1,
-    by_day=True, by_half_day=True, horizon_days=60,
-))
-desks = resource_create(place=place, data=dict(
-    kind=Resource.Kind.OPEN_SPACE, name="Open space", capacity=3,
-    by_day=True, by_half_day=True, horizon_days=60,
-))
-sessions = []
-for n in range(24):
-    user = User.objects.create_user(email=f"membre{n}@production.test", password=None)
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
-    sessions.append({"user": user.pk, "session": store.session_key})
-print("SETUP=" + json.dumps({"place": str(place.public_id), "room": room.pk,
-                              "desks": desks.pk, "sessions": sessions}))
+place, (room, desks) = bookable_place("Tiers-lieu du test de production", desks=3, resources=[
+    {"kind": MEETING_ROOM, "name": "Salle Orne", "capacity": 1, "horizon_days": 60},
+    {"kind": OPEN_SPACE, "name": "Open space", "capacity": 3, "horizon_days": 60},
+])
+print("SETUP=" + json.dumps({"place": str(place.public_id), "room": room, "desks": desks,
+                              "sessions": members_with_sessions(24, "production.test")}))
 """
 
 RENAME_SCRIPT = """
