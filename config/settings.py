@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "maillage.booking",
     "maillage.observatory",
     "maillage.audit",
+    "maillage.billing",
+    "maillage.payments",
+    "maillage.employers",
+    "maillage.settlement",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -307,6 +311,17 @@ LOGGING["loggers"] = {
     "post_office": {"handlers": ["console"], "level": "WARNING", "propagate": False},
 }
 # --- end of the e-mail outbox block ---------------------------------------------------------------
+
+# --- Invoicing (issue 13, decision 0027) ----------------------------------------------------------
+# Archives of closed accounting periods: private (invoices name their buyers), never under
+# MEDIA_ROOT; keep them 10 years (C. com. L123-22) and copy them to an external medium.
+STORAGES["archives"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {
+        "location": str(env.path("MAILLAGE_ARCHIVES_DIR", default=str(VAR_DIR / "archives")))
+    },
+}
+# --- end of the invoicing block -------------------------------------------------------------------
 
 # --- maillage ------------------------------------------------------------------------------
 # Default territory shown on the home page and loaded by `make run` (INSEE région code).

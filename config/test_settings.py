@@ -17,6 +17,7 @@ STORAGES = {
     # Queued e-mails' .ics files stay in memory: thousands of bookings in the suite would
     # otherwise leave their files under var/outbox/.
     "outbox": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "archives": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 # The test client speaks plain HTTP: secure-only cookies would never be sent back.

@@ -83,3 +83,38 @@ def fablab_data(**overrides) -> dict:
         private_office_seats=0,
         **{**IN_BAYEUX, **overrides},
     )
+
+
+def luhn_complete(prefix: str) -> str:
+    """`prefix` followed by the digit that makes the Luhn sum a multiple of 10."""
+    from maillage.billing.identifiers import luhn_ok
+
+    return next(prefix + str(d) for d in range(10) if luhn_ok(prefix + str(d)))
+
+
+class LegalEntityFactory(factory.django.DjangoModelFactory):
+    """A seller or buyer with a valid SIREN/SIRET; `franchise=True` for the VAT franchise."""
+
+    class Meta:
+        model = "billing.LegalEntity"
+
+    class Params:
+        franchise = factory.Trait(vat_regime="franchise", vat_number="")
+
+    name = factory.Sequence(lambda n: f"Structure {n}")
+    legal_form = "SAS"
+    siren = factory.Sequence(lambda n: luhn_complete(f"{41000000 + n:08d}"))
+    siret = factory.LazyAttribute(lambda o: luhn_complete(o.siren + "0001"))
+    rcs = "RCS Caen"
+    share_capital = "10 000 €"
+    address = "12 quai Vendeuvre"
+    postcode = "14000"
+    city = "Caen"
+    email = factory.Sequence(lambda n: f"compta{n}@exemple.fr")
+    vat_regime = "normal"
+    vat_number = factory.LazyAttribute(
+        lambda o: __import__("maillage.billing.identifiers", fromlist=["x"]).vat_number_for(o.siren)
+    )
+    invoice_prefix = "F-"
+    iban = "FR7630006000011234567890189"
+    bic = "AGRIFRPP"
