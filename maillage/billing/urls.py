@@ -1,4 +1,7 @@
-from django.urls import path  # noqa: F401  (routes added with the views)
+"""Invoice documents (buyers and sellers) and the sellers' accounting pages."""
+
+from maillage.billing.urls_accounting import urlpatterns as accounting
+from maillage.billing.urls_documents import urlpatterns as documents
 
 app_name = "billing"
-urlpatterns: list = []
+urlpatterns = [*documents, *accounting]
