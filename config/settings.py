@@ -321,6 +321,11 @@ STORAGES["archives"] = {
         "location": str(env.path("MAILLAGE_ARCHIVES_DIR", default=str(VAR_DIR / "archives")))
     },
 }
+# Online card payment (maillage.payments, decision 0028): off unless a provider is named. "stripe"
+# needs both secrets; "fake" is the offline stand-in for development (never in production).
+MAILLAGE_PAYMENT_PROVIDER = env("MAILLAGE_PAYMENT_PROVIDER", default="")
+MAILLAGE_STRIPE_SECRET_KEY = env("MAILLAGE_STRIPE_SECRET_KEY", default="")
+MAILLAGE_STRIPE_WEBHOOK_SECRET = env("MAILLAGE_STRIPE_WEBHOOK_SECRET", default="")
 # --- end of the invoicing block -------------------------------------------------------------------
 
 # --- maillage ------------------------------------------------------------------------------
