@@ -42,11 +42,23 @@ def django_db_setup(django_db_setup, django_db_blocker):
         tables = connection.introspection.django_table_names(
             only_existing=True, include_views=False
         )
-        return connection.ops.sql_flush(
+        statements = connection.ops.sql_flush(
             style,
             [table for table in tables if table not in kept],
             reset_sequences=reset_sequences,
             allow_cascade=allow_cascade,
+        )
+        if connection.vendor != "sqlite":
+            return statements  # PostgreSQL's TRUNCATE does not fire the row triggers
+        # SQLite empties with DELETE, which the append-only triggers (issued invoices, payments,
+        # ledgers) refuse: take them off for the flush and put them back, as they were.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+            triggers = cursor.fetchall()
+        return (
+            [f'DROP TRIGGER "{name}"' for name, _sql in triggers]
+            + statements
+            + [sql for _name, sql in triggers]
         )
 
     # Django's flush command calls the sql_flush it imported; fail loudly if that ever changes.
