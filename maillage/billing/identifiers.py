@@ -62,3 +62,35 @@ def validate_vat_number(value: str) -> None:
             raise ValidationError(
                 "Ce numéro de TVA français ne correspond pas à sa clé (FR + clé + SIREN)."
             )
+
+
+def clean_code(value: str) -> str:
+    """An IBAN, BIC or VAT number as people copy it (`fr76 3000 6000 …`) → `FR763000600…`."""
+    return re.sub(r"\s", "", value or "").upper()
+
+
+def validate_iban(value: str) -> None:
+    """ISO 13616: country, two check digits, up to 30 letters or digits; mod 97 of the
+    rearranged number is 1. A French IBAN has 27 characters."""
+    if not re.fullmatch(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}", value):
+        raise ValidationError(
+            "IBAN invalide : deux lettres, deux chiffres puis le numéro de compte."
+        )
+    if value.startswith("FR") and len(value) != 27:
+        raise ValidationError("Un IBAN français compte 27 caractères.")
+    rearranged = value[4:] + value[:4]
+    number = "".join(str(int(char, 36)) for char in rearranged)
+    if int(number) % 97 != 1:
+        raise ValidationError("La clé de contrôle de cet IBAN est fausse.")
+
+
+def validate_bic(value: str) -> None:
+    if not re.fullmatch(r"[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?", value):
+        raise ValidationError("BIC invalide : 8 ou 11 lettres et chiffres (exemple : AGRIFRPP).")
+
+
+def validate_invoice_prefix(value: str) -> None:
+    if not re.fullmatch(r"[A-Z0-9-]{1,10}", value):
+        raise ValidationError(
+            "Le préfixe compte 1 à 10 caractères : lettres majuscules, chiffres ou tirets."
+        )

@@ -1,0 +1,110 @@
+"""The sellers' page writes: a manual invoice (buyer found or typed in, then a draft) and a
+credit note that a double click cannot issue twice. Both call the billing core services."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from maillage.billing.entity_services import buyer_entity_create
+from maillage.billing.errors import BillingError
+from maillage.billing.identifiers import clean_digits
+from maillage.billing.models import Invoice, InvoiceCounter, LegalEntity
+from maillage.billing.services import Buyer, LineInput, credit_note_issue, invoice_draft
+
+NEW_BUYER_FIELDS = (
+    "name",
+    "address",
+    "postcode",
+    "city",
+    "vat_number",
+    "siret",
+    "is_public_body",
+    "service_code",
+)
+
+
+def buyer_resolve(*, actor, email: str = "", siren: str = "", new: dict | None = None) -> Buyer:
+    """A person with an account (by e-mail), a known structure (by SIREN), or a new one.
+
+    Side effect: a new client structure when the SIREN is unknown (buyer_entity_create).
+    """
+    if email:
+        user = get_user_model().objects.filter(email__iexact=email.strip(), is_active=True).first()
+        if user is None:
+            raise BillingError(
+                "Aucun compte actif n'a cette adresse : facturez plutôt une structure par son "
+                "SIREN.",
+                field="buyer_email",
+            )
+        return Buyer(user=user)
+    digits = clean_digits(siren)
+    known = LegalEntity.objects.filter(siren=digits).exclude(siren="").order_by("pk").first()
+    if known is not None:
+        return Buyer(entity=known)
+    new = new or {}
+    if not new.get("name"):
+        raise BillingError(
+            "Ce SIREN n'est pas encore connu : indiquez la raison sociale et l'adresse de la "
+            "structure.",
+            field="buyer_name",
+        )
+    try:
+        entity = buyer_entity_create(actor=actor, data={**new, "siren": digits})
+    except BillingError as error:
+        error.field = f"buyer_{error.field}" if error.field else ""
+        raise
+    return Buyer(entity=entity)
+
+
+def manual_invoice_draft(
+    *, seller: LegalEntity, actor, header: dict, lines: list[LineInput]
+) -> Invoice:
+    """A draft typed on the accounting page: nothing is saved when any part is refused.
+
+    `header` holds the InvoiceHeaderForm's cleaned data. Side effects: perhaps a new client
+    structure (and its audit event).
+    """
+    with transaction.atomic():
+        buyer = buyer_resolve(
+            actor=actor,
+            email=header.get("buyer_email") or "",
+            siren=header.get("buyer_siren") or "",
+            new={name: header.get(f"buyer_{name}") for name in NEW_BUYER_FIELDS},
+        )
+        buyer.order_ref = header.get("order_ref") or ""
+        return invoice_draft(
+            seller=seller,
+            buyer=buyer,
+            lines=lines,
+            service_start=header.get("service_start"),
+            service_end=header.get("service_end"),
+            created_by=actor,
+        )
+
+
+def credit_note_once(
+    *,
+    original: Invoice,
+    reason: str,
+    lines: list[LineInput] | None,
+    notes_seen: int,
+    actor,
+    now=None,
+) -> Invoice:
+    """`credit_note_issue`, refused when another credit note of `original` was issued since the
+    form was shown (`notes_seen` of them then): the second click of a double click."""
+    with transaction.atomic():
+        InvoiceCounter.objects.bulk_create(
+            [InvoiceCounter(seller_id=original.seller_id)], ignore_conflicts=True
+        )
+        InvoiceCounter.objects.select_for_update().get(seller_id=original.seller_id)
+        issued = original.credit_notes.filter(status=Invoice.Status.ISSUED).count()
+        if issued != notes_seen:
+            raise BillingError(
+                "Un avoir vient d'être émis sur cette facture : vérifiez la liste avant d'en "
+                "émettre un autre.",
+                status=409,
+                code="avoir_deja_emis",
+            )
+        return credit_note_issue(
+            original=original, reason=reason, lines=lines, actor=actor, now=now
+        )
