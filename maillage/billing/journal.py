@@ -23,7 +23,7 @@ MONEY_FORMAT = "#,##0.00"
 
 
 def _euros(cents: int, negative: bool) -> Decimal:
-    return Decimal(-cents if negative else cents) / 100
+    return Decimal(-cents if negative else cents).scaleb(-2)  # 2800 → 28.00
 
 
 def journal_rows(seller: LegalEntity, start: date, end: date) -> list[list]:
