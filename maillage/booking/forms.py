@@ -12,6 +12,7 @@ from maillage.booking.bounds import BookingDateField
 from maillage.booking.models import Payment, Resource
 from maillage.booking.services import BookingRequest
 from maillage.booking.timeslots import local_day
+from maillage.employers.selectors import employer_may_pay
 from maillage.territory.forms import CommuneFieldsMixin
 from maillage.territory.models import Commune
 
@@ -121,12 +122,16 @@ class BookingForm(forms.Form):
         # Only the ways this person can really pay here: a plan or a carnet they hold for it.
         self.passes = selectors.usable_passes(user, resource, today=today())
         subscribed = selectors.has_usable_subscription(user, resource, today=today())
+        # « Payé par mon employeur »: an active employee whose rules cover this resource (the
+        # month's budget is checked when booking, under the employee's lock).
+        self.employer_pays = employer_may_pay(user, resource)
         self.fields["paiement"].choices = [
             (value, label)
             for value, label in Payment.choices
             if value == Payment.ON_SITE
             or (value == Payment.PASS and self.passes)
             or (value == Payment.PLAN and subscribed)
+            or (value == Payment.EMPLOYER and self.employer_pays)
         ]
         self.fields["carnet"].choices = [("", "—")] + [
             (str(held.public_id), f"{held.product.name} — {held.units_left} unité(s) restante(s)")

@@ -43,6 +43,7 @@ from maillage.booking.timeslots import (
     slot_span,
     within_opening_hours,
 )
+from maillage.employers.services import employer_payment_fields
 from maillage.places.models import Place
 
 OFFER_TTL = timedelta(hours=12)
@@ -224,6 +225,15 @@ def _payment_fields(
         return _pass_fields(user, resource, request, unit, starts_at)
     if request.payment == Payment.PLAN:
         return _plan_fields(user, resource, starts_at)
+    if request.payment == Payment.EMPLOYER:
+        return employer_payment_fields(
+            user=user,
+            resource=resource,
+            unit=unit,
+            starts_at=starts_at,
+            seats=request.seats,
+            price_cents=price_cents(resource, unit, starts_at, ends_at, request.seats),
+        )
     raise BookingError("Mode de règlement inconnu.", field="paiement")
 
 

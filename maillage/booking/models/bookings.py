@@ -21,6 +21,7 @@ class Payment(models.TextChoices):
     ON_SITE = "on_site", _("à régler au lieu")
     PLAN = "plan", _("abonnement")
     PASS = "pass", _("carnet")
+    EMPLOYER = "employer", _("payé par mon employeur")
 
 
 class Booking(models.Model):
@@ -53,6 +54,16 @@ class Booking(models.Model):
     pass_units = models.PositiveSmallIntegerField(default=0)
     subscription = models.ForeignKey(
         Subscription, on_delete=models.PROTECT, null=True, blank=True, related_name="bookings"
+    )
+    # Paid by the employer: the employee whose monthly budget it counts against
+    # (employers.services.employer_payment_fields), invoiced to the employer at the month's end.
+    employee = models.ForeignKey(
+        "employers.Employee",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bookings",
+        verbose_name=_("salarié (payé par l'employeur)"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
@@ -114,6 +125,11 @@ class Booking(models.Model):
                 condition=(Q(payment="pass") & Q(pass_ref__isnull=False) & Q(pass_units__gte=1))
                 | (~Q(payment="pass") & Q(pass_ref__isnull=True) & Q(pass_units=0)),
                 name="booking_pass_consistent",
+            ),
+            models.CheckConstraint(
+                condition=(Q(payment="employer") & Q(employee__isnull=False))
+                | (~Q(payment="employer") & Q(employee__isnull=True)),
+                name="booking_employer_has_employee",
             ),
         ]
 
