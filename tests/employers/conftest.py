@@ -41,22 +41,32 @@ def admin():
     return UserFactory(email="rh@acme.fr", display_name="Rose RH")
 
 
+def make_employer(admin, **overrides):
+    return employer_open(user=admin, identity=identity(**overrides))
+
+
 @pytest.fixture
 def employer(admin):
-    return employer_open(user=admin, identity=identity())
+    return make_employer(admin)
 
 
 def join(employer, email: str, name: str):
     return domain_join(user=UserFactory(email=email, display_name=name), employer=employer)
 
 
+def make_employee(employer, email="alice@acme.fr", name="Alice Martin", budget=3, **rules):
+    """An employee with `budget` (days unless budget_unit says euros) and other rule fields."""
+    employee = join(employer, email, name)
+    for key, value in ({"monthly_budget": budget} | rules).items():
+        setattr(employee, key, value)
+    employee.save()
+    return employee
+
+
 @pytest.fixture
 def employee(employer):
-    """Alice, 3 days a month (the employer's default is 4: set below through the rules)."""
-    employee = join(employer, "alice@acme.fr", "Alice Martin")
-    employee.monthly_budget = 3
-    employee.save(update_fields=["monthly_budget"])
-    return employee
+    """Alice, 3 days a month (the employer's default is 4)."""
+    return make_employee(employer)
 
 
 @pytest.fixture
