@@ -1,0 +1,117 @@
+"""Fixtures of the settlement tests: the network's legal entity, two places with their
+organisations' entities, network carnets, and bookings paid with network passes in November
+2026 (computed in December)."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+from django.apps import apps
+from django.db import connection, transaction
+
+from maillage.booking.models import PassProduct, PlaceBookingSettings
+from maillage.booking.services import BookingRequest, booking_create
+from maillage.places.services import place_create
+from tests.booking.conftest import make_resource
+from tests.conftest import GEOGRAPHY_MODELS
+from tests.factories import LegalEntityFactory, OrganisationFactory, UserFactory, fablab_data
+
+SOLD_AT = datetime(2026, 10, 20, 8, 0, tzinfo=UTC)  # passes sold on Tuesday 20 October
+BOOKED_AT = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)  # bookings made on Monday 2 November
+AFTER = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)  # November is over
+NOVEMBER = date(2026, 11, 1)
+
+
+@pytest.fixture
+def coordinator():
+    return UserFactory(coordinator=True)
+
+
+@pytest.fixture
+def network():
+    return LegalEntityFactory(is_network=True, name="Réseau des tiers-lieux", invoice_prefix="R-")
+
+
+@pytest.fixture
+def seller(place):
+    """The legal entity of the organisation that runs `place`."""
+    return LegalEntityFactory(organisation=place.operator, name="La Fabrique SCIC")
+
+
+@pytest.fixture
+def other_manager():
+    return UserFactory()
+
+
+@pytest.fixture
+def other_place(other_manager):
+    place = place_create(
+        data=fablab_data(operator=OrganisationFactory(managers=[other_manager]).pk)
+    )
+    LegalEntityFactory(organisation=place.operator, name="Fablab de Bayeux", franchise=True)
+    return place
+
+
+@pytest.fixture
+def desks(place):
+    PlaceBookingSettings.objects.create(place=place, accepts_network_pass=True)
+    return make_resource(place, capacity=5)
+
+
+@pytest.fixture
+def other_desks(other_place):
+    PlaceBookingSettings.objects.create(place=other_place, accepts_network_pass=True)
+    return make_resource(other_place, capacity=5)
+
+
+@pytest.fixture
+def day_pass_product():
+    return PassProduct.objects.create(
+        place=None, name="Pass réseau 10 journées", unit="day", units=10, price_cents=15000
+    )
+
+
+@pytest.fixture
+def half_day_pass_product():
+    return PassProduct.objects.create(
+        place=None, name="Pass réseau 10 demi-journées", unit="half_day", units=10, price_cents=8000
+    )
+
+
+def book_with_pass(user, resource, held, day: date, slot: str = "day", now=BOOKED_AT):
+    booking, _ = booking_create(
+        user=user,
+        request=BookingRequest(
+            resource=resource, day=day, slot=slot, payment="pass", pass_id=held.public_id
+        ),
+        now=now,
+    )
+    return booking
+
+
+@pytest.fixture
+def flush_guarded_tables():
+    """For transactional tests on SQLite: the flush that ends them empties tables with DELETE,
+    which the append-only triggers (ledger, issued invoices) refuse. Empty them here first,
+    with those triggers dropped and recreated in the same transaction."""
+    yield
+    if connection.vendor != "sqlite":
+        return  # PostgreSQL's flush is a TRUNCATE: row triggers do not fire
+    kept = {apps.get_model("territory", name)._meta.db_table for name in GEOGRAPHY_MODELS}
+    tables = [
+        table
+        for table in connection.introspection.django_table_names(
+            only_existing=True, include_views=False
+        )
+        if table not in kept
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%RAISE(%'"
+        )
+        triggers = cursor.fetchall()
+        for name, _ in triggers:
+            cursor.execute(f'DROP TRIGGER "{name}"')
+        for table in tables:
+            cursor.execute(f'DELETE FROM "{table}"')
+        for _, sql in triggers:
+            cursor.execute(sql)
