@@ -5,10 +5,9 @@ The webhook signature is checked by `stripe.Webhook.construct_event` (HMAC-SHA25
 tests hand the SDK recorded responses instead of the network.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import stripe
-from django.utils import timezone
 
 from maillage.payments.providers import (
     CheckoutCreated,
@@ -17,8 +16,8 @@ from maillage.payments.providers import (
     WebhookRefused,
 )
 
-# Stripe accepts a Checkout Session lasting between 30 minutes and 24 hours.
-CHECKOUT_LIFETIME = timedelta(hours=1)
+# No `expires_at` sent: Stripe's default (24 hours) keeps the parameters of two calls with one
+# idempotency key identical, which Stripe requires; the session's own expiry is read back.
 
 
 class StripeProvider:
@@ -65,7 +64,6 @@ class StripeProvider:
             "client_reference_id": reference,
             "metadata": {"invoice": reference},
             "payment_intent_data": {"metadata": {"invoice": reference}},
-            "expires_at": int((timezone.now() + CHECKOUT_LIFETIME).timestamp()),
             "locale": "fr",
         }
         try:
@@ -87,7 +85,7 @@ class StripeProvider:
             )
         except (stripe.SignatureVerificationError, ValueError, UnicodeDecodeError) as error:
             raise WebhookRefused(str(error)) from error
-        obj = event.data.object
+        obj = event.data.object.to_dict()
         metadata = obj.get("metadata") or {}
         if event.type == "checkout.session.completed":
             return ProviderEvent(
