@@ -37,71 +37,63 @@ def quantity_from_text(text: str) -> Decimal:
     return Decimal(cleaned.replace(",", "."))
 
 
-class MonthField(forms.CharField):
+class TypedTextField(forms.Field):
+    """A short text read into a value by `parse` (a ValueError: `message`). The length is
+    checked on the text, before anything is parsed or echoed back."""
+
+    widget = forms.TextInput
+    max_typed = 20
+    message = ""
+
+    def parse(self, text: str):
+        raise NotImplementedError
+
+    def to_python(self, value):
+        text = str(value or "").strip()
+        if not text:
+            return None
+        if len(text) > self.max_typed:
+            raise forms.ValidationError(self.message)
+        try:
+            return self.parse(text)
+        except ValueError:
+            raise forms.ValidationError(self.message) from None
+
+
+class MonthField(TypedTextField):
     """AAAA-MM (what `<input type="month">` sends) → the month's first day, 2000 to 2100."""
 
     widget = forms.TextInput(attrs={"type": "month", "placeholder": "AAAA-MM"})
+    message = "Mois illisible : écrivez AAAA-MM, par exemple 2026-11."
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 7)
-        super().__init__(**kwargs)
+    def parse(self, text: str) -> date:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}", text):
+            raise ValueError(text)
+        return date(int(text[:4]), int(text[5:]), 1)
 
-    def to_python(self, value):
-        text = super().to_python(value)
-        if not text:
-            return None
-        try:
-            if not re.fullmatch(r"[0-9]{4}-[0-9]{2}", text):
-                raise ValueError(text)
-            month = date(int(text[:4]), int(text[5:]), 1)
-        except ValueError:
-            raise forms.ValidationError(
-                "Mois illisible : écrivez AAAA-MM, par exemple 2026-11."
-            ) from None
-        if not FIRST_MONTH <= month <= LAST_MONTH:
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and not FIRST_MONTH <= value <= LAST_MONTH:
             raise forms.ValidationError("Choisissez un mois entre 2000 et 2100.")
-        return month
 
     def prepare_value(self, value):
         return value.strftime("%Y-%m") if isinstance(value, date) else value
 
 
-class EuroField(forms.CharField):
+class EuroField(TypedTextField):
     widget = forms.TextInput(attrs={"inputmode": "decimal"})
+    message = "Montant illisible : écrivez par exemple 12,50 (moins de 10 millions d'euros)."
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 20)
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        text = super().to_python(value)
-        if not text:
-            return None
-        try:
-            return cents_from_text(text)
-        except ValueError:
-            raise forms.ValidationError(
-                "Montant illisible : écrivez par exemple 12,50 (moins de 10 millions d'euros)."
-            ) from None
+    def parse(self, text: str) -> int:
+        return cents_from_text(text)
 
 
-class QuantityField(forms.CharField):
+class QuantityField(TypedTextField):
     widget = forms.TextInput(attrs={"inputmode": "decimal"})
+    message = "Quantité illisible : un nombre positif, trois décimales au plus (exemple : 1,5)."
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 20)
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        text = super().to_python(value)
-        if not text:
-            return None
-        try:
-            return quantity_from_text(text)
-        except ValueError:
-            raise forms.ValidationError(
-                "Quantité illisible : un nombre positif, trois décimales au plus (exemple : 1,5)."
-            ) from None
+    def parse(self, text: str) -> Decimal:
+        return quantity_from_text(text)
 
 
 class EntityForm(forms.Form):
