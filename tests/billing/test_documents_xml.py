@@ -301,7 +301,8 @@ def test_xml_totals_reconcile_to_the_cent_with_the_invoice(raw_lines):
     for _category, rate, basis, vat in breakdown:
         # BR-S-08: the basis of a rate is the sum of the line nets at that rate; BR-S-09: the
         # VAT is that basis × rate, rounded half up to the cent.
-        assert cents(basis) == sum(n for n, r in zip(line_nets, line_rates, strict=True) if r == Decimal(rate))
+        pairs = zip(line_nets, line_rates, strict=True)
+        assert cents(basis) == sum(net for net, r in pairs if r == Decimal(rate))
         expected = (Decimal(cents(basis)) * Decimal(rate) / 100).quantize(
             Decimal(1), rounding=ROUND_HALF_UP
         )
