@@ -23,7 +23,8 @@ router = Router(tags=["réservations"])
 SLOTS = {"journee": "day", "matin": "morning", "apres-midi": "afternoon", "heures": "hours"}
 SLOT_NAMES = {v: k for k, v in SLOTS.items()}
 PAYMENTS = {"sur_place": "on_site", "abonnement": "plan", "carnet": "pass"}
-PAYMENT_NAMES = {v: k for k, v in PAYMENTS.items()}
+# Read only: a booking paid by the employer is made on the booking page (employers app).
+PAYMENT_NAMES = {v: k for k, v in PAYMENTS.items()} | {"employer": "employeur"}
 STATUS_NAMES = {
     "confirmed": "confirmee",
     "offered": "proposee",

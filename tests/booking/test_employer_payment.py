@@ -230,3 +230,15 @@ def test_one_day_left_ten_parallel_bookings_one_succeeds(reference_geography):
     )
     assert Counter(o[0] for o in outcomes) == {"ok": 1, 409: 9}, outcomes
     assert Booking.objects.filter(employee=alice, status="confirmed").count() == 1
+
+
+def test_the_api_lists_an_employer_booking(client, employer, open_space):
+    alice = make_employee(employer)
+    booking = ask(alice.user, open_space)
+    client.force_login(alice.user)
+    answer = client.get(f"/api/reservations/{booking.public_id}")
+    assert (answer.status_code, answer.json()["reglement"], answer.json()["montant_centimes"]) == (
+        200,
+        "employeur",
+        1500,
+    )
