@@ -124,12 +124,13 @@ def unguarded_flush(reference_geography):
         return
     payments = _migration("maillage.payments.migrations.0002_append_only_triggers")
     billing = _migration("maillage.billing.migrations.0002_immutability_triggers")
-    billing_deletes = [s for s in billing.SQLITE if "BEFORE DELETE" in s]
+    dropped = ("billing_invoice_no_delete", "billing_line_no_delete")
+    billing_deletes = [s for s in billing.SQLITE if s.split()[2] in dropped]
     with connection.cursor() as cursor:
         for statement in payments.SQLITE_DROP:
             cursor.execute(statement)
-        cursor.execute("DROP TRIGGER IF EXISTS billing_invoice_no_delete")
-        cursor.execute("DROP TRIGGER IF EXISTS billing_line_no_delete")
+        for name in dropped:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
         for table in (
             "payments_webhookevent",
             "payments_payment",
