@@ -57,6 +57,13 @@ class PlaceMonth:
     agreement: SettlementAgreement | None
     statement: SettlementStatement | None
 
+    @property
+    def computable(self) -> bool:
+        """An agreement, and no statement yet or one still proposed."""
+        return self.agreement is not None and (
+            self.statement is None or self.statement.status == SettlementStatement.Status.PROPOSED
+        )
+
 
 def month_overview(month: date) -> list[PlaceMonth]:
     """Every place with an agreement or a statement that month, by name (coordination)."""

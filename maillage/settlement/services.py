@@ -249,6 +249,53 @@ def network_pass_sale(
     return SaleResult(sale, invoice, passes)
 
 
+def network_pass_sale_by_email(
+    *,
+    actor,
+    product: PassProduct,
+    buyer_email: str = "",
+    buyer_name: str = "",
+    employer=None,
+    owner_emails: list[str] | None = None,
+    quantity: int,
+    paid_method: str | None,
+    idempotency_key: str = "",
+    now: datetime | None = None,
+) -> SaleResult:
+    """The page's sale: people named by e-mail (an account is made for an unknown address, in
+    the same transaction as the sale). Owners: one address for all the passes, or one per pass;
+    none for a person buying for themself."""
+    if not is_coordinator(actor):
+        raise BillingError(
+            "Seule la coordination vend le pass réseau.", status=403, code="interdit"
+        )
+    emails = [e for e in (owner_emails or []) if e]
+    if employer is None and not buyer_email:
+        raise BillingError("Indiquez l'e-mail de l'acheteur.", field="email")
+    if employer is not None and not emails:
+        raise BillingError("Indiquez l'e-mail du ou des titulaires.", field="titulaires")
+    if len(emails) not in (0, 1, quantity):
+        raise BillingError(
+            f"Indiquez une adresse pour tous les pass, ou une par pass ({quantity}).",
+            field="titulaires",
+        )
+    with transaction.atomic():
+        buyer = account_for_address(buyer_email, buyer_name) if employer is None else None
+        people = [account_for_address(e) for e in emails] or [buyer]
+        owners = people * quantity if len(people) == 1 else people
+        return network_pass_sale(
+            actor=actor,
+            product=product,
+            buyer_user=buyer,
+            employer=employer,
+            owners=owners,
+            quantity=quantity,
+            paid_method=paid_method,
+            idempotency_key=idempotency_key,
+            now=now,
+        )
+
+
 # --- agreements --------------------------------------------------------------------------------
 
 

@@ -1,4 +1,27 @@
-from django.urls import path  # noqa: F401  (routes added with the views)
+from django.urls import path
+
+from maillage.settlement import views
 
 app_name = "settlement"
-urlpatterns: list = []
+urlpatterns = [
+    path("reseau/pass/", views.network_passes, name="network_passes"),
+    path("reseau/reversements/", views.statements, name="statements"),
+    path("reseau/reversements/calculer/", views.statement_compute, name="statement_compute"),
+    path("reseau/reversements/convention/", views.agreement_save, name="agreement_save"),
+    path("lieux/<uuid:public_id>/reversements/", views.place_statements, name="place_statements"),
+    path(
+        "lieux/<uuid:public_id>/reversements/autofacturation/",
+        views.place_self_billing_accept,
+        name="self_billing_accept",
+    ),
+    path(
+        "lieux/<uuid:public_id>/reversements/<uuid:statement_id>/accepter/",
+        views.place_statement_accept,
+        name="statement_accept",
+    ),
+    path(
+        "lieux/<uuid:public_id>/reversements/<uuid:statement_id>/facturer/",
+        views.place_statement_invoice,
+        name="statement_invoice",
+    ),
+]

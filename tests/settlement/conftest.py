@@ -9,8 +9,9 @@ from django.apps import apps
 from django.db import connection, transaction
 
 from maillage.booking.models import PassProduct, PlaceBookingSettings
-from maillage.booking.services import BookingRequest, booking_create
+from maillage.booking.services import BookingRequest, booking_cancel, booking_create
 from maillage.places.services import place_create
+from maillage.settlement.services import agreement_set, network_pass_sale
 from tests.booking.conftest import make_resource
 from tests.conftest import GEOGRAPHY_MODELS
 from tests.factories import LegalEntityFactory, OrganisationFactory, UserFactory, fablab_data
@@ -86,6 +87,62 @@ def book_with_pass(user, resource, held, day: date, slot: str = "day", now=BOOKE
         now=now,
     )
     return booking
+
+
+def sell(coordinator, product, buyer, quantity=1, **kw):
+    return network_pass_sale(
+        actor=coordinator,
+        product=product,
+        buyer_user=buyer,
+        owners=[buyer] * quantity,
+        quantity=quantity,
+        paid_method=None,
+        now=SOLD_AT,
+        **kw,
+    )
+
+
+@pytest.fixture
+def november(
+    coordinator,
+    network,
+    seller,
+    place,
+    other_place,
+    desks,
+    other_desks,
+    day_pass_product,
+    half_day_pass_product,
+):
+    """Uses in two places: at `place` a day, a cancelled day, a morning and a day paid with
+    half-day units; at `other_place` a day; a December day that November must not count."""
+    agreement_set(
+        actor=coordinator,
+        place=place,
+        rate_day_cents=1200,
+        rate_half_day_cents=700,
+        self_billing=False,
+        valid_from=date(2026, 1, 1),
+    )
+    agreement_set(
+        actor=coordinator,
+        place=other_place,
+        rate_day_cents=1000,
+        rate_half_day_cents=600,
+        self_billing=False,
+        valid_from=date(2026, 1, 1),
+    )
+    ada, bob = UserFactory(), UserFactory()
+    days = sell(coordinator, day_pass_product, ada).passes[0]
+    halves = sell(coordinator, half_day_pass_product, bob).passes[0]
+    book_with_pass(ada, desks, days, date(2026, 11, 3))
+    cancelled = book_with_pass(ada, desks, days, date(2026, 11, 4))
+    booking_cancel(actor=ada, public_id=cancelled.public_id, now=BOOKED_AT)
+    book_with_pass(bob, desks, halves, date(2026, 11, 5), slot="morning")
+    book_with_pass(bob, desks, halves, date(2026, 11, 6))  # a day: two half-day units
+    book_with_pass(ada, other_desks, days, date(2026, 11, 10))
+    book_with_pass(ada, desks, days, date(2026, 12, 1))
+    return {"days": days, "halves": halves}
 
 
 @pytest.fixture

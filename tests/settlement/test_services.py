@@ -10,7 +10,7 @@ from django.utils import timezone
 from maillage.billing.errors import BillingError
 from maillage.billing.models import Invoice
 from maillage.booking.models import Booking, Pass, PassLedger
-from maillage.booking.services import booking_cancel, pass_sell
+from maillage.booking.services import pass_sell
 from maillage.booking.timeslots import local_day
 from maillage.settlement.models import NetworkPassSale, SettlementStatement
 from maillage.settlement.selectors import pass_ledger_verify, pass_reconciliation
@@ -24,22 +24,9 @@ from maillage.settlement.services import (
     statement_invoice,
 )
 from tests.factories import LegalEntityFactory, UserFactory
-from tests.settlement.conftest import AFTER, BOOKED_AT, NOVEMBER, SOLD_AT, book_with_pass
+from tests.settlement.conftest import AFTER, BOOKED_AT, NOVEMBER, SOLD_AT, sell
 
 pytestmark = pytest.mark.django_db
-
-
-def sell(coordinator, product, buyer, quantity=1, **kw):
-    return network_pass_sale(
-        actor=coordinator,
-        product=product,
-        buyer_user=buyer,
-        owners=[buyer] * quantity,
-        quantity=quantity,
-        paid_method=None,
-        now=SOLD_AT,
-        **kw,
-    )
 
 
 # --- ledger -----------------------------------------------------------------------------------
@@ -205,49 +192,6 @@ def test_unknown_address_gets_an_inactive_account_once():
 
 
 # --- statements -------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def november(
-    coordinator,
-    network,
-    seller,
-    place,
-    other_place,
-    desks,
-    other_desks,
-    day_pass_product,
-    half_day_pass_product,
-):
-    """Uses in two places: at `place` a day, a cancelled day, a morning and a day paid with
-    half-day units; at `other_place` a day; a December day that November must not count."""
-    agreement_set(
-        actor=coordinator,
-        place=place,
-        rate_day_cents=1200,
-        rate_half_day_cents=700,
-        self_billing=False,
-        valid_from=date(2026, 1, 1),
-    )
-    agreement_set(
-        actor=coordinator,
-        place=other_place,
-        rate_day_cents=1000,
-        rate_half_day_cents=600,
-        self_billing=False,
-        valid_from=date(2026, 1, 1),
-    )
-    ada, bob = UserFactory(), UserFactory()
-    days = sell(coordinator, day_pass_product, ada).passes[0]
-    halves = sell(coordinator, half_day_pass_product, bob).passes[0]
-    book_with_pass(ada, desks, days, date(2026, 11, 3))
-    cancelled = book_with_pass(ada, desks, days, date(2026, 11, 4))
-    booking_cancel(actor=ada, public_id=cancelled.public_id, now=BOOKED_AT)
-    book_with_pass(bob, desks, halves, date(2026, 11, 5), slot="morning")
-    book_with_pass(bob, desks, halves, date(2026, 11, 6))  # a day: two half-day units
-    book_with_pass(ada, other_desks, days, date(2026, 11, 10))
-    book_with_pass(ada, desks, days, date(2026, 12, 1))
-    return {"days": days, "halves": halves}
 
 
 def test_statement_figures_for_a_month_with_uses_in_two_places(
