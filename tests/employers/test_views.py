@@ -301,3 +301,19 @@ def test_the_monthly_command_invoices_each_employer_once(admin, employer, place,
     assert out[-1] == "1 facture(s), 1 employeur(s) sans réservation ce mois-là."
     with pytest.raises(CommandError):
         call_command("employers_invoice_month", mois="2026-13", verbosity=0)
+
+
+def test_the_admin_only_shows_employer_rows(client, employer, employee):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = f"/admin/employers/employee/{employee.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="monthly_budget"' not in page.content.decode()
+    assert client.post(url, {"monthly_budget": 31}).status_code == 403
+    assert client.get("/admin/employers/employer/").status_code == 200
+    assert (
+        client.post(f"/admin/employers/employer/{employer.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    employee.refresh_from_db()
+    assert employee.monthly_budget == 3
