@@ -2,6 +2,7 @@
 credit note that a double click cannot issue twice. Both call the billing core services."""
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import transaction
 
 from maillage.billing.entity_services import buyer_entity_create
@@ -55,14 +56,36 @@ def buyer_resolve(*, actor, email: str = "", siren: str = "", new: dict | None =
     return Buyer(entity=entity)
 
 
+FORM_TOKEN_SECONDS = 24 * 3600
+
+
 def manual_invoice_draft(
-    *, seller: LegalEntity, actor, header: dict, lines: list[LineInput]
+    *, seller: LegalEntity, actor, header: dict, lines: list[LineInput], form_token: str = ""
 ) -> Invoice:
     """A draft typed on the accounting page: nothing is saved when any part is refused.
 
-    `header` holds the InvoiceHeaderForm's cleaned data. Side effects: perhaps a new client
-    structure (and its audit event).
+    `header` holds the InvoiceHeaderForm's cleaned data. `form_token`, drawn when the form was
+    shown, makes a second sending of the same form (a double click) a refusal rather than a
+    second draft; it is released when the draft is refused, so the corrected form goes through.
+    `cache.add` is atomic; a shared cache makes the guard hold across processes.
+    Side effects: perhaps a new client structure (and its audit event).
     """
+    key = f"billing:manual-draft:{seller.pk}:{form_token}"
+    if form_token and not cache.add(key, True, FORM_TOKEN_SECONDS):
+        raise BillingError(
+            "Ce formulaire a déjà été envoyé : le brouillon est dans la liste.",
+            status=409,
+            code="deja_envoye",
+        )
+    try:
+        return _manual_draft(seller=seller, actor=actor, header=header, lines=lines)
+    except Exception:
+        if form_token:
+            cache.delete(key)
+        raise
+
+
+def _manual_draft(*, seller: LegalEntity, actor, header: dict, lines: list[LineInput]) -> Invoice:
     with transaction.atomic():
         buyer = buyer_resolve(
             actor=actor,

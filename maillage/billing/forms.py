@@ -176,6 +176,10 @@ class MonthForm(forms.Form):
 class InvoiceHeaderForm(forms.Form):
     """Who buys (an account's e-mail, a known SIREN, or a new structure typed in) and when."""
 
+    token = forms.RegexField(
+        regex=r"^[0-9a-f]{32}$", required=False, widget=forms.HiddenInput, max_length=32
+    )
+
     buyer_email = forms.EmailField(
         label="E-mail d'une personne inscrite", max_length=254, required=False
     )

@@ -2,6 +2,7 @@
 notes, closed months, integrity) and the accountant's exports. Every page starts from
 `seller_for` (or `can_edit_entity` for the settings): anyone else gets a 404."""
 
+import uuid
 from datetime import timedelta
 
 from django.contrib import messages
@@ -150,6 +151,7 @@ def accounting(request: HttpRequest, entity_id: int) -> HttpResponse:
         "to_close": to_close,
         "close_form": MonthForm(initial={"mois": to_close}, prefix="cloture"),
         "export_form": MonthForm(initial={"mois": last_month.replace(day=1)}, prefix="export"),
+        "last_month": (last_month.replace(day=1), last_month),
     }
     return render(request, "billing/accounting/page.html", context, status=status)
 
@@ -185,7 +187,11 @@ def invoice_new(request: HttpRequest, entity_id: int) -> HttpResponse:
             try:
                 lines = _lines(formset, header.cleaned_data["prices"])
                 manual_invoice_draft(
-                    seller=seller, actor=request.user, header=header.cleaned_data, lines=lines
+                    seller=seller,
+                    actor=request.user,
+                    header=header.cleaned_data,
+                    lines=lines,
+                    form_token=header.cleaned_data["token"],
                 )
             except BillingError as error:
                 if error.field in header.fields:
@@ -200,7 +206,7 @@ def invoice_new(request: HttpRequest, entity_id: int) -> HttpResponse:
                 return _back(seller)
         status = 400
     else:
-        header = InvoiceHeaderForm(prefix="facture")
+        header = InvoiceHeaderForm(prefix="facture", initial={"token": uuid.uuid4().hex})
         formset = LineFormSet(prefix="lignes")
     context = {"seller": seller, "header": header, "formset": formset}
     return render(request, "billing/accounting/invoice_new.html", context, status=status)

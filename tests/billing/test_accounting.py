@@ -381,3 +381,20 @@ def test_exports_of_a_month(team, place_seller, b2b_invoice):
         ).status_code
         == 404
     )
+
+
+def test_manual_invoice_form_sent_twice_makes_one_draft(team, place_seller, member):
+    form = team.get(url("accounting_invoice_new", place_seller))
+    token = form.context["header"].initial["token"]
+    data = invoice_form(**{"facture-buyer_email": "camille@exemple.fr", "facture-token": token})
+    assert team.post(url("accounting_invoice_new", place_seller), data).status_code == 302
+    twice = team.post(url("accounting_invoice_new", place_seller), data)
+    assert twice.status_code == 400
+    assert "déjà été envoyé" in twice.content.decode()
+    assert Invoice.objects.count() == 1
+    # A refused form keeps its token free: once corrected, it goes through.
+    other = invoice_form(**{"facture-buyer_email": "x@ailleurs.fr", "facture-token": "a" * 32})
+    assert team.post(url("accounting_invoice_new", place_seller), other).status_code == 400
+    other["facture-buyer_email"] = "camille@exemple.fr"
+    assert team.post(url("accounting_invoice_new", place_seller), other).status_code == 302
+    assert Invoice.objects.count() == 2
