@@ -1,0 +1,104 @@
+"""Invoice documents: the page, the Factur-X PDF and XML of one invoice, the buyer's list, and
+the Chorus Pro export of a seller. One invoice is only ever fetched through
+`billing.selectors.invoice_for` (404 for anyone who may not see it)."""
+
+import re
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from maillage.billing.chorus import chorus_export as chorus_zip
+from maillage.billing.documents_selectors import invoices_of_buyer
+from maillage.billing.errors import BillingError
+from maillage.billing.facturx import cii_xml
+from maillage.billing.models import Invoice, LegalEntity
+from maillage.billing.pdf import invoice_context
+from maillage.billing.pdf import invoice_pdf as pdf_bytes
+from maillage.billing.permissions import can_sell_for
+from maillage.billing.selectors import invoice_for
+from maillage.booking.bounds import day_from_text, id_from_text
+from maillage.core.tables import attachment
+
+PAGE_SIZE = 25
+PDF_TYPE = "application/pdf"
+XML_TYPE = "application/xml; charset=utf-8"
+
+
+def document_filename(invoice: Invoice, extension: str) -> str:
+    """`F-000012.pdf`; a draft, which has no number, `brouillon-<uuid>.pdf`. Only letters,
+    digits, dot, dash and underscore survive: the prefix is typed by a seller."""
+    stem = invoice.reference or f"brouillon-{invoice.public_id}"
+    stem = re.sub(r"[^A-Za-z0-9._-]", "-", stem).strip(".-") or "facture"
+    return f"{stem}.{extension}"
+
+
+@login_required
+@require_GET
+def invoice_detail(request: HttpRequest, public_id) -> HttpResponse:
+    invoice = invoice_for(request.user, public_id)
+    context = invoice_context(invoice)
+    context["is_seller"] = can_sell_for(request.user, invoice.seller)
+    return render(request, "billing/invoice_detail.html", context)
+
+
+@login_required
+@require_GET
+def invoice_pdf(request: HttpRequest, public_id) -> HttpResponse:
+    invoice = invoice_for(request.user, public_id)
+    return attachment(pdf_bytes(invoice), PDF_TYPE, document_filename(invoice, "pdf"))
+
+
+@login_required
+@require_GET
+def invoice_xml(request: HttpRequest, public_id) -> HttpResponse:
+    invoice = invoice_for(request.user, public_id)
+    if not invoice.is_issued:
+        raise Http404("Un brouillon n'a pas de XML Factur-X.")
+    return attachment(cii_xml(invoice), XML_TYPE, document_filename(invoice, "xml"))
+
+
+@login_required
+@require_GET
+def my_invoices(request: HttpRequest) -> HttpResponse:
+    page = Paginator(invoices_of_buyer(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "billing/my_invoices.html", {"page": page})
+
+
+def _refused(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
+    return render(request, "billing/document_refused.html", {"message": message}, status=status)
+
+
+def _chorus_query(request: HttpRequest) -> tuple[int | None, date | None, date | None]:
+    return (
+        id_from_text(request.GET.get("vendeur")),
+        day_from_text(request.GET.get("du")),
+        day_from_text(request.GET.get("au")),
+    )
+
+
+@login_required
+@require_GET
+def chorus_export(request: HttpRequest) -> HttpResponse:
+    """?vendeur=<id>&du=AAAA-MM-JJ&au=AAAA-MM-JJ: the seller's documents to public buyers."""
+    seller_id, start, end = _chorus_query(request)
+    if seller_id is None:
+        return _refused(request, "Indiquez le vendeur (paramètre « vendeur », son numéro).")
+    if start is None or end is None:
+        return _refused(
+            request,
+            "Indiquez la période par ses dates de début et de fin (paramètres « du » et « au », "
+            "au format AAAA-MM-JJ, entre 2000 et 2100).",
+        )
+    seller = LegalEntity.objects.filter(pk=seller_id).first()
+    if seller is None or not can_sell_for(request.user, seller):
+        raise Http404("Vendeur introuvable.")
+    try:
+        content = chorus_zip(seller, start, end)
+    except BillingError as error:
+        return _refused(request, error.message, error.status)
+    filename = f"chorus-pro-{seller.pk}-{start:%Y%m%d}-{end:%Y%m%d}.zip"
+    return attachment(content, "application/zip", filename)
