@@ -78,6 +78,17 @@ class WaitlistEntryAdmin(ReadOnlyAdmin):
     pass
 
 
-# Prices and settings carry no ledger: a carnet sold keeps its own units and validity.
-for model in (Plan, PassProduct, PlaceBookingSettings):
+@admin.register(PassProduct)
+class PassProductAdmin(ReadOnlyAdmin):
+    """Carnets on sale are created from the place's « Offre » page, network ones from the
+    coordination's « Pass réseau » page: both through `offer_services.pass_product_create`."""
+
+    can_delete = False
+    list_display = ["name", "place", "unit", "units", "price_cents", "is_active"]
+    list_filter = ["unit", "is_active"]
+    search_fields = ["name", "place__name"]
+
+
+# Plans and settings carry no ledger (a carnet sold keeps its own units and validity).
+for model in (Plan, PlaceBookingSettings):
     admin.site.register(model)

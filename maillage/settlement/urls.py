@@ -5,6 +5,7 @@ from maillage.settlement import views
 app_name = "settlement"
 urlpatterns = [
     path("reseau/pass/", views.network_passes, name="network_passes"),
+    path("reseau/pass/produit/", views.network_product_create, name="network_product_create"),
     path("reseau/reversements/", views.statements, name="statements"),
     path("reseau/reversements/calculer/", views.statement_compute, name="statement_compute"),
     path("reseau/reversements/convention/", views.agreement_save, name="agreement_save"),

@@ -16,8 +16,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from maillage.billing.errors import BillingError
+from maillage.booking import offer_services
 from maillage.booking.bounds import uuid_from_text
 from maillage.booking.errors import BookingError
+from maillage.booking.offer_forms import PassProductForm
 from maillage.booking.timeslots import local_day
 from maillage.core.tables import csv_response, xlsx_response
 from maillage.employers.selectors import month_first
@@ -31,6 +33,15 @@ from maillage.settlement.models import SettlementAgreement
 def _coordination_only(request: HttpRequest) -> None:
     if not is_coordinator(request.user):
         raise Http404("Page introuvable.")
+
+
+def _errors_text(form) -> str:
+    """A form's errors as one sentence for a message, each after its field's label."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        parts += [f"{label} : {error}" if label else str(error) for error in errors]
+    return " ".join(parts)
 
 
 def _last_month(today: date) -> date:
@@ -72,11 +83,26 @@ def network_passes(request: HttpRequest) -> HttpResponse:
             status = 400
     context = {
         "form": form,
+        "product_form": PassProductForm(prefix="carnet", initial={"is_active": True}),
         "products": selectors.network_products(),
         "sales": selectors.recent_sales(),
         "reconciliation": selectors.pass_reconciliation(),
     }
     return render(request, "settlement/network_passes.html", context, status=status)
+
+
+@login_required
+@require_POST
+def network_product_create(request: HttpRequest) -> HttpResponse:
+    """Put a network pass on sale (no place): the same form and service as a place's carnet."""
+    _coordination_only(request)
+    form = PassProductForm(request.POST, prefix="carnet")
+    if form.is_valid():
+        product = offer_services.pass_product_create(place=None, data=form.cleaned_data)
+        messages.success(request, f"Pass réseau « {product.name} » mis en vente.")
+    else:
+        messages.error(request, f"Pass réseau non créé. {_errors_text(form)}")
+    return redirect("settlement:network_passes")
 
 
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -135,8 +161,7 @@ def agreement_save(request: HttpRequest) -> HttpResponse:
     _coordination_only(request)
     form = AgreementForm(request.POST)
     if not form.is_valid():
-        errors = " ".join(str(e) for field in form.errors.values() for e in field)
-        messages.error(request, f"Convention non enregistrée : {errors}")
+        messages.error(request, f"Convention non enregistrée. {_errors_text(form)}")
         return redirect("settlement:statements")
     day, half_day = form.rates()
     try:

@@ -230,3 +230,37 @@ def test_a_user_who_is_neither_team_nor_coordination_gets_404(client, place):
     client.force_login(UserFactory())
     url = reverse("settlement:place_statements", kwargs={"public_id": place.public_id})
     assert client.get(url).status_code == 404
+
+
+def test_coordination_puts_a_network_pass_on_sale(client, coordinator, manager):
+    url = reverse("settlement:network_product_create")
+    data = {
+        "carnet-name": "Pass découverte",
+        "carnet-unit": "half_day",
+        "carnet-units": "4",
+        "carnet-price_cents": "30,00",
+        "carnet-validity_days": "90",
+        "carnet-is_active": "on",
+    }
+    client.force_login(manager)
+    assert client.post(url, data).status_code == 404
+    client.force_login(coordinator)
+    assert client.post(url, data).status_code == 302
+    product = PassProduct.objects.get()
+    assert (product.place, product.unit, product.units, product.price_cents) == (
+        None,
+        "half_day",
+        4,
+        3000,
+    )
+    bad = client.post(url, data | {"carnet-units": "0"}, follow=True)
+    assert "Pass réseau non créé." in bad.content.decode()
+    assert PassProduct.objects.count() == 1
+
+
+def test_admin_shows_carnets_without_editing_them(admin_client, day_pass_product):
+    url = reverse("admin:booking_passproduct_change", args=[day_pass_product.pk])
+    response = admin_client.post(url, {"name": "Autre", "units": "99", "price_cents": "1"})
+    assert response.status_code == 403
+    day_pass_product.refresh_from_db()
+    assert (day_pass_product.name, day_pass_product.units) == ("Pass réseau 10 journées", 10)
