@@ -298,7 +298,7 @@ def invitation_accept(*, user, token: str, now: datetime | None = None) -> Emplo
         raise EmployerError("Connectez-vous pour accepter l'invitation.", status=403)
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("employer__entity")
             .filter(token=str(token)[:64])
             .first()
