@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from maillage.billing import epc
 from maillage.billing.errors import BillingError
 from maillage.billing.models import Invoice
 from maillage.billing.permissions import can_sell_for
@@ -62,13 +63,35 @@ def pay(request: HttpRequest, public_id) -> HttpResponse:
             messages.error(request, error.message)
             return redirect("payments:pay", public_id=invoice.public_id)
         return redirect(session.url)
+    balance = selectors.invoice_balance(invoice)
+    seller = invoice.seller_data
     context = {
         "invoice": invoice,
-        "balance": selectors.invoice_balance(invoice),
+        "balance": balance,
         "online": get_provider() is not None,
-        "seller": invoice.seller_data,
+        "seller": seller,
+        "iban": epc.iban_groups(seller["iban"]) if seller.get("iban") else "",
+        "transfer_qr": _transfer_qr(invoice, balance.due_cents),
     }
     return render(request, "payments/pay.html", context)
+
+
+def _transfer_qr(invoice: Invoice, due_cents: int) -> str:
+    """The EPC QR code of what is still due (the PDF's carries the invoice total)."""
+    seller = invoice.seller_data
+    if due_cents <= 0 or not seller.get("iban"):
+        return ""
+    try:
+        payload = epc.epc_payload(
+            name=seller["name"],
+            iban=seller["iban"],
+            amount_cents=due_cents,
+            text=invoice.reference,
+            bic=seller.get("bic") or "",
+        )
+    except ValueError:
+        return ""
+    return epc.qr_data_uri(payload)
 
 
 @login_required

@@ -36,7 +36,8 @@ def test_pay_page_is_for_the_buyer_only(client, invoice, buyer, team_member):
     text = page.content.decode()
     assert page.status_code == 200
     assert "Reste dû</dt><dd>15,00\u00a0€" in text
-    assert "FR7630006000011234567890189" in text and "F-000001" in text
+    assert "FR76 3000 6000 0112 3456 7890 189" in text and "F-000001" in text
+    assert 'src="data:image/svg+xml' in text
     assert "par carte" not in text  # no provider configured
 
 
