@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
@@ -44,23 +43,6 @@ def _month_text(month) -> str:
     return date_format(month, "F Y")
 
 
-def _invoice_links(employer) -> list[dict]:
-    """The employer's invoices with their pages (billing:invoice_detail / invoice_pdf; absent
-    until the billing pages exist, then listed without links)."""
-    rows = []
-    for item in selectors.employer_invoices(employer):
-        links = {}
-        for name in ("invoice_detail", "invoice_pdf"):
-            try:
-                links[name] = reverse(
-                    f"billing:{name}", kwargs={"public_id": item.invoice.public_id}
-                )
-            except NoReverseMatch:
-                links[name] = ""
-        rows.append({"item": item, "invoice": item.invoice, **links})
-    return rows
-
-
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """« Espace employeur »: my accounts, and opening one."""
@@ -92,7 +74,7 @@ def _dashboard_context(request, employer, **forms) -> dict:
         "next": selectors.next_month(month),
         "table": month_table.month_table(employer, month),
         "invitations": list(selectors.pending_invitations(employer, now)),
-        "invoices": _invoice_links(employer),
+        "invoices": selectors.employer_invoices(employer),
         "join_link": absolute_url("employers:join", public_id=employer.public_id)
         if employer.email_domain
         else "",

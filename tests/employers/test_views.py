@@ -317,3 +317,19 @@ def test_the_admin_only_shows_employer_rows(client, employer, employee):
     )
     employee.refresh_from_db()
     assert employee.monthly_budget == 3
+
+
+def test_the_month_invoice_is_listed_and_readable_by_the_admin_only(
+    client, admin, network, employer, month
+):
+    from maillage.employers.services import employer_month_invoice
+    from tests.employers.conftest import JANUARY_NOW
+
+    invoice = employer_month_invoice(employer=employer, month=DECEMBER, now=JANUARY_NOW)
+    client.force_login(admin)
+    page = client.get(DASHBOARD.format(employer.public_id))
+    assert [row.invoice for row in page.context["invoices"]] == [invoice]
+    assert f'href="/factures/{invoice.public_id}/"' in page.content.decode()
+    assert client.get(f"/factures/{invoice.public_id}/").status_code == 200
+    client.force_login(month.user)  # the employee is not the buyer
+    assert client.get(f"/factures/{invoice.public_id}/").status_code == 404
