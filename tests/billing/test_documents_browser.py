@@ -1,0 +1,67 @@
+"""The invoice page and the buyer's list on a phone (375 px) and a desktop: axe-core finds no
+serious WCAG 2.1 A/AA violation, and the page itself never scrolls sideways."""
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from tests.browser.conftest import browser, serious_violations  # noqa: F401  (fixture)
+from tests.production.seed import session_for
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_invoice_pages_pass_axe_and_fit(
+    browser,  # noqa: F811
+    live_server,
+    reference_geography,
+    b2b_invoice,
+    b2c_invoice,
+    credit_note,
+    member,
+    seller_manager,
+    width,
+):
+    visits = {
+        member: [
+            reverse("billing:my_invoices"),
+            reverse("billing:invoice_detail", kwargs={"public_id": b2c_invoice.public_id}),
+        ],
+        seller_manager: [
+            reverse("billing:invoice_detail", kwargs={"public_id": b2b_invoice.public_id}),
+            reverse("billing:invoice_detail", kwargs={"public_id": credit_note.public_id}),
+        ],
+    }
+    problems = {}
+    for user, paths in visits.items():
+        context = browser.new_context(
+            base_url=live_server.url,
+            bypass_csp=True,  # axe is injected as an inline script
+            locale="fr-FR",
+            viewport={"width": width, "height": 860},
+        )
+        context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": session_for(user),
+                    "url": live_server.url,
+                }
+            ]
+        )
+        page = context.new_page()
+        try:
+            for path in paths:
+                response = page.goto(path)
+                page.wait_for_load_state("networkidle")
+                found = [("statut", response.status)] if response.status != 200 else []
+                found += serious_violations(page)
+                scroll = page.evaluate("document.documentElement.scrollWidth")
+                if scroll > width:
+                    found.append(("défilement horizontal", scroll))
+                if found:
+                    problems[path] = found
+        finally:
+            context.close()
+    assert problems == {}
