@@ -21,7 +21,7 @@ from maillage.employers.selectors import (
 )
 from maillage.observatory.defaults import DETOUR_FACTOR
 from maillage.observatory.impacts import ImpactParameters
-from maillage.observatory.measured import DESK_KINDS, _great_circle_km
+from maillage.observatory.measured import DESK_KINDS, great_circle_km
 
 
 @dataclass(frozen=True)
@@ -64,10 +64,10 @@ def _km_per_booking(rows: list[tuple]) -> np.ndarray:
     covered = np.isfinite(coords).all(axis=0)
     km = np.zeros(len(rows))
     if covered.any():
-        to_work = _great_circle_km(
+        to_work = great_circle_km(
             home_lat[covered], home_lon[covered], work_lat[covered], work_lon[covered]
         )
-        to_place = _great_circle_km(
+        to_place = great_circle_km(
             home_lat[covered], home_lon[covered], place_lat[covered], place_lon[covered]
         )
         km[covered] = 2.0 * np.maximum(0.0, (to_work - to_place) * DETOUR_FACTOR)

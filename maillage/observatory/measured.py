@@ -140,7 +140,7 @@ def _scope(rows: QuerySet, places) -> QuerySet:
     return rows.filter(place_id__in=ids)
 
 
-def _great_circle_km(lat1, lon1, lat2, lon2) -> np.ndarray:
+def great_circle_km(lat1, lon1, lat2, lon2) -> np.ndarray:
     chords = np.linalg.norm(unit_vectors(lat1, lon1) - unit_vectors(lat2, lon2), axis=1)
     return km_for_chord(chords)
 
@@ -216,10 +216,10 @@ def measured_impacts(
     covered = np.isfinite(coords).all(axis=0)
     km_per_trip = np.zeros(len(data))
     if covered.any():
-        to_work = _great_circle_km(
+        to_work = great_circle_km(
             home_lat[covered], home_lon[covered], work_lat[covered], work_lon[covered]
         )
-        to_place = _great_circle_km(
+        to_place = great_circle_km(
             home_lat[covered], home_lon[covered], place_lat[covered], place_lon[covered]
         )
         km_per_trip[covered] = 2.0 * np.maximum(0.0, (to_work - to_place) * DETOUR_FACTOR)
