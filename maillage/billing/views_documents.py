@@ -41,7 +41,15 @@ def document_filename(invoice: Invoice, extension: str) -> str:
 def invoice_detail(request: HttpRequest, public_id) -> HttpResponse:
     invoice = invoice_for(request.user, public_id)
     context = invoice_context(invoice)
-    context["is_seller"] = can_sell_for(request.user, invoice.seller)
+    is_seller = can_sell_for(request.user, invoice.seller)
+    context["is_seller"] = is_seller
+    context["is_buyer"] = invoice.buyer_user_id == request.user.pk
+    # Draft credit notes are the seller's business, like any draft.
+    context["credit_notes"] = [
+        note
+        for note in invoice.credit_notes.order_by("number", "id")
+        if note.is_issued or is_seller
+    ]
     return render(request, "billing/invoice_detail.html", context)
 
 

@@ -106,6 +106,28 @@ def test_credit_note_page_links_both_ways(client, credit_note, b2b_invoice, sell
     assert urls(b2b_invoice)["invoice_detail"] in note_page
     invoice_page = client.get(urls(b2b_invoice)["invoice_detail"]).content.decode()
     assert urls(credit_note)["invoice_detail"] in invoice_page
+    assert "Avoir F-000002</a> du 30/11/2026" in invoice_page
+
+
+def test_draft_credit_note_is_listed_for_the_seller_only(
+    client, b2c_invoice, member, seller_manager
+):
+    draft = invoice_draft(
+        seller=b2c_invoice.seller,
+        buyer=Buyer(user=member),
+        lines=[desk_days()],
+        kind=Invoice.Kind.CREDIT_NOTE,
+        corrects=b2c_invoice,
+        reason="Erreur de date",
+    )
+    client.force_login(seller_manager)
+    page = client.get(urls(b2c_invoice)["invoice_detail"]).content.decode()
+    assert "Avoir en brouillon" in page
+    assert urls(draft)["invoice_detail"] in page
+    client.force_login(member)
+    page = client.get(urls(b2c_invoice)["invoice_detail"]).content.decode()
+    assert "Avoirs sur cette facture" not in page
+    assert "Toutes mes factures" in page
 
 
 def test_filename_keeps_only_safe_characters():
