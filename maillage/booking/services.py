@@ -43,6 +43,7 @@ from maillage.booking.timeslots import (
     slot_span,
     within_opening_hours,
 )
+from maillage.employers.selectors import outside_rules as employer_outside_rules
 from maillage.employers.services import employer_payment_fields
 from maillage.places.models import Place
 
@@ -546,6 +547,20 @@ def booking_cancel(*, actor, public_id, reason: str = "", now: datetime | None =
     return booking
 
 
+def _check_employer_move(booking: Booking, resource: Resource, unit: str, starts_at) -> None:
+    """The employer's budget is per month and its rules per place and kind: a move stays within
+    what was agreed when the booking was made, or it is a new booking."""
+    old_day, new_day = local_day(booking.starts_at), local_day(starts_at)
+    if unit != booking.unit or (old_day.year, old_day.month) != (new_day.year, new_day.month):
+        raise BookingError(
+            "Payée par l'employeur : gardez la même durée et le même mois "
+            "(ou annulez puis réservez).",
+            field="creneau",
+        )
+    if why := employer_outside_rules(booking.employee, resource):
+        raise BookingError(why, status=403, code="hors_regles", field="ressource")
+
+
 def booking_move(
     *, actor, public_id, request: BookingRequest, reason: str, now: datetime | None = None
 ) -> Booking:
@@ -570,6 +585,8 @@ def booking_move(
             "Réglée par carnet : gardez la même durée (ou annulez puis réservez).", field="creneau"
         )
     starts_at, ends_at = _check_span(request.resource, request, now)
+    if booking.payment == Payment.EMPLOYER:
+        _check_employer_move(booking, request.resource, unit, starts_at)
     try:
         with transaction.atomic():
             resource = _lock(request.resource.pk)

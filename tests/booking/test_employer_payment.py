@@ -242,3 +242,38 @@ def test_the_api_lists_an_employer_booking(client, employer, open_space):
         "employeur",
         1500,
     )
+
+
+def test_a_manager_moves_an_employer_booking_only_within_what_the_employer_pays(
+    employer, open_space, manager
+):
+    from maillage.booking.services import booking_move
+
+    alice = make_employee(employer)
+    booking = ask(alice.user, open_space)
+
+    def move(**kw):
+        request = BookingRequest(**({"resource": open_space, "day": TUESDAY, "slot": "day"} | kw))
+        return booking_move(
+            actor=manager, public_id=booking.public_id, request=request, reason="travaux", now=NOW
+        )
+
+    with pytest.raises(BookingError, match="même mois"):
+        move(day=date(2027, 1, 5))
+    with pytest.raises(BookingError, match="même durée"):
+        move(slot="morning")
+    room = make_resource(
+        open_space.place, kind="meeting_room", name="Salle Hublot", capacity=1, by_day=True
+    )
+    with pytest.raises(BookingError) as outside:
+        move(resource=room)
+    assert (outside.value.code, outside.value.message) == (
+        "hors_regles",
+        "Votre employeur ne prend pas en charge les salles de réunion.",
+    )
+    moved = move(day=TUESDAY + timedelta(days=1))
+    assert (moved.starts_at.date(), moved.payment, moved.employee) == (
+        TUESDAY + timedelta(days=1),
+        "employer",
+        alice,
+    )
