@@ -12,7 +12,7 @@ import uuid
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -221,18 +221,15 @@ def checkout_start(
             f"La facture {invoice.reference} est déjà réglée.", status=409, code="deja_reglee"
         )
     sessions = CheckoutSession.objects.filter(invoice=invoice)
-    sessions.filter(status=CheckoutSession.Status.OPEN, expires_at__lte=now).update(
-        status=CheckoutSession.Status.EXPIRED
-    )
-    if (
-        current := sessions.filter(
-            status=CheckoutSession.Status.OPEN, provider=provider.name, amount_cents=due
-        )
-        .order_by("-id")
-        .first()
-    ):
+    opened = sessions.filter(status=CheckoutSession.Status.OPEN)
+    # Past its expiry, or for another amount (a part was paid since): not offered again.
+    opened.filter(
+        Q(expires_at__lte=now) | ~Q(amount_cents=due) | ~Q(provider=provider.name)
+    ).update(status=CheckoutSession.Status.EXPIRED)
+    if current := opened.order_by("-id").first():
         return current
-    attempt = sessions.count() + 1
+    # Closed sessions only: clicks racing each other count the same attempt, hence one key.
+    attempt = sessions.exclude(status=CheckoutSession.Status.OPEN).count() + 1
     try:
         created = provider.create_checkout(
             invoice=invoice,

@@ -7,8 +7,8 @@ import pytest
 from django.db import connections
 
 from maillage.billing.services import Buyer, invoice_create
-from maillage.payments.models import Payment, WebhookEvent
-from maillage.payments.services import payment_record, webhook_receive
+from maillage.payments.models import CheckoutSession, Payment, WebhookEvent
+from maillage.payments.services import checkout_start, payment_record, webhook_receive
 from tests.factories import LegalEntityFactory, OrganisationFactory, UserFactory
 from tests.payments.conftest import NOW, day_line, stripe_event, stripe_provider, stripe_signature
 
@@ -91,3 +91,15 @@ def test_ten_clicks_with_one_key_record_one_payment(team_invoice):
     assert [kind for kind, _ in outcomes] == ["ok"] * 10, outcomes
     assert len({pk for _, pk in outcomes}) == 1
     assert Payment.objects.count() == 1
+
+
+def test_ten_simultaneous_clicks_on_payer_open_one_session(team_invoice, settings):
+    settings.MAILLAGE_PAYMENT_PROVIDER = "fake"
+    _member, invoice = team_invoice
+    buyer = invoice.buyer_user
+    outcomes = race(
+        [lambda: checkout_start(user=buyer, invoice=invoice, now=NOW).pk for _ in range(10)]
+    )
+    assert [kind for kind, _ in outcomes] == ["ok"] * 10, outcomes
+    assert len({pk for _, pk in outcomes}) == 1
+    assert CheckoutSession.objects.count() == 1

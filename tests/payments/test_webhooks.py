@@ -211,3 +211,51 @@ def test_fixture_events_are_parsed_by_the_sdk_as_stripe_objects():
         )
         assert event.object == "event"
         assert event.data.object.object in ("checkout.session", "payment_intent")
+
+
+def test_unpaid_completion_waits_for_the_async_success(invoice):
+    """A session completed with a delayed method (payment_status « unpaid ») pays nothing;
+    its checkout.session.async_payment_succeeded does."""
+    reference = str(invoice.public_id)
+    pending = json.loads(stripe_event(COMPLETED, invoice_ref=reference))
+    pending["data"]["object"]["payment_status"] = "unpaid"
+    assert deliver(json.dumps(pending).encode()).outcome == "paiement non abouti"
+    assert Payment.objects.count() == 0
+    settled = json.loads(stripe_event(COMPLETED, invoice_ref=reference))
+    settled.update(id="evt_async_1", type="checkout.session.async_payment_succeeded")
+    assert deliver(json.dumps(settled).encode()).outcome == "paiement enregistré"
+    assert Payment.objects.get().provider_ref == PAYMENT_INTENT
+
+
+def test_logged_events_cannot_change(invoice):
+    from django.db import IntegrityError, transaction
+
+    event = deliver(stripe_event(COMPLETED, invoice_ref=str(invoice.public_id)))
+    for attempt in (
+        lambda: WebhookEvent.objects.filter(pk=event.pk).update(outcome="effacé"),
+        lambda: WebhookEvent.objects.filter(pk=event.pk).delete(),
+    ):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            attempt()
+    event.refresh_from_db()
+    assert event.outcome == "paiement enregistré"
+
+
+def test_a_part_paid_meanwhile_opens_a_new_session_for_the_rest(invoice, buyer, team_member):
+    first = stripe_fixture("checkout_session")
+    second = first | {"id": "cs_test_second", "amount_total": 1000}
+    provider, http = stripe_provider((200, first), (200, second))
+    old = checkout_start(user=buyer, invoice=invoice, provider=provider, now=NOW)
+    payment_record(
+        actor=team_member,
+        invoice=invoice,
+        method="cash",
+        amount_cents=500,
+        received_on=NOW.date(),
+        now=NOW,
+    )
+    new = checkout_start(user=buyer, invoice=invoice, provider=provider, now=NOW)
+    assert (new.provider_id, new.amount_cents, new.attempt) == ("cs_test_second", 1000, 2)
+    assert http.calls[1]["headers"]["Idempotency-Key"] == f"maillage-checkout-{invoice.public_id}-2"
+    old.refresh_from_db()
+    assert old.status == "expired"

@@ -12,7 +12,11 @@ from typing import Protocol
 
 from django.conf import settings
 
-PAYMENT_EVENTS = ("checkout.session.completed", "payment_intent.succeeded")
+PAYMENT_EVENTS = (
+    "checkout.session.completed",
+    "checkout.session.async_payment_succeeded",
+    "payment_intent.succeeded",
+)
 
 
 class ProviderError(Exception):

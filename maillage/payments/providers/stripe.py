@@ -87,7 +87,7 @@ class StripeProvider:
             raise WebhookRefused(str(error)) from error
         obj = event.data.object.to_dict()
         metadata = obj.get("metadata") or {}
-        if event.type == "checkout.session.completed":
+        if event.type in ("checkout.session.completed", "checkout.session.async_payment_succeeded"):
             return ProviderEvent(
                 event_id=event.id,
                 type=event.type,
