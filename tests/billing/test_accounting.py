@@ -30,6 +30,18 @@ def frozen(monkeypatch):
     monkeypatch.setattr(timezone, "now", lambda: DECEMBER)
 
 
+@pytest.fixture(autouse=True)
+def archives_in_tmp(settings, tmp_path):
+    """Each test its own archive folder (other runs write the same seller ids and months)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "archives": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "archives")},
+        },
+    }
+
+
 @pytest.fixture
 def team(client, seller_manager, place_seller):
     client.force_login(seller_manager)
@@ -361,6 +373,17 @@ def test_archive_altered_after_closing_is_reported(team, place_seller, b2b_invoi
     storage.save(path, ContentFile(b"autre chose"))
     page = team.get(url("accounting_integrity", place_seller)).content.decode()
     assert "archive modifiée (empreinte différente)" in page
+    storage.delete(path)
+    page = team.get(url("accounting_integrity", place_seller)).content.decode()
+    assert "archive absente" in page
+
+
+def test_network_books_are_the_coordination_s(client):
+    network = LegalEntityFactory(name="Réseau des tiers-lieux", is_network=True)
+    client.force_login(UserFactory(coordinator=True))
+    assert client.get(url("accounting", network)).status_code == 200
+    client.force_login(UserFactory())
+    assert client.get(url("accounting", network)).status_code == 404
 
 
 def test_exports_of_a_month(team, place_seller, b2b_invoice):

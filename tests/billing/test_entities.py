@@ -96,6 +96,21 @@ def test_bad_settings_are_refused_and_nothing_saved(team, change, field, message
     assert AuditEvent.objects.count() == 0
 
 
+def test_fields_outside_the_settings_are_ignored(team):
+    manager, organisation = team
+    other = OrganisationFactory()
+    entity = legal_entity_save(
+        actor=manager,
+        data=settings(is_network=True, organisation=other.pk, pk=999, is_public_body=True),
+        organisation=organisation,
+    )
+    assert (entity.is_network, entity.organisation, entity.is_public_body) == (
+        False,
+        organisation,
+        False,
+    )
+
+
 def test_franchise_needs_no_vat_number(team):
     manager, organisation = team
     entity = legal_entity_save(
