@@ -21,9 +21,14 @@ from maillage.billing.pdf import invoice_pdf as pdf_bytes
 from maillage.billing.permissions import can_sell_for
 from maillage.billing.selectors import invoice_for
 from maillage.booking.bounds import day_from_text, id_from_text
+from maillage.core.ratelimit import Limit, Throttled, ratelimit_check, ratelimit_hit
+from maillage.core.single_flight import single_flight
 from maillage.core.tables import attachment
 
 PAGE_SIZE = 25
+# A PDF costs about half a second of WeasyPrint: plenty for people, a bound for scripts.
+PDF_LIMIT = Limit("facture-pdf", attempts=60, window=60)
+CHORUS_HOLD_SECONDS = 300
 PDF_TYPE = "application/pdf"
 XML_TYPE = "application/xml; charset=utf-8"
 
@@ -57,6 +62,14 @@ def invoice_detail(request: HttpRequest, public_id) -> HttpResponse:
 @require_GET
 def invoice_pdf(request: HttpRequest, public_id) -> HttpResponse:
     invoice = invoice_for(request.user, public_id)
+    check = (PDF_LIMIT, str(request.user.pk))
+    try:
+        ratelimit_check(check)
+    except Throttled as throttled:
+        response = _refused(request, throttled.message, 429, heading="Trop de téléchargements")
+        response["Retry-After"] = str(throttled.retry_after)
+        return response
+    ratelimit_hit(check)
     return attachment(pdf_bytes(invoice), PDF_TYPE, document_filename(invoice, "pdf"))
 
 
@@ -76,8 +89,11 @@ def my_invoices(request: HttpRequest) -> HttpResponse:
     return render(request, "billing/my_invoices.html", {"page": page})
 
 
-def _refused(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
-    return render(request, "billing/document_refused.html", {"message": message}, status=status)
+def _refused(
+    request: HttpRequest, message: str, status: int = 400, heading: str = "Export impossible"
+) -> HttpResponse:
+    context = {"message": message, "heading": heading}
+    return render(request, "billing/document_refused.html", context, status=status)
 
 
 def _chorus_query(request: HttpRequest) -> tuple[int | None, date | None, date | None]:
@@ -104,9 +120,15 @@ def chorus_export(request: HttpRequest) -> HttpResponse:
     seller = LegalEntity.objects.filter(pk=seller_id).first()
     if seller is None or not can_sell_for(request.user, seller):
         raise Http404("Vendeur introuvable.")
-    try:
-        content = chorus_zip(seller, start, end)
-    except BillingError as error:
-        return _refused(request, error.message, error.status)
+    # One export at a time per person: each holds a worker for up to a minute.
+    with single_flight(f"billing:chorus:{request.user.pk}", seconds=CHORUS_HOLD_SECONDS) as free:
+        if not free:
+            return _refused(
+                request, "Un export Chorus Pro est déjà en cours : attendez qu'il finisse.", 409
+            )
+        try:
+            content = chorus_zip(seller, start, end)
+        except BillingError as error:
+            return _refused(request, error.message, error.status)
     filename = f"chorus-pro-{seller.pk}-{start:%Y%m%d}-{end:%Y%m%d}.zip"
     return attachment(content, "application/zip", filename)

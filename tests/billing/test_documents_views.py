@@ -19,7 +19,9 @@ from maillage.billing.services import (
     invoice_draft,
     invoice_issue,
 )
-from maillage.billing.views_documents import document_filename
+from maillage.billing.views_documents import PDF_LIMIT, document_filename
+from maillage.core.ratelimit import ratelimit_hit
+from maillage.core.single_flight import single_flight
 from tests.billing.conftest import ISSUED_AT, desk_days
 from tests.factories import LegalEntityFactory, UserFactory
 
@@ -261,3 +263,27 @@ def test_chorus_incomplete_buyer_is_a_409_page(client, place_seller, seller_mana
     response = client.get(chorus_url(vendeur=place_seller.pk, du="2026-11-01", au="2026-11-30"))
     assert response.status_code == 409
     assert "il manque le SIRET ou le code service" in response.content.decode()
+
+
+def test_pdf_downloads_are_rate_limited_per_person(client, b2c_invoice, member):
+    check = (PDF_LIMIT, str(member.pk))
+    for _ in range(PDF_LIMIT.attempts - 1):
+        ratelimit_hit(check)
+    client.force_login(member)
+    assert client.get(urls(b2c_invoice)["invoice_pdf"]).status_code == 200
+    refused = client.get(urls(b2c_invoice)["invoice_pdf"])
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= PDF_LIMIT.window
+    assert "Trop de tentatives : réessayez dans 1 minute." in refused.content.decode()
+    client.force_login(UserFactory())  # someone else is not held back… and still gets a 404
+    assert client.get(urls(b2c_invoice)["invoice_pdf"]).status_code == 404
+
+
+def test_one_chorus_export_at_a_time_per_person(client, place_seller, seller_manager):
+    client.force_login(seller_manager)
+    url = chorus_url(vendeur=place_seller.pk, du="2026-11-01", au="2026-11-30")
+    with single_flight(f"billing:chorus:{seller_manager.pk}", seconds=60):
+        response = client.get(url)
+    assert response.status_code == 409
+    assert "Un export Chorus Pro est déjà en cours" in response.content.decode()
+    assert client.get(url).status_code == 200
