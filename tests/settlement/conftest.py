@@ -5,15 +5,12 @@ organisations' entities, network carnets, and bookings paid with network passes 
 from datetime import UTC, date, datetime
 
 import pytest
-from django.apps import apps
-from django.db import connection, transaction
 
 from maillage.booking.models import PassProduct, PlaceBookingSettings
 from maillage.booking.services import BookingRequest, booking_cancel, booking_create
 from maillage.places.services import place_create
 from maillage.settlement.services import agreement_set, network_pass_sale
 from tests.booking.conftest import make_resource
-from tests.conftest import GEOGRAPHY_MODELS
 from tests.factories import LegalEntityFactory, OrganisationFactory, UserFactory, fablab_data
 
 SOLD_AT = datetime(2026, 10, 20, 8, 0, tzinfo=UTC)  # passes sold on Tuesday 20 October
@@ -143,32 +140,3 @@ def november(
     book_with_pass(ada, other_desks, days, date(2026, 11, 10))
     book_with_pass(ada, desks, days, date(2026, 12, 1))
     return {"days": days, "halves": halves}
-
-
-@pytest.fixture
-def flush_guarded_tables():
-    """For transactional tests on SQLite: the flush that ends them empties tables with DELETE,
-    which the append-only triggers (ledger, issued invoices) refuse. Empty them here first,
-    with those triggers dropped and recreated in the same transaction."""
-    yield
-    if connection.vendor != "sqlite":
-        return  # PostgreSQL's flush is a TRUNCATE: row triggers do not fire
-    kept = {apps.get_model("territory", name)._meta.db_table for name in GEOGRAPHY_MODELS}
-    tables = [
-        table
-        for table in connection.introspection.django_table_names(
-            only_existing=True, include_views=False
-        )
-        if table not in kept
-    ]
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%RAISE(%'"
-        )
-        triggers = cursor.fetchall()
-        for name, _ in triggers:
-            cursor.execute(f'DROP TRIGGER "{name}"')
-        for table in tables:
-            cursor.execute(f'DELETE FROM "{table}"')
-        for _, sql in triggers:
-            cursor.execute(sql)

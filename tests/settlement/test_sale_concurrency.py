@@ -40,7 +40,7 @@ def race(calls):
     return results
 
 
-def test_double_click_sells_once(reference_geography, flush_guarded_tables):
+def test_double_click_sells_once(reference_geography):
     coordinator = UserFactory(coordinator=True)
     LegalEntityFactory(is_network=True)
     product = PassProduct.objects.create(

@@ -4,8 +4,8 @@ booking 0002 already refuses UPDATE on both engines and DELETE on PostgreSQL; th
 on SQLite and gives the PostgreSQL refusal the platform's wording and SQLSTATE 23000, like the
 invoices (billing 0002). Django maps both to IntegrityError.
 
-On SQLite a flush (`DELETE FROM`) fires the trigger: the test suite empties guarded tables with
-their triggers dropped and recreated around it (tests/settlement/conftest.py shows how).
+On SQLite a flush (`DELETE FROM`) fires the trigger: the test suite's flush lifts the triggers
+and puts them back (tests/conftest.py).
 It depends on billing 0002 so that the network's invoices and the ledger are guarded together.
 """
 
