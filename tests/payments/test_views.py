@@ -166,3 +166,47 @@ def test_settle_booking_page(client, place, manager):
     assert "Réservation encaissée : facture F-000001 de 15,00 €." in done.content.decode()
     assert Payment.objects.get().amount_cents == 1500
     assert client.get(url).status_code == 405
+
+
+def test_employer_admin_pays_the_employer_invoice(client, seller):
+    from maillage.billing.services import Buyer, invoice_create
+    from maillage.employers.models import Employer
+    from tests.payments.conftest import day_line
+
+    admin, employee = UserFactory(), UserFactory()
+    employer = Employer.objects.create(entity=LegalEntityFactory(name="Société Cliente"))
+    employer.admins.add(admin)
+    invoice = invoice_create(
+        seller=seller, buyer=Buyer(entity=employer.entity), lines=[day_line()], now=NOW
+    )
+    url = reverse("payments:pay", kwargs={"public_id": invoice.public_id})
+    client.force_login(employee)
+    assert client.get(url).status_code == 404
+    client.force_login(admin)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert page.context["balance"].due_cents == 1500
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_record_page_queries_do_not_grow_with_payments(
+    client, invoice, team_member, count, django_assert_num_queries
+):
+    from maillage.payments.services import payment_record
+
+    for _ in range(count):
+        payment_record(
+            actor=team_member,
+            invoice=invoice,
+            method="cash",
+            amount_cents=100,
+            received_on=NOW.date(),
+            now=NOW,
+        )
+    client.force_login(team_member)
+    url = reverse("payments:record", kwargs={"public_id": invoice.public_id})
+    # Session and user, permissions (coordinator group, organisations), the invoice, its
+    # credit notes and payment sums, the payments with their credit notes: 13 whatever the count.
+    with django_assert_num_queries(13):
+        page = client.get(url)
+    assert len(page.context["payments"]) == count
