@@ -356,3 +356,19 @@ def test_employer_paid_bookings_are_passed_on_to_the_place(november, coordinator
     assert (statement.pass_amount_cents, statement.employer_amount_cents) == (3300, 1500)
     assert statement.total_cents == 4800
     assert statement.lines.filter(kind="employer").get().amount_cents == 1500
+
+
+def test_paid_sale_records_the_payment_on_the_invoice(coordinator, network, day_pass_product):
+    buyer = UserFactory()
+    result = network_pass_sale(
+        actor=coordinator,
+        product=day_pass_product,
+        buyer_user=buyer,
+        owners=[buyer],
+        quantity=1,
+        paid_method="transfer",
+        now=SOLD_AT,
+    )
+    [payment] = result.invoice.payments.all()
+    assert (payment.method, payment.amount_cents) == ("transfer", 15000)
+    assert result.sale.paid_method == "transfer"
