@@ -39,6 +39,7 @@ from maillage.billing.forms import (
     MonthForm,
 )
 from maillage.billing.models import AccountingPeriod, Invoice, LegalEntity
+from maillage.billing.permissions import can_sell_for
 from maillage.billing.services import (
     LineInput,
     creditable_cents,
@@ -95,7 +96,9 @@ def _settings(request: HttpRequest, organisation: Organisation | None) -> HttpRe
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
                 messages.success(request, "Structure enregistrée.")
-                return _back(saved)
+                if can_sell_for(request.user, saved):
+                    return _back(saved)
+                return redirect(request.path)  # the coordination, for a place's structure
         status = 400
     else:
         form = EntityForm(initial=EntityForm.initial_for(entity))
@@ -103,6 +106,7 @@ def _settings(request: HttpRequest, organisation: Organisation | None) -> HttpRe
         "form": form,
         "entity": entity,
         "title": "Structure de coordination" if network else organisation.name,
+        "can_sell": entity is not None and can_sell_for(request.user, entity),
         "has_issued": entity is not None
         and entity.invoices_sold.filter(status=Invoice.Status.ISSUED).exists(),
     }

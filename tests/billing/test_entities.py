@@ -203,6 +203,13 @@ def test_settings_page_for_the_team_only(client, team):
     assert saved.status_code == 302
     assert saved["Location"] == reverse("billing:accounting", kwargs={"entity_id": entity.pk})
     assert client.get(url).context["form"].initial["siren"] == SIREN
+    # The coordination edits it too, and stays on the page (the books are the team's).
+    client.force_login(UserFactory(coordinator=True))
+    again = client.post(url, settings(city="Bayeux"))
+    assert (again.status_code, again["Location"]) == (302, url)
+    assert LegalEntity.objects.get().city == "Bayeux"
+    books = reverse("billing:accounting", kwargs={"entity_id": entity.pk})
+    assert f'href="{books}"' not in client.get(url).content.decode()
 
 
 def test_network_settings_page_for_the_coordination(client, team):
