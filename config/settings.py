@@ -326,6 +326,14 @@ STORAGES["archives"] = {
 MAILLAGE_PAYMENT_PROVIDER = env("MAILLAGE_PAYMENT_PROVIDER", default="")
 MAILLAGE_STRIPE_SECRET_KEY = env("MAILLAGE_STRIPE_SECRET_KEY", default="")
 MAILLAGE_STRIPE_WEBHOOK_SECRET = env("MAILLAGE_STRIPE_WEBHOOK_SECRET", default="")
+# WeasyPrint and factur-x log about ten INFO lines per PDF: failures only.
+LOGGING["loggers"] = {
+    **LOGGING.get("loggers", {}),
+    **{
+        name: {"handlers": ["console"], "level": "WARNING", "propagate": False}
+        for name in ("weasyprint", "fontTools", "factur-x")
+    },
+}
 # --- end of the invoicing block -------------------------------------------------------------------
 
 # --- maillage ------------------------------------------------------------------------------
