@@ -4,7 +4,8 @@ from dataclasses import dataclass
 
 from django.db.models import Q, Sum
 
-from maillage.billing.models import Invoice
+from maillage.billing.models import Invoice, InvoiceLine
+from maillage.booking.models import Booking
 from maillage.payments.models import Payment
 
 
@@ -65,3 +66,20 @@ def invoice_payments(invoice: Invoice) -> list[Payment]:
         .select_related("credit_note", "recorded_by")
         .order_by("received_on", "id")
     )
+
+
+def booking_invoice_line(booking: Booking) -> tuple[InvoiceLine | None, Invoice | None]:
+    """The line of an issued invoice for this booking that no credit note has cancelled, and
+    the credit note that did cancel one, if any. One query."""
+    lines = list(
+        InvoiceLine.objects.filter(booking=booking, invoice__status=Invoice.Status.ISSUED)
+        .select_related("invoice")
+        .order_by("-invoice_id")
+    )
+    credited = {
+        line.invoice.corrects_id: line.invoice for line in lines if line.invoice.is_credit_note
+    }
+    for line in lines:
+        if not line.invoice.is_credit_note and line.invoice_id not in credited:
+            return line, None
+    return None, next(iter(credited.values()), None)

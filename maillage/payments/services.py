@@ -19,7 +19,7 @@ from django.utils import timezone
 from maillage.audit.services import audit_record
 from maillage.billing.amounts import euros, totals
 from maillage.billing.errors import BillingError
-from maillage.billing.models import Invoice, InvoiceLine, LegalEntity
+from maillage.billing.models import Invoice, LegalEntity
 from maillage.billing.permissions import can_sell_for
 from maillage.billing.services import Buyer, LineInput, credit_note_issue, invoice_create
 from maillage.booking.models import Booking
@@ -38,7 +38,7 @@ from maillage.payments.providers import (
     fake,
     get_provider,
 )
-from maillage.payments.selectors import invoice_balance
+from maillage.payments.selectors import booking_invoice_line, invoice_balance
 
 logger = logging.getLogger(__name__)
 
@@ -523,23 +523,6 @@ def refund_issue(
     return credit_note, refund
 
 
-def _booking_lines(booking: Booking) -> tuple[InvoiceLine | None, Invoice | None]:
-    """The line of an issued invoice for this booking that no credit note has cancelled, and
-    the credit note that did, if one did."""
-    lines = list(
-        InvoiceLine.objects.filter(booking=booking, invoice__status=Invoice.Status.ISSUED)
-        .select_related("invoice")
-        .order_by("-invoice_id")
-    )
-    credited = {
-        line.invoice.corrects_id: line.invoice for line in lines if line.invoice.is_credit_note
-    }
-    for line in lines:
-        if not line.invoice.is_credit_note and line.invoice_id not in credited:
-            return line, None
-    return None, next(iter(credited.values()), None)
-
-
 def booking_refund_on_cancel(
     *,
     booking: Booking,
@@ -557,12 +540,12 @@ def booking_refund_on_cancel(
     now = now or timezone.now()
     if booking.status != Booking.Status.CANCELLED:
         raise BillingError("Cette réservation n'est pas annulée.", status=409, code="non_annulee")
-    line, credited = _booking_lines(booking)
+    line, credited = booking_invoice_line(booking)
     if line is None:
         return credited
     with transaction.atomic():
         current = _lock_invoice(line.invoice)
-        line, credited = _booking_lines(booking)
+        line, credited = booking_invoice_line(booking)
         if line is None:
             return credited
         credit_note = credit_note_issue(
@@ -656,7 +639,7 @@ def booking_settle(
                 status=409,
                 code="rien_a_encaisser",
             )
-        line, _credited = _booking_lines(current)
+        line, _credited = booking_invoice_line(current)
         if line is not None:
             raise BillingError(
                 f"Cette réservation est déjà facturée ({line.invoice.reference}).",

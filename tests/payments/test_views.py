@@ -210,3 +210,29 @@ def test_record_page_queries_do_not_grow_with_payments(
     with django_assert_num_queries(13):
         page = client.get(url)
     assert len(page.context["payments"]) == count
+
+
+def test_settle_form_tag_shows_the_form_then_the_invoice(rf, place, manager):
+    from django.template import Context, Template
+
+    from maillage.booking.services import BookingRequest, booking_create
+    from maillage.payments.services import booking_settle
+
+    booking, _ = booking_create(
+        user=UserFactory(),
+        request=BookingRequest(resource=make_resource(place), day=TUESDAY, slot="day"),
+        now=NOW,
+    )
+    tag = Template("{% load payments_tags %}{% settle_form booking %}")
+
+    def render(user):
+        request = rf.get("/")
+        request.user = user
+        return tag.render(Context({"booking": booking, "request": request}))
+
+    assert render(UserFactory()).strip() == ""
+    form = render(manager)
+    assert 'action="/lieux/reservations/' in form and 'name="moyen"' in form
+    LegalEntityFactory(organisation=place.operator)
+    invoice = booking_settle(actor=manager, booking=booking, method="cash", now=NOW)
+    assert f"facture {invoice.reference}</a>" in render(manager)
