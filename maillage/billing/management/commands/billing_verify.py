@@ -6,6 +6,7 @@ Exit code 1 when anything is wrong, so that a cron job or a monitoring check not
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
 
 from maillage.billing import chain
 from maillage.billing.models import LegalEntity
@@ -18,7 +19,9 @@ class Command(BaseCommand):
         parser.add_argument("--vendeur", type=int, help="Identifiant d'un seul vendeur.")
 
     def handle(self, *args, vendeur=None, **options):
-        sellers = LegalEntity.objects.filter(invoices_sold__isnull=False).distinct()
+        sellers = LegalEntity.objects.filter(
+            Q(invoices_sold__isnull=False) | Q(closed_periods__isnull=False)
+        ).distinct()
         if vendeur is not None:
             sellers = LegalEntity.objects.filter(pk=vendeur)
             if not sellers.exists():
