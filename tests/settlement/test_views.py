@@ -1,4 +1,5 @@
 import io
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -264,3 +265,38 @@ def test_admin_shows_carnets_without_editing_them(admin_client, day_pass_product
     assert response.status_code == 403
     day_pass_product.refresh_from_db()
     assert (day_pass_product.name, day_pass_product.units) == ("Pass réseau 10 journées", 10)
+
+
+def test_self_billing_from_the_place_page(
+    client, clock, november, coordinator, other_manager, manager, other_place
+):
+    from maillage.settlement.services import agreement_set, statement_accept
+
+    agreement_set(
+        actor=coordinator,
+        place=other_place,
+        rate_day_cents=1000,
+        rate_half_day_cents=600,
+        self_billing=True,
+        valid_from=date(2026, 1, 1),
+    )
+    statement = statement_compute(actor=coordinator, place=other_place, month=NOVEMBER, now=AFTER)
+    statement_accept(actor=other_manager, statement=statement, now=AFTER)
+    agree = reverse("settlement:self_billing_accept", kwargs={"public_id": other_place.public_id})
+    issue = reverse(
+        "settlement:statement_invoice",
+        kwargs={"public_id": other_place.public_id, "statement_id": statement.public_id},
+    )
+    client.force_login(manager)  # another place's manager
+    assert client.post(agree).status_code == 404
+    client.force_login(other_manager)
+    page = client.get(reverse("settlement:place_statements", args=[other_place.public_id]))
+    assert "Accepter l'autofacturation" in page.content.decode()
+    assert "Émettre la facture" not in page.content.decode()  # the coordination issues it
+    client.post(agree)
+    client.force_login(coordinator)
+    done = client.post(issue, follow=True)
+    statement.refresh_from_db()
+    assert statement.status == "invoiced"
+    assert statement.invoice.reason.startswith("Autofacturation : facture émise par")
+    assert f"Facture {statement.invoice.reference} émise au réseau." in done.content.decode()
