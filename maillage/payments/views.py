@@ -18,7 +18,7 @@ from maillage.booking.models import Booking
 from maillage.booking.permissions import can_manage_bookings
 from maillage.booking.timeslots import local_day
 from maillage.core.body_limits import declared_length
-from maillage.payments import selectors, services
+from maillage.payments import booking_services, selectors, services
 from maillage.payments.forms import RecordForm, RefundForm, SettleForm, euros_text
 from maillage.payments.models import CheckoutSession
 from maillage.payments.permissions import can_pay
@@ -226,7 +226,7 @@ def settle_booking(request: HttpRequest, public_id) -> HttpResponse:
         messages.error(request, "Choisissez le moyen de paiement.")
     else:
         try:
-            invoice = services.booking_settle(
+            invoice = booking_services.booking_settle(
                 actor=request.user, booking=booking, method=form.cleaned_data["moyen"]
             )
         except BillingError as error:

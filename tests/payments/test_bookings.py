@@ -8,10 +8,10 @@ from maillage.billing.errors import BillingError
 from maillage.billing.models import Invoice, InvoiceLine
 from maillage.billing.services import Buyer, invoice_create
 from maillage.booking.services import BookingRequest, booking_cancel, booking_create
+from maillage.payments.booking_services import booking_refund_on_cancel, booking_settle
 from maillage.payments.models import Payment
 from maillage.payments.providers.fake import FakeProvider
 from maillage.payments.selectors import Balance, invoice_balance, is_paid
-from maillage.payments.services import booking_refund_on_cancel, booking_settle
 from tests.booking.conftest import NOW, TUESDAY, make_resource
 from tests.factories import LegalEntityFactory, UserFactory
 from tests.payments.conftest import day_line

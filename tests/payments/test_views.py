@@ -216,7 +216,7 @@ def test_settle_form_tag_shows_the_form_then_the_invoice(rf, place, manager):
     from django.template import Context, Template
 
     from maillage.booking.services import BookingRequest, booking_create
-    from maillage.payments.services import booking_settle
+    from maillage.payments.booking_services import booking_settle
 
     booking, _ = booking_create(
         user=UserFactory(),
