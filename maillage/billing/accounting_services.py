@@ -8,8 +8,9 @@ from django.db import transaction
 from maillage.billing.entity_services import buyer_entity_create
 from maillage.billing.errors import BillingError
 from maillage.billing.identifiers import clean_digits
-from maillage.billing.models import Invoice, InvoiceCounter, LegalEntity
+from maillage.billing.models import Invoice, LegalEntity
 from maillage.billing.services import Buyer, LineInput, credit_note_issue, invoice_draft
+from maillage.billing.services import _lock_series as lock_series  # the core's series lock
 
 NEW_BUYER_FIELDS = (
     "name",
@@ -116,10 +117,7 @@ def credit_note_once(
     """`credit_note_issue`, refused when another credit note of `original` was issued since the
     form was shown (`notes_seen` of them then): the second click of a double click."""
     with transaction.atomic():
-        InvoiceCounter.objects.bulk_create(
-            [InvoiceCounter(seller_id=original.seller_id)], ignore_conflicts=True
-        )
-        InvoiceCounter.objects.select_for_update().get(seller_id=original.seller_id)
+        lock_series(original.seller)
         issued = original.credit_notes.filter(status=Invoice.Status.ISSUED).count()
         if issued != notes_seen:
             raise BillingError(

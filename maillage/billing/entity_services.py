@@ -12,8 +12,9 @@ from django.db import transaction
 from maillage.audit.services import audit_record
 from maillage.billing import identifiers
 from maillage.billing.errors import BillingError
-from maillage.billing.models import Invoice, InvoiceCounter, LegalEntity, VatRegime
+from maillage.billing.models import Invoice, LegalEntity, VatRegime
 from maillage.billing.permissions import can_sell_for
+from maillage.billing.services import _lock_series as lock_series  # the core's series lock
 from maillage.places.models import Organisation
 from maillage.places.permissions import is_coordinator, managed_organisation_ids
 
@@ -178,10 +179,7 @@ def legal_entity_save(
         else:
             # The counter's lock orders this against an issue in progress: the prefix read
             # there is the one checked here.
-            InvoiceCounter.objects.bulk_create(
-                [InvoiceCounter(seller=target)], ignore_conflicts=True
-            )
-            InvoiceCounter.objects.select_for_update().get(seller=target)
+            lock_series(target)
             target = LegalEntity.objects.get(pk=target.pk)
             changed = sorted(name for name in clean if getattr(target, name) != clean[name])
             if (
