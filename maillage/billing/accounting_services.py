@@ -9,8 +9,13 @@ from maillage.billing.entity_services import buyer_entity_create
 from maillage.billing.errors import BillingError
 from maillage.billing.identifiers import clean_digits
 from maillage.billing.models import Invoice, LegalEntity
-from maillage.billing.services import Buyer, LineInput, credit_note_issue, invoice_draft
-from maillage.billing.services import _lock_series as lock_series  # the core's series lock
+from maillage.billing.services import (
+    Buyer,
+    LineInput,
+    credit_note_issue,
+    invoice_draft,
+    series_lock,
+)
 
 NEW_BUYER_FIELDS = (
     "name",
@@ -117,7 +122,7 @@ def credit_note_once(
     """`credit_note_issue`, refused when another credit note of `original` was issued since the
     form was shown (`notes_seen` of them then): the second click of a double click."""
     with transaction.atomic():
-        lock_series(original.seller)
+        series_lock(original.seller)
         issued = original.credit_notes.filter(status=Invoice.Status.ISSUED).count()
         if issued != notes_seen:
             raise BillingError(

@@ -14,7 +14,7 @@ from maillage.billing import identifiers
 from maillage.billing.errors import BillingError
 from maillage.billing.models import Invoice, LegalEntity, VatRegime
 from maillage.billing.permissions import can_sell_for
-from maillage.billing.services import _lock_series as lock_series  # the core's series lock
+from maillage.billing.services import series_lock
 from maillage.places.models import Organisation
 from maillage.places.permissions import is_coordinator, managed_organisation_ids
 
@@ -179,7 +179,7 @@ def legal_entity_save(
         else:
             # The counter's lock orders this against an issue in progress: the prefix read
             # there is the one checked here.
-            lock_series(target)
+            series_lock(target)
             target = LegalEntity.objects.get(pk=target.pk)
             changed = sorted(name for name in clean if getattr(target, name) != clean[name])
             if (

@@ -182,7 +182,7 @@ def invoice_draft(
     return invoice
 
 
-def _lock_series(seller: LegalEntity) -> InvoiceCounter:
+def series_lock(seller: LegalEntity) -> InvoiceCounter:
     """The seller's counter row, locked until commit (SQLite: the IMMEDIATE transaction)."""
     InvoiceCounter.objects.bulk_create([InvoiceCounter(seller=seller)], ignore_conflicts=True)
     return InvoiceCounter.objects.select_for_update().get(seller=seller)
@@ -216,7 +216,7 @@ def invoice_issue(*, invoice: Invoice, actor=None, now: datetime | None = None) 
     today = local_day(now)
     try:
         with transaction.atomic():
-            counter = _lock_series(invoice.seller)
+            counter = series_lock(invoice.seller)
             current = Invoice.objects.select_related("seller").get(pk=invoice.pk)
             if current.status != Invoice.Status.DRAFT:
                 raise BillingError("Cette facture est déjà émise.", status=409, code="deja_emise")
@@ -326,7 +326,7 @@ def credit_note_issue(
             for line in original.lines.all()
         ]
     with transaction.atomic():
-        _lock_series(original.seller)
+        series_lock(original.seller)
         wanted = totals(
             (line_net(Decimal(x.quantity), x.unit_price_ht_cents), x.vat_rate_bp) for x in lines
         )
@@ -378,7 +378,7 @@ def period_close(
     if (ends_on - starts_on).days > 366:
         raise BillingError("Une période compte au plus un an.", field="fin")
     with transaction.atomic():
-        _lock_series(seller)
+        series_lock(seller)
         last = AccountingPeriod.objects.filter(seller=seller).order_by("-ends_on").first()
         if AccountingPeriod.objects.filter(seller=seller, starts_on=starts_on).exists():
             raise BillingError("Cette période est déjà close.", status=409, code="deja_close")
