@@ -259,3 +259,14 @@ def test_a_part_paid_meanwhile_opens_a_new_session_for_the_rest(invoice, buyer, 
     assert http.calls[1]["headers"]["Idempotency-Key"] == f"maillage-checkout-{invoice.public_id}-2"
     old.refresh_from_db()
     assert old.status == "expired"
+
+
+def test_a_signed_body_that_is_not_an_event_is_refused(invoice):
+    for body in (
+        b'{"id": "evt_x", "object": "event", "type": "checkout.session.completed"}',
+        b"[]",
+    ):
+        with pytest.raises(BillingError) as refused:
+            deliver(body)
+        assert refused.value.status == 400
+    assert WebhookEvent.objects.count() == 0

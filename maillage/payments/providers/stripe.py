@@ -83,8 +83,19 @@ class StripeProvider:
             event = stripe.Webhook.construct_event(
                 body, headers.get("Stripe-Signature"), self.webhook_secret, self.tolerance
             )
-        except (stripe.SignatureVerificationError, ValueError, UnicodeDecodeError) as error:
+        except stripe.SignatureVerificationError as error:
             raise WebhookRefused(str(error)) from error
+        except (ValueError, AttributeError, KeyError, TypeError) as error:
+            # Signed, but not JSON or not an event (UnicodeDecodeError is a ValueError).
+            raise WebhookRefused(f"unreadable event: {error!r}") from error
+        try:
+            return self._read(event)
+        except (AttributeError, KeyError, TypeError, ValueError) as error:
+            # Signed, but not an event we can read: refused like a bad one (never a 500).
+            raise WebhookRefused(f"unreadable event: {error!r}") from error
+
+    @staticmethod
+    def _read(event) -> ProviderEvent:
         obj = event.data.object.to_dict()
         metadata = obj.get("metadata") or {}
         if event.type in ("checkout.session.completed", "checkout.session.async_payment_succeeded"):
