@@ -51,7 +51,8 @@ class SaleForm(forms.Form):
         required=False,
         choices=[("", "pas encore payé"), *PAID_METHODS.items()],
     )
-    cle = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # The form's idempotency key (a new one per page shown): a double click sells once.
+    cle = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -296,6 +296,17 @@ def network_pass_sale_by_email(
         )
 
 
+def network_product_withdraw(*, actor, product: PassProduct) -> PassProduct:
+    """Stop selling a network pass; passes already sold stay valid until they expire."""
+    if not is_coordinator(actor) or product.place_id is not None:
+        raise BillingError("Pass réseau introuvable.", status=404, code="introuvable")
+    if not PassProduct.objects.filter(pk=product.pk, is_active=True).update(is_active=False):
+        raise BillingError("Ce pass n'est déjà plus en vente.", status=409, code="deja_fait")
+    audit_record(actor=actor, action="pass.product_withdraw", obj=product, summary=product.name)
+    product.refresh_from_db()
+    return product
+
+
 # --- agreements --------------------------------------------------------------------------------
 
 

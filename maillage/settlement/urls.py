@@ -6,6 +6,11 @@ app_name = "settlement"
 urlpatterns = [
     path("reseau/pass/", views.network_passes, name="network_passes"),
     path("reseau/pass/produit/", views.network_product_create, name="network_product_create"),
+    path(
+        "reseau/pass/produit/<int:product_id>/retirer/",
+        views.network_product_withdraw,
+        name="network_product_withdraw",
+    ),
     path("reseau/reversements/", views.statements, name="statements"),
     path("reseau/reversements/calculer/", views.statement_compute, name="statement_compute"),
     path("reseau/reversements/convention/", views.agreement_save, name="agreement_save"),

@@ -19,6 +19,7 @@ from maillage.billing.errors import BillingError
 from maillage.booking import offer_services
 from maillage.booking.bounds import uuid_from_text
 from maillage.booking.errors import BookingError
+from maillage.booking.models import PassProduct
 from maillage.booking.offer_forms import PassProductForm
 from maillage.booking.timeslots import local_day
 from maillage.core.tables import csv_response, xlsx_response
@@ -102,6 +103,22 @@ def network_product_create(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"Pass réseau « {product.name} » mis en vente.")
     else:
         messages.error(request, f"Pass réseau non créé. {_errors_text(form)}")
+    return redirect("settlement:network_passes")
+
+
+@login_required
+@require_POST
+def network_product_withdraw(request: HttpRequest, product_id: int) -> HttpResponse:
+    _coordination_only(request)
+    product = PassProduct.objects.filter(pk=product_id, place__isnull=True).first()
+    if product is None:
+        raise Http404("Pass réseau introuvable.")
+    try:
+        services.network_product_withdraw(actor=request.user, product=product)
+    except BillingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"« {product.name} » n'est plus en vente.")
     return redirect("settlement:network_passes")
 
 

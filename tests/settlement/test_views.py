@@ -300,3 +300,23 @@ def test_self_billing_from_the_place_page(
     assert statement.status == "invoiced"
     assert statement.invoice.reason.startswith("Autofacturation : facture émise par")
     assert f"Facture {statement.invoice.reference} émise au réseau." in done.content.decode()
+
+
+def test_coordination_withdraws_a_network_pass_from_sale(
+    client, coordinator, manager, day_pass_product, place
+):
+    url = reverse("settlement:network_product_withdraw", args=[day_pass_product.pk])
+    client.force_login(manager)
+    assert client.post(url).status_code == 404
+    client.force_login(coordinator)
+    assert client.post(url).status_code == 302
+    day_pass_product.refresh_from_db()
+    assert day_pass_product.is_active is False
+    again = client.post(url, follow=True)
+    assert "déjà plus en vente" in again.content.decode()
+    local = PassProduct.objects.create(place=place, name="Carnet du lieu", unit="day", units=5)
+    assert (
+        client.post(reverse("settlement:network_product_withdraw", args=[local.pk])).status_code
+        == 404
+    )
+    assert PassProduct.objects.get(pk=local.pk).is_active is True
