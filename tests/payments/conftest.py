@@ -4,7 +4,6 @@ for the Stripe SDK (no network)."""
 
 import hashlib
 import hmac
-import importlib
 import json
 import time
 from datetime import UTC, datetime
@@ -12,7 +11,6 @@ from pathlib import Path
 
 import pytest
 import stripe
-from django.db import connection
 
 from maillage.billing.services import Buyer, LineInput, invoice_create
 from maillage.payments.providers.stripe import StripeProvider
@@ -108,36 +106,3 @@ def buyer():
 def invoice(seller, buyer):
     """F-000001: one day at 15,00 € TTC (12,50 € HT + 2,50 € VAT)."""
     return invoice_create(seller=seller, buyer=Buyer(user=buyer), lines=[day_line()], now=NOW)
-
-
-def _migration(name: str):
-    return importlib.import_module(name)
-
-
-@pytest.fixture
-def unguarded_flush(reference_geography):
-    """After a transactional test on SQLite: the flush DELETEs every table, which the
-    append-only triggers refuse; empty the guarded tables with the triggers off, then put the
-    triggers back (PostgreSQL's flush is a TRUNCATE, which row triggers do not see)."""
-    yield
-    if connection.vendor != "sqlite":
-        return
-    payments = _migration("maillage.payments.migrations.0002_append_only_triggers")
-    billing = _migration("maillage.billing.migrations.0002_immutability_triggers")
-    dropped = ("billing_invoice_no_delete", "billing_line_no_delete")
-    billing_deletes = [s for s in billing.SQLITE if s.split()[2] in dropped]
-    with connection.cursor() as cursor:
-        for statement in payments.SQLITE_DROP:
-            cursor.execute(statement)
-        for name in dropped:
-            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-        for table in (
-            "payments_webhookevent",
-            "payments_payment",
-            "payments_checkoutsession",
-            "billing_invoiceline",
-            "billing_invoice",
-        ):
-            cursor.execute(f"DELETE FROM {table}")
-        for statement in payments.SQLITE + billing_deletes:
-            cursor.execute(statement)

@@ -37,7 +37,7 @@ def race(calls):
 
 
 @pytest.fixture
-def team_invoice(unguarded_flush):
+def team_invoice(reference_geography):
     member = UserFactory()
     seller = LegalEntityFactory(organisation=OrganisationFactory(managers=[member]))
     invoice = invoice_create(
