@@ -93,7 +93,7 @@ def test_header_for_a_coordinator_fits_reads_and_opens_by_keyboard(page, live_se
     page.goto("/lieux/")
     page.wait_for_load_state("networkidle")
     closed = [item["text"] for item in _check_header(page, width)]
-    assert closed[-2:] == ["Coordination", "Se déconnecter"]
+    assert closed[-3:] == ["Coordination", "Mon espace", "Se déconnecter"]
 
     # Keyboard: focus the summary, Enter opens the menu, Tab reaches its first link.
     page.focus(".nav-menu summary")
@@ -105,11 +105,14 @@ def test_header_for_a_coordinator_fits_reads_and_opens_by_keyboard(page, live_se
     assert opened[opened.index("Coordination") + 1 :] == [
         "Modération",
         "Chiffres du réseau",
+        "Pass réseau",
+        "Reversements aux lieux",
         "Import de lieux",
         "Imports Insee",
         "Scénarios",
         "Études",
         "Journal des actions",
+        "Mon espace",
         "Se déconnecter",
     ]
     page.keyboard.press("Enter")
