@@ -18,7 +18,7 @@ from maillage.billing.facturx import cii_xml
 from maillage.billing.models import Invoice, LegalEntity
 from maillage.billing.pdf import invoice_context
 from maillage.billing.pdf import invoice_pdf as pdf_bytes
-from maillage.billing.permissions import can_sell_for
+from maillage.billing.permissions import can_sell_for, is_buyer_admin
 from maillage.billing.selectors import invoice_for
 from maillage.booking.bounds import day_from_text, id_from_text
 from maillage.core.ratelimit import Limit, Throttled, ratelimit_check, ratelimit_hit
@@ -49,6 +49,11 @@ def invoice_detail(request: HttpRequest, public_id) -> HttpResponse:
     is_seller = can_sell_for(request.user, invoice.seller)
     context["is_seller"] = is_seller
     context["is_buyer"] = invoice.buyer_user_id == request.user.pk
+    payable = invoice.is_issued and not invoice.is_credit_note
+    context["can_pay"] = payable and (
+        context["is_buyer"] or is_buyer_admin(request.user, invoice.buyer_entity)
+    )
+    context["can_collect"] = payable and is_seller
     # Draft credit notes are the seller's business, like any draft.
     context["credit_notes"] = [
         note

@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from maillage.audit.services import audit_record
+from maillage.billing.errors import BillingError
 from maillage.booking import notifications
 from maillage.booking.errors import BookingError, forbidden, full, not_found
 from maillage.booking.models import (
@@ -45,6 +46,7 @@ from maillage.booking.timeslots import (
 )
 from maillage.employers.selectors import outside_rules as employer_outside_rules
 from maillage.employers.services import employer_payment_fields
+from maillage.payments.booking_services import booking_refund_on_cancel
 from maillage.places.models import Place
 
 OFFER_TTL = timedelta(hours=12)
@@ -543,6 +545,12 @@ def booking_cancel(*, actor, public_id, reason: str = "", now: datetime | None =
         WaitlistEntry.objects.filter(offer=booking).update(status=WaitlistEntry.Status.WITHDRAWN)
         _offer_freed(resource, now)
         booking.refresh_from_db()
+        # An invoiced booking is credited (and what was paid refunded) with its cancellation:
+        # both happen, or neither.
+        try:
+            booking_refund_on_cancel(booking=booking, actor=actor, now=now)
+        except BillingError as error:
+            raise BookingError(error.message, status=error.status, code=error.code) from error
         notifications.booking_cancelled(booking, by_manager=actor.pk != booking.user_id)
     return booking
 

@@ -287,3 +287,17 @@ def test_one_chorus_export_at_a_time_per_person(client, place_seller, seller_man
     assert response.status_code == 409
     assert "Un export Chorus Pro est déjà en cours" in response.content.decode()
     assert client.get(url).status_code == 200
+
+
+def test_the_page_offers_paying_to_the_buyer_and_collecting_to_the_seller(
+    client, b2c_invoice, member, seller_manager
+):
+    pay = reverse("payments:pay", kwargs={"public_id": b2c_invoice.public_id})
+    collect = reverse("payments:record", kwargs={"public_id": b2c_invoice.public_id})
+    page = urls(b2c_invoice)["invoice_detail"]
+    client.force_login(member)
+    body = client.get(page).content.decode()
+    assert (f'href="{pay}"' in body, f'href="{collect}"' in body) == (True, False)
+    client.force_login(seller_manager)
+    body = client.get(page).content.decode()
+    assert (f'href="{pay}"' in body, f'href="{collect}"' in body) == (False, True)

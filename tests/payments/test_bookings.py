@@ -7,6 +7,7 @@ import pytest
 from maillage.billing.errors import BillingError
 from maillage.billing.models import Invoice, InvoiceLine
 from maillage.billing.services import Buyer, invoice_create
+from maillage.booking.errors import BookingError
 from maillage.booking.services import BookingRequest, booking_cancel, booking_create
 from maillage.payments.booking_services import booking_refund_on_cancel, booking_settle
 from maillage.payments.models import Payment
@@ -141,7 +142,10 @@ def test_cancel_of_an_unpaid_invoiced_booking_credits_without_refund(booking, pl
     assert Payment.objects.count() == 0
 
 
-def test_cancel_of_a_card_paid_booking_refunds_through_the_provider(booking, place_seller, booker):
+def test_cancel_of_a_card_paid_booking_refunds_through_the_provider(
+    booking, place_seller, booker, settings
+):
+    settings.MAILLAGE_PAYMENT_PROVIDER = "fake"
     invoice = invoice_create(
         seller=place_seller,
         buyer=Buyer(user=booker),
@@ -157,9 +161,20 @@ def test_cancel_of_a_card_paid_booking_refunds_through_the_provider(booking, pla
         provider="fake",
         provider_ref="fake_pi_booking",
     )
+    settings.MAILLAGE_PAYMENT_PROVIDER = ""
+    # Card payments switched off since: the refund cannot go back on the card, so the
+    # cancellation is refused as a whole and the booking stays confirmed.
+    with pytest.raises(BookingError, match="remboursement impossible"):
+        booking_cancel(actor=booker, public_id=booking.public_id, now=NOW)
+    booking.refresh_from_db()
+    assert (booking.status, Invoice.objects.filter(kind="credit").count()) == ("confirmed", 0)
+    settings.MAILLAGE_PAYMENT_PROVIDER = "fake"
     cancelled = booking_cancel(actor=booker, public_id=booking.public_id, now=NOW)
-    note = booking_refund_on_cancel(
-        booking=cancelled, actor=booker, provider=FakeProvider(), now=NOW
+    # booking_cancel credited and refunded; a second call of the hook changes nothing.
+    note = Invoice.objects.get(kind="credit")
+    assert (
+        booking_refund_on_cancel(booking=cancelled, actor=booker, provider=FakeProvider(), now=NOW)
+        == note
     )
     refund = Payment.objects.get(kind="refund")
     assert (refund.provider, refund.amount_cents, refund.credit_note) == ("fake", 1500, note)
