@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from maillage.accounts.forms import RGPD_NOTICE
 from maillage.booking import selectors
-from maillage.booking.bounds import BookingDateField
+from maillage.booking.bounds import BookingDateField, day_from_text
 from maillage.booking.models import Payment, Resource
+from maillage.booking.quotes import payment_labels
 from maillage.booking.services import BookingRequest
 from maillage.booking.timeslots import local_day
 from maillage.employers.selectors import employer_may_pay
@@ -137,6 +138,39 @@ class BookingForm(forms.Form):
             (str(held.public_id), f"{held.product.name} — {held.units_left} unité(s) restante(s)")
             for held in self.passes
         ]
+
+    def show_costs(self, user) -> None:
+        """Each payment choice says what this booking would cost that way (issue 13 point 6):
+        from the submitted request, or from the slot the page was opened for."""
+        request = self._quote_request()
+        if request is None:
+            return
+        choices = self.fields["paiement"].choices
+        labels = payment_labels(user, self.resource, request, [v for v, _ in choices], self.passes)
+        self.fields["paiement"].choices = [(v, labels.get(v, label)) for v, label in choices]
+
+    def _quote_request(self) -> BookingRequest | None:
+        if self.is_bound:
+            return self.booking_request() if self.is_valid() else None
+        day = day_from_text(str(self.initial.get("date") or ""))
+        slot = self.initial.get("creneau")
+        if day is None or slot not in dict(self.fields["creneau"].choices):
+            return None
+        times = []
+        for name in ("debut", "fin"):
+            try:
+                times.append(forms.TimeField().to_python(self.initial.get(name) or None))
+            except forms.ValidationError:
+                return None
+        seats = str(self.initial.get("places") or "1")
+        return BookingRequest(
+            resource=self.resource,
+            day=day,
+            slot=slot,
+            start=times[0],
+            end=times[1],
+            seats=int(seats) if seats.isdigit() and 1 <= int(seats) <= 500 else 1,
+        )
 
     def booking_request(self) -> BookingRequest:
         data = self.cleaned_data

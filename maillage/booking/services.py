@@ -77,6 +77,13 @@ class BookingRequest:
 # --- checks without locks ---------------------------------------------------------------------
 
 
+def booking_span(
+    resource: Resource, request: BookingRequest, now: datetime | None = None
+) -> tuple[datetime, datetime]:
+    """The instants a request would book, with every rule that needs no lock (BookingError)."""
+    return _check_span(resource, request, now or timezone.now())
+
+
 def _check_span(
     resource: Resource, request: BookingRequest, now: datetime
 ) -> tuple[datetime, datetime]:

@@ -163,3 +163,22 @@ def test_a_walk_in_books_without_an_account_and_confirms_by_e_mail(member_page, 
     page.get_by_role("button", name="Confirmer ma réservation").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Réservation confirmée")
     assert Booking.objects.get(user__email=f"lea-{width}@exemple.fr").status == "confirmed"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_cost_follows_the_slot_before_confirming(page, offer, width):
+    desk, _room = offer
+    desk.by_half_day = True
+    desk.price_half_day_cents = 900
+    desk.save()
+    member = UserFactory()
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, member.email)
+    page.goto(f"/reserver/ressource/{desk.pk}/?date={next_tuesday() + timedelta(days=1)}")
+    on_site = page.locator("#payment-choice label").first
+    expect(on_site).to_have_text("à régler au lieu : 15,00\u00a0€")
+    page.get_by_label("Créneau").select_option("afternoon")
+    expect(page.locator("#payment-choice label").first).to_have_text(
+        "à régler au lieu : 9,00\u00a0€"
+    )
+    fits(page, width)  # under our real CSP: htmx needs no inline script (axe runs in the sweep)

@@ -98,6 +98,10 @@ def _initial(request: HttpRequest) -> dict:
         "creneau": request.GET.get("creneau") or "day",
         "debut": request.GET.get("debut"),
         "fin": request.GET.get("fin"),
+        # The payment fieldset refreshes itself (htmx GET) when the slot changes, keeping the
+        # choice and the seats asked: its costs follow the slot.
+        "places": request.GET.get("places"),
+        "paiement": request.GET.get("paiement"),
     }
 
 
@@ -160,6 +164,7 @@ def new_booking(request: HttpRequest, resource_id: int) -> HttpResponse:
                 return redirect("booking:detail", public_id=booking.public_id)
         else:
             status = 400
+    form.show_costs(request.user)
     # The same key again when the form comes back: a double submit books once.
     key = request.POST.get("cle", "")[:100] or uuid.uuid4().hex
     context = _booking_page(request, resource, form, initial, full) | {"key": key}
