@@ -321,7 +321,7 @@ def _seen(text: str | None, default: int) -> int:
     """The count of credit notes the form was shown with (a bad value counts as outdated)."""
     if text is None:
         return default
-    return int(text) if text.isdigit() and len(text) < 6 else -1
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 6 else -1
 
 
 @login_required

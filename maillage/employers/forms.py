@@ -4,7 +4,9 @@ import re
 from datetime import date
 
 from django import forms
+from django.core.exceptions import ValidationError
 
+from maillage.booking.bounds import id_from_text
 from maillage.core.forms import FrenchDecimalField
 from maillage.employers.models import MAX_BUDGET_CENTS, MAX_BUDGET_DAYS, BudgetUnit, Employee
 from maillage.places.models import Place
@@ -131,8 +133,23 @@ class SettingsForm(BudgetFields):
     )
 
 
+class PlacesField(forms.ModelMultipleChoiceField):
+    """Ticked places by id. An id no column can hold is an unknown choice, not the server error
+    its `IN` query would raise (an OverflowError on SQLite, out of range on PostgreSQL)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if id_from_text(str(pk)) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 class RulesForm(BudgetFields):
-    lieux = forms.ModelMultipleChoiceField(
+    lieux = PlacesField(
         label="Lieux pris en charge",
         queryset=Place.objects.none(),
         required=False,

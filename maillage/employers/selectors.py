@@ -18,9 +18,10 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from maillage.billing.amounts import euros
+from maillage.booking.bounds import id_from_text
 from maillage.booking.models import Booking, Payment, Resource, Unit
 from maillage.booking.timeslots import local_day
-from maillage.employers.models import BudgetUnit, Employee, Employer, EmployerInvoice
+from maillage.employers.models import BudgetUnit, Employee, Employer, EmployerInvoice, Invitation
 from maillage.places.opening_hours import PARIS
 
 DESKS = {Resource.Kind.OPEN_SPACE, Resource.Kind.OFFICE}
@@ -156,6 +157,21 @@ def pending_invitations(employer: Employer, now: datetime) -> QuerySet:
     return employer.invitations.filter(
         Q(accepted_at__isnull=True), Q(revoked_at__isnull=True), Q(expires_at__gt=now)
     ).order_by("email")
+
+
+def pending_invitation(employer: Employer, invitation_id) -> Invitation:
+    """An invitation of this employer not yet accepted nor withdrawn; 404 otherwise (an unknown
+    or another account's id, rather than « Invitation retirée » for nothing)."""
+    pk = id_from_text(str(invitation_id))
+    invitation = (
+        pk
+        and employer.invitations.filter(
+            pk=pk, accepted_at__isnull=True, revoked_at__isnull=True
+        ).first()
+    )
+    if invitation is None:
+        raise Http404("Invitation introuvable ou déjà retirée.")
+    return invitation
 
 
 # --- paying a booking ------------------------------------------------------------------------

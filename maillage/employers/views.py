@@ -141,7 +141,8 @@ def invite(request: HttpRequest, public_id) -> HttpResponse:
 @require_POST
 def revoke(request: HttpRequest, public_id, invitation_id: int) -> HttpResponse:
     employer = selectors.employer_for_admin(request.user, public_id)
-    services.invitation_revoke(actor=request.user, employer=employer, invitation_id=invitation_id)
+    invitation = selectors.pending_invitation(employer, invitation_id)
+    services.invitation_revoke(actor=request.user, employer=employer, invitation_id=invitation.pk)
     messages.success(request, "Invitation retirée.")
     return redirect("employers:dashboard", public_id=employer.public_id)
 

@@ -1,5 +1,6 @@
 """Forms of the settlement pages: every input bounded, French messages."""
 
+import re
 import uuid
 from datetime import date
 
@@ -7,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from maillage.booking.bounds import day_in_range
+from maillage.booking.bounds import EARLIEST_DAY, LATEST_DAY, day_in_range
 from maillage.booking.models import PassProduct, PlaceBookingSettings
 from maillage.core.forms import FrenchDecimalField
 from maillage.employers.models import Employer
@@ -123,10 +124,9 @@ class AgreementForm(forms.Form):
 def month_from_text(text: str | None) -> date | None:
     """« 2026-11 » → 1 November 2026; None for anything else or outside 2000–2100."""
     text = (text or "").strip()
-    if len(text) != 7 or text[4] != "-" or not (text[:4].isdigit() and text[5:].isdigit()):
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}", text):  # ASCII digits: « ²²²²-11 » is no year
         return None
     year, month = int(text[:4]), int(text[5:])
-    if not 1 <= month <= 12:
-        return None
-    first = date(year, month, 1)
-    return first if day_in_range(first) else None
+    if not (1 <= month <= 12 and EARLIEST_DAY.year <= year <= LATEST_DAY.year):
+        return None  # year 0 would be a ValueError, a server error
+    return date(year, month, 1)
