@@ -30,6 +30,7 @@ def canonical(invoice: Invoice, lines) -> bytes:
         "buyer_data": invoice.buyer_data,
         "buyer_order_ref": invoice.buyer_order_ref,
         "corrects": invoice.corrects_id,
+        "self_billed": invoice.self_billed,
         "totals": [invoice.total_ht_cents, invoice.total_vat_cents, invoice.total_ttc_cents],
         "lines": [
             [

@@ -26,6 +26,9 @@ GUIDELINE = "urn:cen.eu:en16931:2017"
 
 TYPE_INVOICE = "380"
 TYPE_CREDIT_NOTE = "381"
+TYPE_SELF_BILLED_INVOICE = "389"
+TYPE_SELF_BILLED_CREDIT_NOTE = "261"
+SCHEME_ELECTRONIC_DIRECTORY = "0225"  # the French e-invoicing directory
 SEPA_CREDIT_TRANSFER = "58"
 SCHEME_SIREN = "0002"
 SCHEME_SIRET = "0009"
@@ -156,7 +159,15 @@ def _party(b: _Builder, parent, tag: str, data: dict, *, public_buyer: bool = Fa
     if data.get("city"):
         b.add(address, "ram:CityName", data["city"])
     b.add(address, "ram:CountryID", (data.get("country") or "FR").upper())
-    if data.get("email"):
+    if data.get("electronic_address"):
+        contact = b.add(party, "ram:URIUniversalCommunication")
+        b.add(
+            contact,
+            "ram:URIID",
+            data["electronic_address"],
+            schemeID=SCHEME_ELECTRONIC_DIRECTORY,
+        )
+    elif data.get("email"):
         contact = b.add(party, "ram:URIUniversalCommunication")
         b.add(contact, "ram:URIID", data["email"], schemeID="EM")
     if data.get("vat_number"):
@@ -213,6 +224,13 @@ def _line(b: _Builder, parent, line, seller: dict) -> None:
     b.add(summation, "ram:LineTotalAmount", cents_text(line.net_cents))
 
 
+def type_code(invoice: Invoice) -> str:
+    """UNTDID 1001: 380/381, or 389/261 when the buyer issued it on the seller's behalf."""
+    if invoice.self_billed:
+        return TYPE_SELF_BILLED_CREDIT_NOTE if invoice.is_credit_note else TYPE_SELF_BILLED_INVOICE
+    return TYPE_CREDIT_NOTE if invoice.is_credit_note else TYPE_INVOICE
+
+
 def cii_xml(invoice: Invoice) -> bytes:
     """The CII XML (Factur-X EN 16931) of an issued invoice or credit note, UTF-8 bytes."""
     if not invoice.is_issued:
@@ -230,7 +248,7 @@ def cii_xml(invoice: Invoice) -> bytes:
 
     document = b.add(b.root, "rsm:ExchangedDocument")
     b.add(document, "ram:ID", invoice.reference)
-    b.add(document, "ram:TypeCode", TYPE_CREDIT_NOTE if invoice.is_credit_note else TYPE_INVOICE)
+    b.add(document, "ram:TypeCode", type_code(invoice))
     b.date(document, "ram:IssueDateTime", invoice.issue_date)
     for note in notes(invoice):
         included = b.add(document, "ram:IncludedNote")

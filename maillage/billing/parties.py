@@ -16,6 +16,7 @@ KEYS = (
     "city",
     "country",
     "email",
+    "electronic_address",
     "vat_regime",
     "vat_number",
     "vat_on_debits",

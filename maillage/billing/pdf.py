@@ -63,6 +63,8 @@ def _line_rows(lines) -> list[LineRow]:
 def invoice_title(invoice: Invoice) -> str:
     """« Facture F-000012 », « Avoir F-000013 », « Facture (brouillon) »."""
     kind = "Avoir" if invoice.is_credit_note else "Facture"
+    if invoice.self_billed:
+        kind = f"{kind} (autofacturation)"
     return f"{kind} {invoice.reference}" if invoice.is_issued else f"{kind} (brouillon)"
 
 

@@ -141,6 +141,7 @@ def invoice_draft(
     kind: str = Invoice.Kind.INVOICE,
     corrects: Invoice | None = None,
     reason: str = "",
+    self_billed: bool = False,
     created_by=None,
 ) -> Invoice:
     """A draft: no number yet, editable, deletable. Identities are frozen from now on."""
@@ -154,6 +155,7 @@ def invoice_draft(
             kind=kind,
             corrects=corrects,
             reason=reason[:300],
+            self_billed=self_billed,
             buyer_user=buyer.user,
             buyer_entity=buyer.entity,
             seller_data=entity_snapshot(seller),
@@ -344,6 +346,7 @@ def credit_note_issue(
             kind=Invoice.Kind.CREDIT_NOTE,
             corrects=original,
             reason=reason.strip(),
+            self_billed=original.self_billed,
             service_start=original.service_start,
             service_end=original.service_end,
             created_by=actor,

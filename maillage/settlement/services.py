@@ -625,6 +625,7 @@ def statement_invoice(
             actor=actor,
             now=now,
             reason=reason,
+            self_billed=self_billing,
             service_start=current.month,
             service_end=_month_last_day(current.month),
         )

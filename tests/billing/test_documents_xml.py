@@ -319,3 +319,16 @@ def test_xml_totals_reconcile_to_the_cent_with_the_invoice(raw_lines):
     ] == [line.net_cents for line in invoice.lines.all()]
     assert facturx.xml_check_xsd(cii_xml(invoice), flavor="factur-x", level="en16931") is True
     assert invoice.issue_date == date(2026, 11, 30)
+
+
+def test_an_electronic_address_replaces_the_email_as_the_party_address(place_seller, member):
+    from maillage.billing.models import LegalEntity
+
+    LegalEntity.objects.filter(pk=place_seller.pk).update(electronic_address="123456782")
+    place_seller.refresh_from_db()
+    invoice = invoice_create(
+        seller=place_seller, buyer=Buyer(user=member), lines=[desk_days()], now=ISSUED_AT
+    )
+    xml = cii_xml(invoice).decode()
+    assert '<ram:URIID schemeID="0225">123456782</ram:URIID>' in xml
+    assert facturx.xml_check_xsd(cii_xml(invoice), flavor="factur-x", level="en16931") is True

@@ -298,6 +298,11 @@ def test_self_billing_is_issued_by_the_coordination_after_the_place_agrees(
     )
     [line] = invoice.lines.all()
     assert (line.vat_rate_bp, invoice.total_ttc_cents) == (0, 1000)  # a franchise place
+    # Factur-X says it too: type 389, self-billed invoice (UNTDID 1001).
+    from maillage.billing.facturx import cii_xml
+
+    assert invoice.self_billed is True
+    assert b"<ram:TypeCode>389</ram:TypeCode>" in cii_xml(invoice)
 
 
 # --- reconciliation ---------------------------------------------------------------------------

@@ -31,6 +31,15 @@ class LegalEntity(models.Model):
     city = models.CharField(_("commune"), max_length=120)
     country = models.CharField(_("pays (code ISO)"), max_length=2, default="FR")
     email = models.EmailField(_("e-mail de facturation"), blank=True)
+    electronic_address = models.CharField(
+        _("adresse de facturation électronique"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Adresse de l'annuaire de la facturation électronique (schéma 0225), par exemple "
+            "le SIREN ; vide : l'e-mail de facturation."
+        ),
+    )
     vat_regime = models.CharField(
         _("régime de TVA"), max_length=10, choices=VatRegime.choices, default=VatRegime.NORMAL
     )

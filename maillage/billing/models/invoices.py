@@ -76,6 +76,9 @@ class Invoice(models.Model):
         verbose_name=_("facture corrigée"),
     )
     reason = models.CharField(_("motif"), max_length=300, blank=True)
+    # Autofacturation (CGI art. 289 I-2): issued by the buyer in the name and on behalf of the
+    # seller, in the seller's series, once the seller agreed in writing (type 389 in Factur-X).
+    self_billed = models.BooleanField(_("autofacturation"), default=False)
     total_ht_cents = models.BigIntegerField(default=0)
     total_vat_cents = models.BigIntegerField(default=0)
     total_ttc_cents = models.BigIntegerField(default=0)
