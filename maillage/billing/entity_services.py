@@ -29,6 +29,7 @@ TEXT_FIELDS = {
     "postcode": (10, True),
     "city": (120, True),
     "email": (254, False),
+    "electronic_address": (100, False),
     "late_penalty_rate": (120, True),
 }
 REQUIRED_MESSAGES = {

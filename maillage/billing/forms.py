@@ -116,6 +116,12 @@ class EntityForm(forms.Form):
     postcode = forms.CharField(label="Code postal", max_length=10)
     city = forms.CharField(label="Commune", max_length=120)
     email = forms.EmailField(label="E-mail de facturation", max_length=254, required=False)
+    electronic_address = forms.CharField(
+        label="Adresse de facturation électronique",
+        max_length=100,
+        required=False,
+        help_text="Celle de l'annuaire de la facturation électronique (souvent le SIREN).",
+    )
     vat_regime = forms.ChoiceField(label="Régime de TVA", choices=VatRegime.choices)
     vat_number = forms.CharField(
         label="N° de TVA intracommunautaire",
