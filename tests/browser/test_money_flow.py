@@ -124,6 +124,9 @@ def test_employer_pays_month_closes_invoice_and_settlement(browse, money, width)
     expect(page.get_by_text("Tarifs :")).to_contain_text("journée 15,00 €")
     expect(page.get_by_text("« Payé par mon employeur » : dans la limite")).to_be_visible()
     checked(page, width)
+    expect(page.locator("label", has_text="payé par mon employeur")).to_have_text(
+        "payé par mon employeur : 15,00 € (reste ce mois-ci : 3 jours)"
+    )
     page.get_by_label(re.compile("^payé par mon employeur")).check()
     page.get_by_role("button", name="Confirmer la réservation").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Réservation confirmée")
