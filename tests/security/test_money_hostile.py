@@ -1,9 +1,9 @@
 """An outside auditor's sweep over every route of the money namespaces (`billing`, `payments`,
 `employers`, `settlement`), read from the URL resolver so that a new route is attacked too.
 
-1. Someone else's objects: anonymous, a plain member, the manager of another place and the admin
-   of another employer GET and POST every route with side A's ids → 404 (login for anonymous),
-   never a 500, never a page naming side A, nothing written.
+1. Someone else's objects: anonymous, a plain member, the manager of another place, the admin
+   of another employer and an employee of employer A GET and POST every route with side A's
+   ids → 404 (login for anonymous), never a 500, never a page naming side A, nothing written.
 2. Garbage in the path (huge ids, 10 kB strings, NUL, unicode) → 4xx; garbage in the query
    string and in every field any money form shows → never a 500, for the owner who may see it all.
 3. Mass assignment (reliability scenario 11): every form the owner's pages show, posted with its
@@ -96,14 +96,21 @@ OWN_PAGES = {
 # domain, an invitation's token. They name the employer; joining still needs the right address.
 CAPABILITY_LINKS = {"employers:join", "employers:accept"}
 LOGIN = resolve_url(settings.LOGIN_URL)
-ROLES = ("anonymous", "member", "other_manager", "other_admin")
+ROLES = ("anonymous", "member", "other_manager", "other_admin", "employee")
 
 
 def attacker(client, world: World, role: str):
     client.logout()
-    if role != "anonymous":
+    if role == "employee":  # Alice, employee of employer A: its admin pages are not hers
+        client.force_login(world.employee.user)
+    elif role != "anonymous":
         client.force_login(getattr(world, role))
     return client
+
+
+def secrets_for(role: str) -> tuple[str, ...]:
+    """Alice reads her employer's name and her own on « Mon employeur », never the seller's."""
+    return SECRETS[:1] if role == "employee" else SECRETS
 
 
 def refusal_problems(name: str, role: str, method: str, response) -> list[str]:
@@ -113,7 +120,7 @@ def refusal_problems(name: str, role: str, method: str, response) -> list[str]:
         return [f"{where} (server error)"]
     body = b"" if response.streaming else response.content
     text = body.decode(errors="replace")
-    leaks = [secret for secret in SECRETS if secret in text]
+    leaks = [secret for secret in secrets_for(role) if secret in text]
     if name in CAPABILITY_LINKS:
         leaks = [secret for secret in leaks if secret != "Acme Industries"]
     if leaks:
@@ -143,6 +150,8 @@ def test_someone_else_s_objects_are_a_404(client, world, name, route):
     for role in ROLES:
         client = attacker(client, world, role)
         problems += refusal_problems(name, role, "GET", client.get(url))
+        if role == "employee" and name in ("employers:join", "employers:mine"):
+            continue  # on the domain, joining is hers to do; her consent (« mine ») hers to give
         problems += refusal_problems(name, role, "POST", client.post(url, {"cle": "x"}))
         # A POST with side A's ids in the body as well (lieu, salarie, produit…).
         body = {
