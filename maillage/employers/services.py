@@ -5,6 +5,7 @@ Refusals are `EmployerError` (a `BillingError`: status, code, field, French mess
 booking branch raises `BookingError`, like every other way of paying a booking.
 """
 
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -46,6 +47,8 @@ VAT_RATE_BP = 2000
 _DOMAIN = re.compile(
     r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.[a-z]{2,}"
 )
+
+logger = logging.getLogger(__name__)
 
 
 class EmployerError(BillingError):
@@ -597,3 +600,32 @@ def employer_month_invoice(
                 "Ce mois est déjà facturé.", status=409, code="deja_facture"
             ) from error
     return invoice
+
+
+def employers_last_month_invoice(*, now: datetime | None = None) -> int:
+    """The worker's daily pass: the network invoices last month to each employer that had bookings
+    on its budget and no invoice for it yet (so the 1st of the month needs no cron). Nothing when
+    the network entity is not set up. Returns how many invoices were issued."""
+    now = now or timezone.now()
+    if not LegalEntity.objects.filter(is_network=True).exists():
+        return 0
+    last_month = selectors.month_first(selectors.month_first(local_day(now)) - timedelta(days=1))
+    due = (
+        Employer.objects.filter(
+            employees__bookings__in=selectors.month_bookings(last_month).filter(
+                status=Booking.Status.CONFIRMED
+            )
+        )
+        .exclude(month_invoices__month=last_month)
+        .distinct()
+        .order_by("id")
+    )
+    issued = 0
+    for employer in due:
+        try:
+            employer_month_invoice(employer=employer, month=last_month, now=now)
+        except BillingError as error:  # logged; the next pass tries this employer again
+            logger.error("Facture mensuelle de %s : %s", employer.entity.name, error.message)
+            continue
+        issued += 1
+    return issued

@@ -16,6 +16,7 @@ from post_office.utils import cleanup_expired_mails
 
 from maillage.booking.services import offers_expire, reminders_send
 from maillage.core.single_flight import single_flight
+from maillage.employers.services import employers_last_month_invoice
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ class PeriodicResult:
     expired: int
     reminded: int
     purged: int = 0  # outbox rows past MAILLAGE_EMAIL_KEEP_DAYS, deleted with their attachments
+    invoiced: int = 0  # employers invoiced for last month (employers_last_month_invoice)
 
 
 def outbox_purge(*, now: datetime | None = None) -> int:
@@ -76,16 +78,20 @@ def periodic_run(*, now: datetime | None = None) -> PeriodicResult | None:
             logger.info("Tâches périodiques déjà en cours ailleurs : passage ignoré.")
             return None
         result = PeriodicResult(
-            offers_expire(now=now), reminders_send(now=now), outbox_purge(now=now)
+            offers_expire(now=now),
+            reminders_send(now=now),
+            outbox_purge(now=now),
+            employers_last_month_invoice(now=now),
         )
     logger.log(
-        logging.INFO if result.expired or result.reminded or result.purged else logging.DEBUG,
+        logging.INFO if any(vars(result).values()) else logging.DEBUG,
         "Tâches périodiques : %s proposition(s) expirée(s), %s rappel(s) envoyé(s), "
-        "%s e-mail(s) ancien(s) effacé(s).",
+        "%s e-mail(s) ancien(s) effacé(s), %s facture(s) mensuelle(s) d'employeur.",
         result.expired,
         result.reminded,
         result.purged,
-        extra={"expired": result.expired, "reminded": result.reminded, "purged": result.purged},
+        result.invoiced,
+        extra=vars(result),
     )
     return result
 

@@ -351,3 +351,24 @@ def test_an_other_resource_price_is_invoiced_to_the_cent(network, employer, empl
         333,
         1999,
     )
+
+
+def test_the_worker_invoices_last_month_once_without_a_cron(employee, desk):
+    from datetime import UTC, datetime
+
+    from maillage.employers.services import employers_last_month_invoice
+    from maillage.tasks import worker
+
+    book(employee, desk, DECEMBER)
+    in_december = datetime(2026, 12, 15, 8, 0, tzinfo=UTC)
+    assert employers_last_month_invoice(now=in_december) == 0  # December is not over
+    assert worker.periodic_run(now=JANUARY_NOW).invoiced == 0  # no network entity yet
+    LegalEntityFactory(is_network=True)
+    assert worker.periodic_run(now=JANUARY_NOW).invoiced == 1
+    assert worker.periodic_run(now=JANUARY_NOW).invoiced == 0
+    [row] = EmployerInvoice.objects.all()
+    assert (row.employer, row.month, row.invoice.total_ttc_cents) == (
+        employee.employer,
+        DECEMBER,
+        desk.price_day_cents,
+    )
