@@ -18,6 +18,7 @@ import lxml.html
 import pytest
 from django.conf import settings
 from django.shortcuts import resolve_url
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from maillage.billing.models import Invoice, LegalEntity
@@ -150,6 +151,8 @@ def test_someone_else_s_objects_are_a_404(client, world, name, route):
     for role in ROLES:
         client = attacker(client, world, role)
         problems += refusal_problems(name, role, "GET", client.get(url))
+        # Side A named in the query string too (the Chorus export's seller, a month, a format).
+        problems += refusal_problems(name, role, "GET?", client.get(url, side_a_query(world)))
         if role == "employee" and name in ("employers:join", "employers:mine"):
             continue  # on the domain, joining is hers to do; her consent (« mine ») hers to give
         problems += refusal_problems(name, role, "POST", client.post(url, {"cle": "x"}))
@@ -168,6 +171,42 @@ def test_someone_else_s_objects_are_a_404(client, world, name, route):
         }
         problems += refusal_problems(name, role, "POST+ids", client.post(url, body))
     assert problems == []
+    assert db_state() == before
+
+
+def side_a_query(world: World) -> dict[str, str]:
+    return {
+        "vendeur": str(world.seller.pk),
+        "du": "2026-11-01",
+        "au": "2026-11-30",
+        "mois": "2026-11",
+        "export-mois": "2026-11",
+        "format": "csv",
+    }
+
+
+@pytest.mark.parametrize(("name", "route"), ROUTES, ids=ROUTE_NAMES)
+def test_a_get_changes_nothing_even_for_the_owner(client, world, name, route):
+    """Every write is a POST behind the CSRF token: a link or an image cannot make one."""
+    client.force_login(world.owner)
+    url = fill(route, side_a_values(world, name))
+    before = db_state()
+    for query in ({}, side_a_query(world)):
+        assert client.get(url, query).status_code < 500
+    assert db_state() == before
+
+
+def test_every_money_form_needs_the_csrf_token(world):
+    """The provider's webhook excepted (it is signed), a POST without the token is a 403."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.owner)
+    before = db_state()
+    statuses = {
+        name: client.post(fill(route, side_a_values(world, name)), side_a_query(world)).status_code
+        for name, route in ROUTES
+    }
+    assert {name for name, status in statuses.items() if status != 403} == {"payments:webhook"}
+    assert statuses["payments:webhook"] == 400
     assert db_state() == before
 
 
