@@ -6,15 +6,21 @@ spent (tests/employers/test_views.py), a double click on « payer » and on « e
 (tests/payments/test_views.py)."""
 
 import uuid
+from datetime import date
 
 import pytest
 from django.urls import reverse
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from maillage.billing.models import Invoice
+from maillage.booking.bounds import id_from_text
 from maillage.booking.models import PassProduct
+from maillage.employers.forms import month_from_text as employers_month
 from maillage.employers.models import Employer, Invitation
 from maillage.payments.models import Payment, WebhookEvent
 from maillage.payments.providers import fake
+from maillage.settlement.forms import month_from_text as settlement_month
 from tests.billing.test_accounting import invoice_form
 from tests.security.conftest import World, db_state
 
@@ -222,3 +228,21 @@ def test_a_place_id_beyond_any_column_in_an_employee_s_rules(client, world: Worl
         "n&#x27;est pas une valeur correcte" in response.content.decode()
     )
     assert db_state() == before
+
+
+@given(st.text(max_size=12) | st.from_regex(r"\A[0-9²٢]{4}-[0-9]{2}\Z"))
+@example("0000-11")
+@example("²²²²-11")
+def test_month_readers_never_raise(text):
+    """The two « AAAA-MM » readers of the money pages: a month between 2000 and 2100, or none."""
+    month = settlement_month(text)
+    assert month is None or (month.day == 1 and 2000 <= month.year <= 2100)
+    fallback = date(2026, 11, 1)
+    chosen = employers_month(text, fallback)
+    assert chosen == fallback or (chosen.day == 1 and 2000 <= chosen.year <= 2100)
+
+
+@given(st.text(max_size=30))
+def test_ids_typed_by_hand_are_bounded_or_none(text):
+    value = id_from_text(text)
+    assert value is None or 0 < value < 2**63
