@@ -24,6 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from maillage.billing.models import Invoice, LegalEntity
 from maillage.booking.models import Pass, PassProduct
 from maillage.employers.models import Employer
+from tests.factories import LegalEntityFactory, OrganisationFactory, UserFactory
 from tests.security.conftest import SECRETS, World, db_state
 
 pytestmark = pytest.mark.django_db
@@ -342,3 +343,40 @@ def test_mass_assignment_changes_none_of_the_protected_fields(client, world):
     assert not Employer.objects.filter(admins=world.member).exists()
     assert not type(world.owner).objects.filter(is_staff=True).exists()
     assert not type(world.owner).objects.filter(is_superuser=True).exists()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Known hole, reported to the lead: an employer account's SIREN is self-declared, and "
+    "billing.accounting_services.buyer_resolve bills a typed SIREN to the first entity holding "
+    "it, so whoever opened an account with a company's SIREN first reads that company's invoices.",
+)
+def test_an_employer_account_under_someone_else_s_siren_reads_none_of_their_invoices(client):
+    from tests.billing.test_accounting import invoice_form
+    from tests.employers.conftest import SIREN
+
+    manager = UserFactory()
+    seller = LegalEntityFactory(organisation=OrganisationFactory(managers=[manager]))
+    squatter = UserFactory(email="escroc@ailleurs.fr")
+    client.force_login(squatter)
+    opened = client.post(
+        "/employeurs/",
+        {
+            "nom": "Acme Industries",
+            "siren": SIREN,
+            "adresse": "1 rue Fausse",
+            "code_postal": "75001",
+            "commune": "Paris",
+        },
+    )
+    assert opened.status_code == 302
+    # The place bills the real company by its SIREN, as the manual invoice form invites to.
+    client.force_login(manager)
+    drafted = client.post(
+        f"/comptabilite/{seller.pk}/facture/", invoice_form(**{"facture-buyer_siren": SIREN})
+    )
+    assert drafted.status_code == 302
+    draft = Invoice.objects.get(seller=seller)
+    client.post(f"/comptabilite/{seller.pk}/brouillon/{draft.public_id}/emettre/")
+    client.force_login(squatter)
+    assert client.get(f"/factures/{draft.public_id}/").status_code == 404
