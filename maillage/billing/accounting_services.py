@@ -44,7 +44,16 @@ def buyer_resolve(*, actor, email: str = "", siren: str = "", new: dict | None =
             )
         return Buyer(user=user)
     digits = clean_digits(siren)
-    known = LegalEntity.objects.filter(siren=digits).exclude(siren="").order_by("pk").first()
+    # An employer account's identity is declared by whoever opened it: a typed SIREN never bills
+    # it, or opening an account under a company's SIREN would let one read the invoices others
+    # address to that company. The platform bills employer accounts itself (employers,
+    # settlement); a place billing a company gets a client record of its own.
+    known = (
+        LegalEntity.objects.filter(siren=digits, employer__isnull=True)
+        .exclude(siren="")
+        .order_by("pk")
+        .first()
+    )
     if known is not None:
         return Buyer(entity=known)
     new = new or {}

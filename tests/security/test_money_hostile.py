@@ -11,6 +11,7 @@
    `units_left`, `price_cents`, `admins`, `is_staff` → those fields never change.
 """
 
+import html
 import re
 from urllib.parse import urlencode
 
@@ -352,12 +353,6 @@ def test_mass_assignment_changes_none_of_the_protected_fields(client, world):
     assert not type(world.owner).objects.filter(is_superuser=True).exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known hole, reported to the lead: an employer account's SIREN is self-declared, and "
-    "billing.accounting_services.buyer_resolve bills a typed SIREN to the first entity holding "
-    "it, so whoever opened an account with a company's SIREN first reads that company's invoices.",
-)
 def test_an_employer_account_under_someone_else_s_siren_reads_none_of_their_invoices(client):
     from tests.billing.test_accounting import invoice_form
     from tests.employers.conftest import SIREN
@@ -379,11 +374,29 @@ def test_an_employer_account_under_someone_else_s_siren_reads_none_of_their_invo
     assert opened.status_code == 302
     # The place bills the real company by its SIREN, as the manual invoice form invites to.
     client.force_login(manager)
-    drafted = client.post(
+    # The SIREN alone is not enough: the squatter's record is not offered, the page asks for
+    # the company's name and address, and the invoice goes to a client record of the place.
+    asked = client.post(
         f"/comptabilite/{seller.pk}/facture/", invoice_form(**{"facture-buyer_siren": SIREN})
+    )
+    assert asked.status_code == 400
+    assert "Ce SIREN n'est pas encore connu" in html.unescape(asked.content.decode())
+    drafted = client.post(
+        f"/comptabilite/{seller.pk}/facture/",
+        invoice_form(
+            **{
+                "facture-buyer_siren": SIREN,
+                "facture-buyer_name": "Acme Industries",
+                "facture-buyer_address": "4 rue de la Gare",
+                "facture-buyer_postcode": "14000",
+                "facture-buyer_city": "Caen",
+            }
+        ),
     )
     assert drafted.status_code == 302
     draft = Invoice.objects.get(seller=seller)
+    assert not hasattr(draft.buyer_entity, "employer")  # a client record, not the account
+    assert draft.buyer_data["address"] == "4 rue de la Gare"
     client.post(f"/comptabilite/{seller.pk}/brouillon/{draft.public_id}/emettre/")
     client.force_login(squatter)
     assert client.get(f"/factures/{draft.public_id}/").status_code == 404
