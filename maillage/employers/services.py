@@ -64,12 +64,36 @@ def _require_admin(user, employer: Employer) -> None:
         raise EmployerError("Compte employeur introuvable.", status=404, code="introuvable")
 
 
-def clean_domain(value: str) -> str:
-    """« @Exemple.FR » → « exemple.fr »; empty stays empty; anything else is refused."""
+# Addresses anyone can open: a domain like these names no employer, and joining by it would
+# hand a stranger's figures to whoever claimed it.
+PUBLIC_MAIL_DOMAINS = frozenset(
+    {
+        "gmail.com", "googlemail.com", "yahoo.fr", "yahoo.com", "hotmail.fr", "hotmail.com",
+        "outlook.fr", "outlook.com", "live.fr", "live.com", "msn.com", "icloud.com", "me.com",
+        "orange.fr", "wanadoo.fr", "free.fr", "sfr.fr", "neuf.fr", "laposte.net", "bbox.fr",
+        "gmx.fr", "gmx.com", "protonmail.com", "proton.me", "aol.com", "yandex.com",
+    }
+)  # fmt: skip
+
+
+def clean_domain(value: str, *, admin=None) -> str:
+    """« @Exemple.FR » → « exemple.fr »; empty stays empty; anything else is refused. An admin
+    may only open joining to the domain of their own confirmed address, never a webmail's."""
     domain = (value or "").strip().lower().removeprefix("@")
     if domain and (len(domain) > 120 or not _DOMAIN.fullmatch(domain)):
         raise EmployerError(
             "Domaine invalide : écrivez seulement ce qui suit le @ (exemple.fr).",
+            field="domaine",
+        )
+    if domain and domain in PUBLIC_MAIL_DOMAINS:
+        raise EmployerError(
+            f"« {domain} » est une messagerie ouverte à tous : invitez vos salariés un par un.",
+            field="domaine",
+        )
+    if domain and admin is not None and admin.email.rsplit("@", 1)[-1].lower() != domain:
+        raise EmployerError(
+            "Seul le domaine de votre propre adresse e-mail peut être ouvert "
+            f"(votre adresse est sur « {admin.email.rsplit('@', 1)[-1].lower()} »).",
             field="domaine",
         )
     return domain
@@ -132,7 +156,7 @@ def employer_open(*, user, identity: dict) -> Employer:
             "Indiquez l'adresse de facturation : rue, code postal (5 chiffres) et commune.",
             field="adresse",
         )
-    domain = clean_domain(identity.get("email_domain", ""))
+    domain = clean_domain(identity.get("email_domain", ""), admin=user)
     with transaction.atomic():
         entity = LegalEntity.objects.create(
             name=name,
@@ -163,7 +187,7 @@ def employer_settings_set(
 ) -> Employer:
     """The e-mail domain whose people may join, and the rules they start with."""
     _require_admin(actor, employer)
-    employer.email_domain = clean_domain(email_domain)
+    employer.email_domain = clean_domain(email_domain, admin=actor)
     employer.default_budget_unit = budget_unit
     employer.default_monthly_budget = _check_budget(budget_unit, monthly_budget)
     employer.default_rooms_included = bool(rooms_included)

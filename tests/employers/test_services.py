@@ -8,7 +8,7 @@ from post_office.models import Email
 
 from maillage.billing.models import Invoice
 from maillage.booking.services import booking_cancel
-from maillage.employers.models import Employee, EmployerInvoice, Invitation
+from maillage.employers.models import Employee, Employer, EmployerInvoice, Invitation
 from maillage.employers.selectors import employee_spent
 from maillage.employers.services import (
     EmployerError,
@@ -372,3 +372,16 @@ def test_the_worker_invoices_last_month_once_without_a_cron(employee, desk):
         DECEMBER,
         desk.price_day_cents,
     )
+
+
+@pytest.mark.parametrize(
+    ("email", "domain", "message"),
+    [
+        ("rh@gmail.com", "gmail.com", "« gmail.com » est une messagerie ouverte à tous"),
+        ("rh@acme.fr", "concurrent.fr", "Seul le domaine de votre propre adresse e-mail"),
+    ],
+)
+def test_joining_by_domain_opens_only_the_admin_s_own_company_domain(email, domain, message):
+    with pytest.raises(EmployerError, match=message):
+        employer_open(user=UserFactory(email=email), identity=identity(email_domain=domain))
+    assert Employer.objects.count() == 0

@@ -34,7 +34,7 @@ def month(employer, employee, desk):
 
 
 def test_home_opens_an_account(client):
-    user = UserFactory()
+    user = UserFactory(email="dirigeante@acme.fr")
     client.force_login(user)
     data = {
         "nom": "Acme",

@@ -137,7 +137,7 @@ def fake_payments(settings):
 @pytest.fixture
 def world(fake_payments) -> World:
     LegalEntityFactory(is_network=True, name="Réseau des tiers-lieux", invoice_prefix="R-")
-    owner = UserFactory(coordinator=True, email="owner@exemple.fr")
+    owner = UserFactory(coordinator=True, email="owner@acme.fr")
     organisation = OrganisationFactory(managers=[owner])
     place = place_create(data=place_data(operator=organisation.pk))
     seller = LegalEntityFactory(organisation=organisation, name=SELLER_A)
