@@ -5,7 +5,18 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from tests.browser.conftest import browser, serious_violations  # noqa: F401  (fixture)
+# The billing fixtures, imported: the browser fixture must stay the one of tests/browser (a
+# second session-wide Playwright started elsewhere breaks every later browser test).
+from tests.billing.conftest import (  # noqa: F401  (fixtures)
+    b2b_invoice,
+    b2c_invoice,
+    credit_note,
+    employer,
+    member,
+    place_seller,
+    seller_manager,
+)
+from tests.browser.conftest import serious_violations
 from tests.production.seed import session_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -13,14 +24,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.mark.parametrize("width", [375, 1280])
 def test_invoice_pages_pass_axe_and_fit(
-    browser,  # noqa: F811
+    browser,
     live_server,
     reference_geography,
-    b2b_invoice,
-    b2c_invoice,
-    credit_note,
-    member,
-    seller_manager,
+    b2b_invoice,  # noqa: F811  (the imported fixture)
+    b2c_invoice,  # noqa: F811  (the imported fixture)
+    credit_note,  # noqa: F811  (the imported fixture)
+    member,  # noqa: F811  (the imported fixture)
+    seller_manager,  # noqa: F811  (the imported fixture)
     width,
 ):
     visits = {
