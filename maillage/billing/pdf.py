@@ -12,6 +12,7 @@ import facturx
 import weasyprint
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from weasyprint.urls import URLFetcher
 
 from maillage.billing.amounts import euros, rate_label, totals
 from maillage.billing.epc import iban_groups, invoice_payload, qr_data_uri
@@ -116,10 +117,16 @@ def _stylesheet() -> weasyprint.CSS:
     return weasyprint.CSS(filename=finders.find(PDF_CSS))
 
 
+def data_urls_only() -> URLFetcher:
+    """The page's only resource is the QR code, a data: URL. Anything else (a link crafted into a
+    buyer's name, should escaping ever fail) is refused rather than fetched."""
+    return URLFetcher(allowed_protocols=("data",), timeout=1)
+
+
 def page_pdf(invoice: Invoice) -> bytes:
     """The printed page alone, PDF/A-3b (what Factur-X wraps; a draft stops here)."""
     html = render_to_string("billing/invoice_pdf.html", invoice_context(invoice))
-    return weasyprint.HTML(string=html, base_url=None).write_pdf(
+    return weasyprint.HTML(string=html, base_url=None, url_fetcher=data_urls_only()).write_pdf(
         stylesheets=[_stylesheet()], pdf_variant="pdf/a-3b"
     )
 

@@ -299,3 +299,13 @@ def test_chorus_export_refuses_a_document_without_service_code(place_seller, com
 def test_chorus_export_bounds_the_period(place_seller, start, end, message):
     with pytest.raises(BillingError, match=message):
         chorus_export(place_seller, start, end)
+
+
+def test_the_pdf_renderer_fetches_nothing_but_data_urls():
+    from maillage.billing.pdf import data_urls_only
+
+    fetcher = data_urls_only()
+    for url in ("http://169.254.169.254/latest/meta-data/", "file:///etc/passwd"):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+    assert fetcher.fetch("data:text/plain;base64,b2s=").read() == b"ok"
