@@ -16,6 +16,13 @@ from django.views.decorators.http import require_POST
 
 from maillage.booking.timeslots import local_day
 from maillage.core.links import absolute_url
+from maillage.core.ratelimit import (
+    Limit,
+    Throttled,
+    ratelimit_check,
+    ratelimit_hit,
+    throttled_response,
+)
 from maillage.core.tables import csv_response, xlsx_response
 from maillage.employers import month_table, selectors, services
 from maillage.employers.forms import (
@@ -29,6 +36,10 @@ from maillage.employers.forms import (
 )
 from maillage.employers.models import BudgetUnit, Employer, Invitation
 from maillage.employers.services import EmployerError
+
+# Each send mails up to 200 addresses under a subject the account chose: a few sends an hour per
+# admin are plenty for a real company and make the platform useless as a mailer for spam.
+INVITATIONS_LIMIT = Limit("employeur-invitations", attempts=5, window=3600)
 
 
 def _this_month():
@@ -118,7 +129,14 @@ def export(request: HttpRequest, public_id, fmt: str) -> HttpResponse:
 def invite(request: HttpRequest, public_id) -> HttpResponse:
     employer = selectors.employer_for_admin(request.user, public_id)
     form = InvitationForm(request.POST)
+    check = (INVITATIONS_LIMIT, str(request.user.pk))
+    try:
+        ratelimit_check(check)
+    except Throttled as throttled:
+        context = _dashboard_context(request, employer, invite_form=form)
+        return throttled_response(request, "employers/dashboard.html", context, throttled)
     if form.is_valid():
+        ratelimit_hit(check)
         try:
             report = services.invitation_send(
                 actor=request.user, employer=employer, emails=form.cleaned_data["emails"]

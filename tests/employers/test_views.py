@@ -245,6 +245,18 @@ def test_invitations_by_the_page(client, admin, employer):
     ]
 
 
+def test_invitations_are_limited_to_five_sends_an_hour_per_admin(client, admin, employer):
+    client.force_login(admin)
+    url = f"/employeurs/{employer.public_id}/invitations/"
+    for n in range(5):
+        assert client.post(url, {"emails": f"p{n}@acme.fr"}).status_code == 200
+    refused = client.post(url, {"emails": "p6@acme.fr"})
+    assert (refused.status_code, int(refused["Retry-After"]) > 0) == (429, True)
+    assert sorted(Invitation.objects.values_list("email", flat=True)) == [
+        f"p{n}@acme.fr" for n in range(5)
+    ]
+
+
 def test_accepting_an_invitation_and_joining_by_domain(client, admin, employer):
     client.force_login(admin)
     client.post(f"/employeurs/{employer.public_id}/invitations/", {"emails": "bob@exemple.fr"})
