@@ -2,6 +2,7 @@
 way, computed by the functions the booking service charges with."""
 
 import html
+import re
 
 import pytest
 from django.utils import timezone
@@ -75,3 +76,12 @@ def test_the_fieldset_refreshes_itself_when_the_slot_changes(client, open_space)
     body = client.get(f"/reserver/ressource/{open_space.pk}/").content.decode()
     assert 'hx-select="#payment-choice"' in body
     assert "change from:[name=creneau]" in body
+
+
+def test_paying_at_the_place_stays_the_default_choice(client, open_space):
+    client.force_login(UserFactory())
+    body = client.get(
+        f"/reserver/ressource/{open_space.pk}/", {"date": TUESDAY.isoformat()}
+    ).content.decode()
+    [radio] = re.findall(r'<input type="radio" name="paiement" value="on_site"[^>]*>', body)
+    assert " checked" in radio

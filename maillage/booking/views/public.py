@@ -93,16 +93,18 @@ def _asked_slot(resource: Resource, user, wanted: dict) -> tuple[datetime, datet
 
 
 def _initial(request: HttpRequest) -> dict:
-    return {
+    initial = {
         "date": request.GET.get("date") or today().isoformat(),
         "creneau": request.GET.get("creneau") or "day",
         "debut": request.GET.get("debut"),
         "fin": request.GET.get("fin"),
-        # The payment fieldset refreshes itself (htmx GET) when the slot changes, keeping the
-        # choice and the seats asked: its costs follow the slot.
-        "places": request.GET.get("places"),
-        "paiement": request.GET.get("paiement"),
     }
+    # The payment fieldset refreshes itself (htmx GET) when the slot changes, keeping the choice
+    # and the seats asked: its costs follow the slot. Absent, the fields keep their defaults.
+    for name in ("places", "paiement"):
+        if request.GET.get(name):
+            initial[name] = request.GET[name]
+    return initial
 
 
 def _booking_page(
