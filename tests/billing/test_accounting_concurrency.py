@@ -20,7 +20,7 @@ from maillage.billing.services import (
 from tests.billing.conftest import desk_days
 from tests.billing.test_accounting import archives_in_tmp  # noqa: F401 (autouse: own archive folder)
 from tests.billing.test_entities import settings
-from tests.billing.test_numbering_concurrency import race
+from tests.concurrency import race
 from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

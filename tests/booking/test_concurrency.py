@@ -1,47 +1,21 @@
 """Real concurrency on real connections (reliability scenarios 1, 3, 4, 6): threads released
 together by a barrier, each with its own database connection, on SQLite and PostgreSQL."""
 
-import threading
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from django.db import connections
 
-from maillage.booking.errors import BookingError
 from maillage.booking.models import Booking, Pass, PassLedger, PassProduct, PlaceBookingSettings
 from maillage.booking.services import BookingRequest, booking_cancel, booking_create, pass_sell
 from maillage.places.services import place_create
 from tests.booking.conftest import make_resource
+from tests.concurrency import race
 from tests.factories import OrganisationFactory, UserFactory, place_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 NOW = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
 FIRST_DAY = date(2026, 12, 1)
-
-
-def race(calls):
-    """Run the callables at the same instant on separate connections; outcome of each."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = ("ok", call())
-        except BookingError as error:
-            results[index] = (error.status, error.message)
-        except Exception as error:
-            results[index] = ("crash", repr(error))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def weekdays(count):

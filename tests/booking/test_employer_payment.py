@@ -15,7 +15,8 @@ from maillage.employers.services import employee_leave
 from maillage.places.services import place_create
 from maillage.territory.models import EPCI, Departement
 from tests.booking.conftest import NOW, TUESDAY, make_resource
-from tests.booking.test_concurrency import race, weekdays
+from tests.booking.test_concurrency import weekdays
+from tests.concurrency import race
 from tests.employers.conftest import make_employee, make_employer
 from tests.factories import IN_ROUEN, UserFactory, place_data
 

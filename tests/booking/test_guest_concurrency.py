@@ -6,7 +6,8 @@ from maillage.booking.guest_services import guest_hold
 from maillage.booking.models import Booking
 from maillage.booking.services import BookingRequest, booking_create
 from tests.booking.conftest import make_resource
-from tests.booking.test_concurrency import FIRST_DAY, NOW, place_with_space, race
+from tests.booking.test_concurrency import FIRST_DAY, NOW, place_with_space
+from tests.concurrency import race
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

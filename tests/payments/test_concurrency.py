@@ -1,39 +1,16 @@
 """Replays on real connections: ten simultaneous deliveries of one Stripe event, and of two
 events about the same payment, record one payment (SQLite and PostgreSQL)."""
 
-import threading
-
 import pytest
-from django.db import connections
 
 from maillage.billing.services import Buyer, invoice_create
 from maillage.payments.models import CheckoutSession, Payment, WebhookEvent
 from maillage.payments.services import checkout_start, payment_record, webhook_receive
+from tests.concurrency import race
 from tests.factories import LegalEntityFactory, OrganisationFactory, UserFactory
 from tests.payments.conftest import NOW, day_line, stripe_event, stripe_provider, stripe_signature
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def race(calls):
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = ("ok", call())
-        except Exception as error:
-            results[index] = ("crash", repr(error))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 @pytest.fixture

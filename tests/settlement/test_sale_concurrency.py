@@ -1,43 +1,17 @@
 """A double click on « Vendre » on real connections: the same form key sent by two requests at
 the same instant sells once, on SQLite and PostgreSQL."""
 
-import threading
-
 import pytest
-from django.db import connections
 
-from maillage.billing.errors import BillingError
 from maillage.billing.models import Invoice
 from maillage.booking.models import Pass, PassLedger, PassProduct
 from maillage.settlement.models import NetworkPassSale
 from maillage.settlement.services import network_pass_sale
+from tests.concurrency import race
 from tests.factories import LegalEntityFactory, UserFactory
 from tests.settlement.conftest import SOLD_AT
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def race(calls):
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = ("ok", call())
-        except BillingError as error:
-            results[index] = (error.status, error.message)
-        except Exception as error:
-            results[index] = ("crash", repr(error))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_double_click_sells_once(reference_geography):
