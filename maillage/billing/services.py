@@ -48,6 +48,20 @@ class LineInput:
     pass_id: int | None = None
 
     @classmethod
+    def from_line(cls, line: InvoiceLine) -> "LineInput":
+        """The same line again: what a credit note for that line carries."""
+        return cls(
+            label=line.label,
+            quantity=line.quantity,
+            unit_price_ht_cents=line.unit_price_ht_cents,
+            vat_rate_bp=line.vat_rate_bp,
+            unit=line.unit,
+            service_date=line.service_date,
+            booking_id=line.booking_id,
+            pass_id=line.pass_ref_id,
+        )
+
+    @classmethod
     def from_ttc(cls, *, label: str, unit_price_ttc_cents: int, vat_rate_bp: int, quantity=1, **kw):
         """A platform price (TTC, what the buyer saw) as an invoice line (HT)."""
         return cls(
@@ -314,19 +328,7 @@ def credit_note_issue(
     if not reason.strip():
         raise BillingError("Indiquez le motif de l'avoir.", field="motif")
     if lines is None:
-        lines = [
-            LineInput(
-                label=line.label,
-                quantity=line.quantity,
-                unit_price_ht_cents=line.unit_price_ht_cents,
-                vat_rate_bp=line.vat_rate_bp,
-                unit=line.unit,
-                service_date=line.service_date,
-                booking_id=line.booking_id,
-                pass_id=line.pass_ref_id,
-            )
-            for line in original.lines.all()
-        ]
+        lines = [LineInput.from_line(line) for line in original.lines.all()]
     with transaction.atomic():
         series_lock(original.seller)
         wanted = totals(

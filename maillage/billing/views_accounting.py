@@ -2,6 +2,7 @@
 notes, closed months, integrity) and the accountant's exports. Every page starts from
 `seller_for` (or `can_edit_entity` for the settings): anyone else gets a 404."""
 
+import dataclasses
 import uuid
 from datetime import timedelta
 
@@ -276,16 +277,7 @@ def credit_note(request: HttpRequest, entity_id: int, public_id) -> HttpResponse
             lines = None
             if not data["whole"]:
                 lines = [
-                    LineInput(
-                        label=line.label,
-                        quantity=quantity,
-                        unit_price_ht_cents=line.unit_price_ht_cents,
-                        vat_rate_bp=line.vat_rate_bp,
-                        unit=line.unit,
-                        service_date=line.service_date,
-                        booking_id=line.booking_id,
-                        pass_id=line.pass_ref_id,
-                    )
+                    dataclasses.replace(LineInput.from_line(line), quantity=quantity)
                     for line, quantity in data["chosen"]
                 ]
             try:

@@ -19,9 +19,8 @@ from maillage.employers.selectors import (
     month_bookings,
     person_name,
 )
-from maillage.observatory.defaults import DETOUR_FACTOR
 from maillage.observatory.impacts import ImpactParameters
-from maillage.observatory.measured import DESK_KINDS, great_circle_km
+from maillage.observatory.measured import DESK_KINDS, km_avoided_per_trip
 
 
 @dataclass(frozen=True)
@@ -60,18 +59,7 @@ def _km_per_booking(rows: list[tuple]) -> np.ndarray:
     coords = np.array(
         [[np.nan if v is None else v for v in row[-6:]] for row in rows], dtype=np.float64
     ).T
-    place_lat, place_lon, home_lat, home_lon, work_lat, work_lon = coords
-    covered = np.isfinite(coords).all(axis=0)
-    km = np.zeros(len(rows))
-    if covered.any():
-        to_work = great_circle_km(
-            home_lat[covered], home_lon[covered], work_lat[covered], work_lon[covered]
-        )
-        to_place = great_circle_km(
-            home_lat[covered], home_lon[covered], place_lat[covered], place_lon[covered]
-        )
-        km[covered] = 2.0 * np.maximum(0.0, (to_work - to_place) * DETOUR_FACTOR)
-    return km
+    return km_avoided_per_trip(coords)
 
 
 def month_table(

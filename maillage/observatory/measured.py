@@ -145,6 +145,24 @@ def great_circle_km(lat1, lon1, lat2, lon2) -> np.ndarray:
     return km_for_chord(chords)
 
 
+def km_avoided_per_trip(coords: np.ndarray) -> np.ndarray:
+    """Km a trip saves: the round trip home → usual workplace minus home → place, by road
+    (DETOUR_FACTOR), never below 0; 0 when a commune is unknown. `coords`: 6 × n rows, place
+    lat/lon, home lat/lon, work lat/lon, NaN where unknown."""
+    place_lat, place_lon, home_lat, home_lon, work_lat, work_lon = coords
+    covered = np.isfinite(coords).all(axis=0)
+    km = np.zeros(coords.shape[1])
+    if covered.any():
+        to_work = great_circle_km(
+            home_lat[covered], home_lon[covered], work_lat[covered], work_lon[covered]
+        )
+        to_place = great_circle_km(
+            home_lat[covered], home_lon[covered], place_lat[covered], place_lon[covered]
+        )
+        km[covered] = 2.0 * np.maximum(0.0, (to_work - to_place) * DETOUR_FACTOR)
+    return km
+
+
 def _local_days(instants: Iterable[datetime]) -> np.ndarray:
     return np.array([instant.astimezone(PARIS).date() for instant in instants], dtype="M8[D]")
 
@@ -212,18 +230,8 @@ def measured_impacts(
         [[np.nan if value is None else value for value in column] for column in columns[5:]],
         dtype=np.float64,
     )
-    place_lat, place_lon, home_lat, home_lon, work_lat, work_lon = coords
     covered = np.isfinite(coords).all(axis=0)
-    km_per_trip = np.zeros(len(data))
-    if covered.any():
-        to_work = great_circle_km(
-            home_lat[covered], home_lon[covered], work_lat[covered], work_lon[covered]
-        )
-        to_place = great_circle_km(
-            home_lat[covered], home_lon[covered], place_lat[covered], place_lon[covered]
-        )
-        km_per_trip[covered] = 2.0 * np.maximum(0.0, (to_work - to_place) * DETOUR_FACTOR)
-    km_per_trip = km_per_trip * covered
+    km_per_trip = km_avoided_per_trip(coords)
 
     names = dict(zip(columns[0], columns[1], strict=True))
     measures = [

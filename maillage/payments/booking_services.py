@@ -56,17 +56,7 @@ def booking_refund_on_cancel(
         credit_note = credit_note_issue(
             original=current,
             reason="Réservation annulée",
-            lines=[
-                LineInput(
-                    label=line.label,
-                    quantity=line.quantity,
-                    unit_price_ht_cents=line.unit_price_ht_cents,
-                    vat_rate_bp=line.vat_rate_bp,
-                    unit=line.unit,
-                    service_date=line.service_date,
-                    booking_id=booking.pk,
-                )
-            ],
+            lines=[LineInput.from_line(line)],
             actor=actor,
             now=now,
         )
