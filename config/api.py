@@ -4,7 +4,12 @@ from ninja import NinjaAPI
 
 from maillage.booking import api as booking_api
 from maillage.booking import api_figures
+from maillage.community.api import router as community_router
+from maillage.consultation.api import router as consultation_router
 from maillage.core.api_errors import document_error_responses, install_error_handlers
+from maillage.demand.api import router as demand_router
+from maillage.events.api import router as events_router
+from maillage.managers.api import router as managers_router
 from maillage.observatory.api import router as observatory_router
 from maillage.observatory.study.api import router as study_router
 from maillage.places import api as places_api
@@ -33,3 +38,8 @@ api.add_router("/reservations", booking_api.router)
 api.add_router("/reservations", api_figures.router)
 api.add_router("/observatoire/etudes", study_router)
 api.add_router("/observatoire", observatory_router)
+api.add_router("/evenements", events_router)
+api.add_router("/membres", community_router)
+api.add_router("/gestionnaires", managers_router)
+api.add_router("/demande", demand_router)
+api.add_router("/consultations", consultation_router)

@@ -50,6 +50,11 @@ INSTALLED_APPS = [
     "maillage.payments",
     "maillage.employers",
     "maillage.settlement",
+    "maillage.events",
+    "maillage.community",
+    "maillage.managers",
+    "maillage.demand",
+    "maillage.consultation",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
