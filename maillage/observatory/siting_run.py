@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from maillage.core.single_flight import single_flight
+from maillage.demand.selectors import demand_table
 from maillage.observatory import catchment as catchment_mod
 from maillage.observatory import selectors, siting
 from maillage.observatory.analysis import Analysis
@@ -26,6 +27,12 @@ from maillage.observatory.scenarios import Scenario
 from maillage.territory.models import Commune
 
 OBJECTIVES = {"nombre": "K nouveaux sites", "part": "le moins de sites pour couvrir P %"}
+# Demand points: the model's unmet need, or the desks-equivalent people stated (demand app,
+# published figures only: a commune under statistical secrecy weighs nothing, decision 0031).
+DEMAND_SOURCES = {
+    "modele": "le besoin non couvert estimé par le modèle",
+    "exprimee": "la demande exprimée (postes-équivalents déclarés)",
+}
 # Above the largest commune (Paris, 2.1 million): a larger threshold can only mean a typo.
 MAX_POPULATION_THRESHOLD = 10_000_000
 # A run holds a worker up to the solver's limit (20 s) plus the analysis before it (about 1 s):
@@ -51,6 +58,7 @@ class SitingOutcome:
     result: siting.SitingResult
     sites: list[dict]
     total_unmet: float
+    demand_source: str = "modele"
 
 
 def candidates_for(
@@ -92,10 +100,14 @@ def siting_for_territory(
     population_threshold: int,
     candidate_codes: Sequence[str] | None,
     time_limit: float = 20.0,
+    demand_source: str = "modele",
 ) -> SitingOutcome:
-    """Run the analysis of one scenario, then the covering model on its unmet need."""
+    """Run the analysis of one scenario, then the covering model on its unmet need, or on the
+    stated demand (`demand_source="exprimee"`: existing places are not subtracted from it)."""
     if objective not in OBJECTIVES:
         raise ObservatoryError("objectif", f"Objectif inconnu : « {objective} ».")
+    if demand_source not in DEMAND_SOURCES:
+        raise ObservatoryError("demande", f"Demande inconnue : « {demand_source} ».")
     analysis = selectors.analysis_run(
         level=level,
         code=code,
@@ -104,6 +116,8 @@ def siting_for_territory(
         include_projects=include_projects,
     )
     unmet = analysis.outcomes[scenario.name].values["non_couverts"]
+    if demand_source == "exprimee":
+        unmet = stated_demand_points(analysis.codes)
     candidates = candidates_for(
         analysis, population_threshold=population_threshold, candidate_codes=candidate_codes
     )
@@ -139,7 +153,20 @@ def siting_for_territory(
         result=result,
         sites=sites,
         total_unmet=float(unmet.sum()),
+        demand_source=demand_source,
     )
+
+
+def stated_demand_points(codes: np.ndarray) -> np.ndarray:
+    """Published desks-equivalent stated per commune, aligned with `codes` (0 where none)."""
+    stated = demand_table(commune_codes=codes.tolist()).stated_desks()
+    if not stated:
+        raise ObservatoryError(
+            "demande",
+            "Aucune demande exprimée publiable dans ce territoire (au moins 3 personnes par "
+            "commune) : choisir le besoin estimé par le modèle.",
+        )
+    return np.array([stated.get(str(code), 0.0) for code in codes.tolist()], dtype=np.float64)
 
 
 def ranked_sites(
@@ -298,6 +325,7 @@ def as_dict(outcome: SitingOutcome) -> dict:
         "statut_libelle": siting.STATUS_LABELS.get(result.status, result.status),
         "ecart_optimalite": result.mip_gap,
         "duree_s": result.seconds,
+        "demande": outcome.demand_source,
         "besoin_non_couvert_total": outcome.total_unmet,
         "besoin_couvert": float(result.covered),
         "part_couverte": float(result.covered_share),

@@ -29,6 +29,13 @@ DOWNLOADS = [
 
 class SitingForm(CatchmentForm):
     scenario = forms.ChoiceField(label="Scénario", choices=())
+    demande = forms.ChoiceField(
+        label="Points de demande",
+        choices=list(siting_run.DEMAND_SOURCES.items()),
+        initial="modele",
+        help_text="La demande exprimée compte les postes-équivalents déclarés (jours par semaine "
+        "÷ 5) des communes publiées : les lieux existants n'en sont pas déduits.",
+    )
     objectif = forms.ChoiceField(
         label="Objectif", choices=list(siting_run.OBJECTIVES.items()), initial="nombre"
     )
@@ -61,7 +68,7 @@ class SitingForm(CatchmentForm):
         super().__init__(*args, **kwargs)
         self.fields["scenario"].choices = scenario_choices
         self.fields["scenario"].initial = "tendanciel"
-        self.order_fields(["scenario", "objectif", "k", "part", "seuil_population"])
+        self.order_fields(["scenario", "demande", "objectif", "k", "part", "seuil_population"])
 
     def clean_fichier(self):
         upload = self.cleaned_data.get("fichier")
@@ -131,6 +138,7 @@ def siting(request: HttpRequest, level: str, code: str) -> HttpResponse:
                 share=data["part"] / 100,
                 population_threshold=data["seuil_population"],
                 candidate_codes=data["codes"] or None,
+                demand_source=data["demande"],
             )
         except ObservatoryError as error:
             field = error.field if error.field in form.fields else None
@@ -180,6 +188,7 @@ def siting(request: HttpRequest, level: str, code: str) -> HttpResponse:
             "outcome": outcome,
             "replay": replay,
             "summary": summary,
+            "demand_label": siting_run.DEMAND_SOURCES[outcome.demand_source],
             "status_label": STATUS_LABELS.get(outcome.result.status, outcome.result.status),
             "covered": french_decimal(summary["besoin_couvert"], 1),
             "total": french_decimal(summary["besoin_non_couvert_total"], 1),
