@@ -61,14 +61,22 @@ def _paris_vtimezone() -> bytes:
 
 
 def calendar_bytes(name: str, bookings: Iterable[Booking], *, for_manager: bool = False) -> bytes:
+    return components_calendar_bytes(
+        name, (booking_event(booking, for_manager=for_manager) for booking in bookings)
+    )
+
+
+def components_calendar_bytes(name: str, events: Iterable[Event], *, prodid: str = PRODID) -> bytes:
+    """A calendar of ready VEVENTs (dates in Paris time) with the one Europe/Paris VTIMEZONE:
+    bookings here, and the events app's attachments and feeds."""
     calendar = Calendar()
-    calendar.add("prodid", PRODID)
+    calendar.add("prodid", prodid)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", "Europe/Paris")
-    for booking in bookings:
-        calendar.add_component(booking_event(booking, for_manager=for_manager))
+    for event in events:
+        calendar.add_component(event)
     # The cached VTIMEZONE goes in just before END:VCALENDAR, where add_component put it.
     body = calendar.to_ical()
     end = b"END:VCALENDAR\r\n"
