@@ -162,6 +162,20 @@ class DemandStatement(models.Model):
                 | Q(status__in=["confirmee", "retiree"], confirmed_at__isnull=False),
                 name="demand_confirmed_has_date",
             ),
+            # One active statement per person (demand/services.py replaces the previous one
+            # when a new one is confirmed); addresses are stored in lower case.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(status="confirmee", user__isnull=False),
+                name="demand_one_confirmed_per_account",
+                violation_error_message=_("Une demande est déjà enregistrée pour ce compte."),
+            ),
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=Q(status="confirmee") & ~Q(email=""),
+                name="demand_one_confirmed_per_email",
+                violation_error_message=_("Une demande est déjà enregistrée pour cette adresse."),
+            ),
         ]
 
     def __str__(self) -> str:
