@@ -1,6 +1,6 @@
 from django.urls import path
 
-from maillage.demand import views_public
+from maillage.demand import views_public, views_surveys
 
 app_name = "demand"
 urlpatterns: list = [
@@ -15,4 +15,19 @@ urlpatterns: list = [
     path("je-veux-un-lieu/ma-demande/", views_public.statement_mine, name="mine"),
     path("je-veux-un-lieu/demande/<str:token>/", views_public.statement_manage, name="manage"),
     # --- end of the public block; coordinator routes follow ---
+    path("demande/enquetes/", views_surveys.survey_list, name="surveys"),
+    path(
+        "demande/enquetes/apercu/<str:token>/", views_surveys.survey_preview, name="survey-preview"
+    ),
+    path("demande/enquetes/<uuid:public_id>/", views_surveys.survey_detail, name="survey"),
+    path(
+        "demande/enquetes/<uuid:public_id>/supprimer/",
+        views_surveys.survey_delete,
+        name="survey-delete",
+    ),
+    path(
+        "demande/observatoire/<str:level>/<str:code>/<str:fmt>/",
+        views_surveys.observatory_download,
+        name="observatory-download",
+    ),
 ]
