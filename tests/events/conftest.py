@@ -1,4 +1,4 @@
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -21,6 +21,16 @@ def event_input(**overrides) -> EventInput:
         "theme": "fabrication",
     }
     return EventInput(**(fields | overrides))
+
+
+def in_a_month() -> date:
+    """A day a month from the real today, for pages and feeds that read the real clock."""
+    return datetime.now(UTC).date() + timedelta(days=30)
+
+
+def make_live_event(manager, place, **overrides):
+    """An event a month ahead of the real clock (views and feeds use timezone.now())."""
+    return make_event(manager, place, now=None, **({"day": in_a_month()} | overrides))
 
 
 def make_event(manager, place, *, now=NOW, **overrides):

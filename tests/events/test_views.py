@@ -1,0 +1,230 @@
+"""The events pages and API: agenda filters, register/cancel, organisers' pages and their 404s."""
+
+import pytest
+from django.urls import reverse
+
+from maillage.events.models import Event, Registration
+from maillage.events.services import registration_create
+from tests.events.conftest import in_a_month, make_live_event
+from tests.factories import IN_BAYEUX, OrganisationFactory, UserFactory, place_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def other_place():
+    from maillage.places.services import place_create
+
+    other_manager = UserFactory()
+    place = place_create(
+        data=place_data(
+            name="Le Hangar de Bayeux",
+            operator=OrganisationFactory(managers=[other_manager]).pk,
+            **IN_BAYEUX,
+        )
+    )
+    place.test_manager = other_manager
+    return place
+
+
+def _titles(response) -> list[str]:
+    return [event.title for event in response.context["events"]]
+
+
+def test_agenda_filters_by_area_and_theme(client, manager, place, other_place):
+    make_live_event(manager, place, title="Vélos à Caen")
+    make_live_event(
+        other_place.test_manager, other_place, title="Impression 3D à Bayeux", theme="numerique"
+    )
+
+    everything = client.get("/agenda/")
+    caen = client.get("/agenda/", {"zone": "14118"})
+    epci = client.get("/agenda/", {"zone": place.commune.epci.code})
+    calvados_digital = client.get("/agenda/", {"zone": "14", "theme": "numerique"})
+    elsewhere = client.get("/agenda/", {"zone": "76"})
+
+    assert _titles(everything) == ["Vélos à Caen", "Impression 3D à Bayeux"]
+    assert _titles(caen) == ["Vélos à Caen"]
+    assert _titles(epci) == ["Vélos à Caen"]
+    assert _titles(calvados_digital) == ["Impression 3D à Bayeux"]
+    assert _titles(elsewhere) == []
+    features = everything.context["map_config"]["events"]
+    assert [f["title"] for f in features] == ["Vélos à Caen", "Impression 3D à Bayeux"]
+
+
+def test_agenda_bad_filters_400_french(client):
+    response = client.get("/agenda/", {"du": "2026-12-10", "au": "2026-12-01", "theme": "x"})
+
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert form.errors["au"] == ["La date de fin de la période vient avant son début."]
+    assert form.errors["theme"] == ["Sélectionnez un choix valide. x n’en fait pas partie."]
+
+
+def test_agenda_date_range(client, manager, place):
+    make_live_event(manager, place, title="Dans un mois")
+    day = in_a_month()
+
+    inside = client.get("/agenda/", {"du": day.isoformat(), "au": day.isoformat()})
+    before = client.get(
+        "/agenda/", {"au": (day.replace(day=1) if day.day > 1 else day).isoformat()}
+    )
+
+    assert _titles(inside) == ["Dans un mois"]
+    assert _titles(before) == ([] if day.day > 1 else ["Dans un mois"])
+
+
+def test_register_then_cancel_from_the_event_page(client, manager, place):
+    event = make_live_event(manager, place, capacity=1)
+    person = UserFactory()
+    client.force_login(person)
+
+    registered = client.post(f"/evenements/{event.public_id}/inscription/", follow=True)
+    twice = client.post(f"/evenements/{event.public_id}/inscription/", follow=True)
+
+    assert [str(m) for m in registered.context["messages"]] == [
+        "Inscription confirmée : un e-mail avec l'événement pour votre agenda suit."
+    ]
+    assert [str(m) for m in twice.context["messages"]] == [
+        "Vous êtes déjà inscrit à cet événement (ou sur sa liste d'attente)."
+    ]
+    assert Registration.objects.get(user=person).status == "confirmed"
+
+    cancelled = client.post(f"/evenements/{event.public_id}/desinscription/", follow=True)
+    again = client.post(f"/evenements/{event.public_id}/desinscription/", follow=True)
+
+    assert [str(m) for m in cancelled.context["messages"]] == ["Inscription annulée."]
+    assert [str(m) for m in again.context["messages"]] == [
+        "Vous n'étiez pas (ou plus) inscrit à cet événement."
+    ]
+    assert Registration.objects.get(user=person).status == "cancelled"
+
+
+def test_register_full_event_goes_to_waiting_list(client, manager, place):
+    event = make_live_event(manager, place, capacity=1)
+    registration_create(event=event, user=UserFactory())
+    person = UserFactory()
+    client.force_login(person)
+
+    response = client.post(f"/evenements/{event.public_id}/inscription/", follow=True)
+
+    assert Registration.objects.get(user=person).status == "waiting"
+    assert response.context["registration"].position == 1
+
+
+def test_event_form_publishes_for_own_place(client, manager, place):
+    client.force_login(manager)
+    day = in_a_month()
+
+    response = client.post(
+        "/evenements/nouveau/",
+        {
+            "organisateur": str(place.public_id),
+            "titre": "Café des indépendants",
+            "date": day.isoformat(),
+            "debut": "09:00",
+            "fin": "10:30",
+            "places": "15",
+            "theme": "convivialite",
+            "public": "tous",
+            "prix": "2,50",
+        },
+    )
+
+    event = Event.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/evenements/{event.public_id}/"
+    assert (event.place, event.capacity, event.price_cents) == (place, 15, 250)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"places": "0"}, "places", "Le nombre de places va de 1 à 10 000."),
+        ({"places": "99999"}, "places", "Le nombre de places va de 1 à 10 000."),
+        ({"fin": "08:00"}, "fin", "La fin doit venir après le début."),
+        ({"date": "2020-01-01"}, "debut", "Le début de l'événement est déjà passé."),
+        ({"organisateur": "reseau"}, "organisateur", "Choisissez un organisateur de la liste."),
+    ],
+)
+def test_event_form_bad_input_french_and_nothing_saved(
+    client, manager, place, changes, field, message
+):
+    client.force_login(manager)
+    data = {
+        "organisateur": str(place.public_id),
+        "titre": "Café",
+        "date": in_a_month().isoformat(),
+        "debut": "09:00",
+        "fin": "10:30",
+        "places": "15",
+        "theme": "convivialite",
+        "public": "tous",
+    }
+
+    response = client.post("/evenements/nouveau/", data | changes)
+
+    assert response.status_code == 400
+    assert response.context["form"].errors[field] == [message]
+    assert Event.objects.count() == 0
+
+
+def test_other_team_gets_404_on_organiser_pages(client, manager, place, other_place):
+    event = make_live_event(manager, place)
+    registration_create(event=event, user=UserFactory())
+    client.force_login(other_place.test_manager)
+
+    urls = [
+        reverse("events:edit", kwargs={"public_id": event.public_id}),
+        reverse("events:registrations", kwargs={"public_id": event.public_id}),
+        reverse("events:registrations-csv", kwargs={"public_id": event.public_id}),
+    ]
+    statuses = [client.get(url).status_code for url in urls]
+    cancel = client.post(reverse("events:cancel", kwargs={"public_id": event.public_id}))
+    edit = client.post(urls[0], {"titre": "Piraté"})
+
+    assert statuses == [404, 404, 404]
+    assert (cancel.status_code, edit.status_code) == (404, 404)
+    event.refresh_from_db()
+    assert (event.title, event.status) == ("Atelier réparation de vélos", "published")
+
+
+def test_registrations_csv_lists_people(client, manager, place):
+    event = make_live_event(manager, place)
+    registration_create(event=event, user=UserFactory(display_name="=Alice", email="a@ex.fr"))
+    client.force_login(manager)
+
+    response = client.get(
+        reverse("events:registrations-csv", kwargs={"public_id": event.public_id})
+    )
+
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "nom;e-mail;statut;inscrit le;présence"
+    assert lines[1].split(";")[:3] == ["'=Alice", "a@ex.fr", "inscrit"]
+    assert len(lines) == 2
+
+
+def test_place_page_shows_upcoming_events(client, manager, place):
+    make_live_event(manager, place, title="Soirée portes ouvertes")
+
+    response = client.get(f"/lieux/{place.public_id}/")
+
+    assert response.status_code == 200
+    assert "Soirée portes ouvertes" in response.content.decode()
+    assert f"/lieux/{place.public_id}/evenements.ics" in response.content.decode()
+
+
+def test_api_lists_upcoming_events_without_attendees(client, manager, place):
+    event = make_live_event(manager, place, capacity=2)
+    registration_create(event=event, user=UserFactory(email="cachee@exemple.fr"))
+
+    response = client.get("/api/evenements", {"zone": "14"})
+    bad = client.get("/api/evenements", {"theme": "poker"})
+
+    assert response.status_code == 200
+    body = response.json()
+    assert [(e["titre"], e["places_restantes"], e["lieu_nom"]) for e in body] == [
+        ("Atelier réparation de vélos", 1, "La Fabrique du Port")
+    ]
+    assert "cachee@exemple.fr" not in response.content.decode()
+    assert bad.status_code == 422
