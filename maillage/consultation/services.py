@@ -285,10 +285,11 @@ def consultation_close(
 
 
 def invitation_token(invitation: Invitation) -> str:
-    """The personal link's secret: the invitation's id, signed (a changed character breaks it)."""
-    return signing.dumps(
-        {"c": str(invitation.consultation.public_id), "i": str(invitation.public_id)},
-        salt=TOKEN_SALT,
+    """The personal link's secret: the invitation's id, signed (a changed character breaks it).
+    No timestamp: the same invitation always has the same link, sent again if asked; its life
+    is the consultation's (LINK_AFTER_CLOSING)."""
+    return signing.Signer(salt=TOKEN_SALT).sign_object(
+        {"c": str(invitation.consultation.public_id), "i": str(invitation.public_id)}
     )
 
 
@@ -297,7 +298,7 @@ def invitation_from_token(token: str, *, now: datetime | None = None) -> Invitat
     withdrawn by an erasure (404), a link of a consultation closed for more than 30 days (410)."""
     now = now or timezone.now()
     try:
-        data = signing.loads(str(token)[:400], salt=TOKEN_SALT)
+        data = signing.Signer(salt=TOKEN_SALT).unsign_object(str(token)[:400])
         consultation_id, invitation_id = str(data["c"]), str(data["i"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise not_found("Ce lien d'invitation n'est pas valide.") from None
