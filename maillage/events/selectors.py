@@ -169,7 +169,17 @@ def attendance_by_place_month(*, since: date, until: date) -> list[AttendanceRow
             registered=Count("id"),
             present=Count("id", filter=Q(attendance=Registration.Attendance.PRESENT)),
         )
-        .order_by("month", "event__place__name", "event__place_id")
+        .order_by()
+    )
+    rows = sorted(
+        rows,
+        # Places by name, the network last, on both engines (NULLs sort apart in SQL).
+        key=lambda r: (
+            r["month"],
+            r["event__place_id"] is None,
+            r["event__place__name"] or "",
+            r["event__place_id"] or 0,
+        ),
     )
     return [
         AttendanceRow(

@@ -23,8 +23,10 @@ def place_events(context, place) -> dict:
 
 
 @register.inclusion_tag("events/partials/attendance_figures.html")
-def event_attendance_figures(since: date, until: date) -> dict:
-    """On the network's figures: events, registrations and presence per place and month."""
+def event_attendance_figures(since: date | str, until: date | str) -> dict:
+    """On the network's figures: events, registrations and presence per place and month, over
+    the dashboard's period (days as dates or ISO text, as the dashboard's form holds them)."""
+    since, until = (d if isinstance(d, date) else date.fromisoformat(d) for d in (since, until))
     rows = selectors.attendance_by_place_month(since=since, until=until)
     return {
         "rows": rows,
