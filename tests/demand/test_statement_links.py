@@ -42,6 +42,7 @@ def test_confirmation_link_get_asks_then_post_confirms(client):
     assert statement.confirmed_at is not None
     assert statement.email == "alice.martin@exemple.fr"
     confirm_email, confirmed_email = queued()
+    assert confirm_email.subject == "Confirmez votre demande de lieu"
     assert confirmed_email.subject == "Votre demande de lieu est confirmée"
     assert link_path(confirmed_email).startswith("/je-veux-un-lieu/demande/")
 
