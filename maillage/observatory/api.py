@@ -18,6 +18,8 @@ from ninja.security import django_auth
 from pydantic import Field
 
 from maillage.core.compression import cached_response
+from maillage.demand import published as demand_published
+from maillage.demand.selectors import demand_table, territory_communes
 from maillage.observatory import selectors, services, siting_run
 from maillage.observatory.analysis import INDICATORS
 from maillage.observatory.errors import ObservatoryError
@@ -36,6 +38,7 @@ from maillage.observatory.scenarios import (
 from maillage.observatory.siting_run import MAX_POPULATION_THRESHOLD
 from maillage.observatory.svg import map_scheme
 from maillage.observatory.uncertainty import uncertainty_bands
+from maillage.places.permissions import is_coordinator
 
 router = Router(tags=["Observatoire"])
 RESULTS_CACHE_SECONDS = 600
@@ -529,3 +532,22 @@ def siting(request: HttpRequest, echelon: Path[Level], code: Path[Code], body: S
         except ObservatoryError as error:
             return _refused(error.field, error.message, "body")
     return siting_run.as_dict(outcome)
+
+
+@router.get(
+    "/territoires/{echelon}/{code}/demande",
+    auth=django_auth,
+    response={200: dict, 404: Error},
+    summary="Demande exprimée par commune et par EPCI (coordination du réseau)",
+)
+def stated_demand(request: HttpRequest, echelon: Path[Level], code: Path[Code]):
+    """People who stated a demand (form, surveys) per commune and EPCI; fewer than 3 people:
+    « secret statistique » (None), with secondary suppression (decision 0031)."""
+    if not is_coordinator(request.user):
+        raise Http404("Demande exprimée réservée à la coordination du réseau.")
+    spec, _name = selectors.territory_get(level=echelon, code=code)
+    return demand_published.table_json(
+        demand_table(
+            commune_codes=territory_communes(commune_filter=spec.commune_filter, code=code)
+        )
+    )

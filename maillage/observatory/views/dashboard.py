@@ -15,6 +15,7 @@ from django.utils.text import slugify
 
 from maillage.core.tables import CSV_TYPE, XLSX_TYPE, attachment, csv_bytes
 from maillage.core.templatetags.humanize_fr import french_decimal
+from maillage.demand import published as demand_published
 from maillage.observatory import exports, selectors
 from maillage.observatory.analysis import INDICATORS, INDICATORS_BY_KEY, Analysis
 from maillage.observatory.errors import french_number
@@ -154,6 +155,21 @@ def _results_context(request, analysis: Analysis, data: dict, names: list[str]) 
             for i in order[:COMMUNE_ROWS_SHOWN]
         ]
     underserved_values = analysis.outcomes[chosen].values["non_couverts"]
+    # Stated demand (the demand app) rests on a few people: shown to the coordination only.
+    demand = demand_published.section(
+        request,
+        analysis,
+        chosen,
+        outlines_url=f"/api/territoires/{OUTLINE_PATHS[analysis.area.level]}/"
+        f"{analysis.area.code}/contours?maille=communes",
+    )
+    stated = demand["stated_texts"] if demand else {}
+    ranking = demand["ranking"] if demand else "modele"
+    ranked = (
+        demand_published.ranked_by_stated(demand["table"], analysis, limit=15)
+        if ranking == "demande"
+        else analysis.underserved(chosen, limit=15)
+    )
     underserved = [
         {
             "code": str(analysis.codes[i]),
@@ -163,8 +179,9 @@ def _results_context(request, analysis: Analysis, data: dict, names: list[str]) 
             # « moins de 1 poste », « 1 poste », « 2 postes »: French plural from 2.
             "plural": float(underserved_values[i]) >= 1.5,
             "estimated": bool(analysis.estimated[i]),
+            "stated": stated.get(str(analysis.codes[i]), "aucune demande exprimée"),
         }
-        for i in analysis.underserved(chosen, limit=15)
+        for i in ranked
     ]
     labels = [analysis.outcomes[name].scenario.label or name for name in names]
     chart = desks_by_scenario_chart(analysis, names, labels)
@@ -182,7 +199,7 @@ def _results_context(request, analysis: Analysis, data: dict, names: list[str]) 
     map_query = QueryDict(mutable=True)
     for key, values in request.GET.lists():
         kept = [value for value in values if value.strip()]
-        if kept and key != "format":
+        if kept and key not in {"format", "classement"}:
             map_query.setlist(key, kept)
     # An EPCI is one area at its own mesh: its map shows its communes.
     map_mesh = "communes" if level == "epci" else mesh
@@ -225,6 +242,7 @@ def _results_context(request, analysis: Analysis, data: dict, names: list[str]) 
         },
         "siting_url": reverse("observatory:siting", args=[level, code]),
         "measured": measured,
+        "demand": demand,
     }
 
 
