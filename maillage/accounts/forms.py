@@ -159,3 +159,25 @@ def _commune_with_code(code: str, text: str) -> Commune:
             params={"text": text},
         )
     return commune
+
+
+class AccountEraseForm(forms.Form):
+    """Erasing an account asks for its password: a session left open is not enough."""
+
+    password = forms.CharField(
+        label="Mot de passe",
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Saisissez votre mot de passe pour confirmer."},
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("Mot de passe incorrect : le compte n'est pas supprimé.")
+        return password

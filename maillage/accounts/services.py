@@ -1,4 +1,7 @@
-"""Account life cycle: sign-up (inactive until the address is confirmed), confirmation, resend."""
+"""Account life cycle: sign-up (inactive until the address is confirmed), confirmation, resend,
+and erasure."""
+
+import uuid
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -9,10 +12,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from maillage.accounts.tokens import confirmation_token
+from maillage.audit.services import audit_record
+from maillage.core.erasure import erasers
 from maillage.tasks.outbox import email_queue
 
 
@@ -127,3 +133,65 @@ def commute_profile_clear(*, user, past_bookings: bool = False) -> int:
     return user.bookings.filter(
         Q(home_commune__isnull=False) | Q(work_commune__isnull=False)
     ).update(home_commune=None, work_commune=None)
+
+
+# --- Account erasure (RGPD, reliability scenario 15; decision 0030) ---------------------------
+
+ERASED_EMAIL_DOMAIN = "compte-supprime.invalid"  # RFC 2606: never routable
+
+
+class AccountEraseError(Exception):
+    """The account cannot be erased (already erased); the message is French."""
+
+
+def account_erase(*, user, actor, now=None) -> dict[str, int]:
+    """Erase a member: every app's registered eraser (core.erasure), then the account itself is
+    anonymised, not deleted, so that bookings, invoices and counts keep their rows: e-mail
+    replaced by a unique non-routable address, names blank, unusable password, inactive, no
+    roles, commute communes forgotten (profile and past bookings). Invoices keep the buyer
+    identity frozen on them (legal obligation). All or nothing, in one transaction.
+
+    Returns {label: rows} per eraser plus « réservations (communes) ». Side effect: one
+    `account.erase` audit event with those counts only. Logging the person out is the view's
+    job; other sessions die with the password hash and the inactive flag.
+    """
+    now = now or timezone.now()
+    User = get_user_model()
+    with transaction.atomic():
+        locked = User.objects.select_for_update().filter(pk=user.pk, is_active=True).first()
+        if locked is None or locked.email.endswith("@" + ERASED_EMAIL_DOMAIN):
+            raise AccountEraseError("Ce compte est déjà supprimé.")
+        counts = {label: int(eraser(locked)) for label, eraser in sorted(erasers().items())}
+        counts["réservations (communes)"] = commute_profile_clear(user=locked, past_bookings=True)
+        locked.email = f"supprime-{uuid.uuid4().hex}@{ERASED_EMAIL_DOMAIN}"
+        locked.first_name = ""
+        locked.last_name = ""
+        locked.display_name = ""
+        locked.set_unusable_password()
+        locked.is_active = False
+        locked.is_staff = False
+        locked.is_superuser = False
+        locked.save(
+            update_fields=[
+                "email",
+                "first_name",
+                "last_name",
+                "display_name",
+                "password",
+                "is_active",
+                "is_staff",
+                "is_superuser",
+            ]
+        )
+        locked.groups.clear()
+        locked.user_permissions.clear()
+        audit_record(
+            actor=actor,
+            action="account.erase",
+            obj=locked,
+            summary=f"Compte {locked.pk} supprimé le {now:%d/%m/%Y}",
+            data={"counts": counts},
+        )
+    for field in ("email", "first_name", "last_name", "display_name", "password", "is_active"):
+        setattr(user, field, getattr(locked, field))
+    return counts

@@ -10,6 +10,7 @@ urlpatterns = [
     path("confirmer/<uidb64>/<token>", views.confirm, name="confirm"),
     path("renvoyer", views.resend, name="resend"),
     path("profil-de-deplacement", views.commute_profile, name="commute_profile"),
+    path("supprimer", views.erase, name="erase"),
     path("connexion", views.LoginView.as_view(), name="login"),
     path("deconnexion", auth_views.LogoutView.as_view(), name="logout"),
     path("mot-de-passe/oubli", views.PasswordResetView.as_view(), name="password_reset"),

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from maillage.accounts import selectors, services
 from maillage.accounts.forms import (
     COMMUTE_NOTICE,
+    AccountEraseForm,
     CommuteProfileForm,
     EmailAuthenticationForm,
     ResendForm,
@@ -18,8 +19,10 @@ from maillage.accounts.forms import (
 )
 from maillage.accounts.throttling import email_form_limits, login_limits
 from maillage.core.ratelimit import (
+    Limit,
     Throttled,
     ratelimit_check,
+    ratelimit_hit,
     throttled_response,
 )
 
@@ -180,3 +183,28 @@ def commute_profile(request: HttpRequest) -> HttpResponse:
         },
         status=status,
     )
+
+
+# Five wrong passwords per quarter of an hour per account on the erasure page.
+ERASE_LIMIT = Limit(scope="account-erase", attempts=5, window=900)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def erase(request: HttpRequest) -> HttpResponse:
+    """« Supprimer mon compte »: confirmation by password, then account_erase and logout."""
+    check = (ERASE_LIMIT, str(request.user.pk))
+    form = AccountEraseForm(request.POST if request.method == "POST" else None, user=request.user)
+    if request.method == "GET":
+        return render(request, "accounts/erase.html", {"form": form})
+    try:
+        ratelimit_check(check)
+    except Throttled as throttled:
+        form = AccountEraseForm(user=request.user)
+        return throttled_response(request, "accounts/erase.html", {"form": form}, throttled)
+    if not form.is_valid():
+        ratelimit_hit(check)
+        return render(request, "accounts/erase.html", {"form": form}, status=400)
+    services.account_erase(user=request.user, actor=request.user)
+    logout(request)
+    return render(request, "accounts/erase_done.html")

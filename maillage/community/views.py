@@ -222,7 +222,7 @@ def blocks(request: HttpRequest) -> HttpResponse:
 
 
 def _report(request: HttpRequest, *, target_label: str, back: str, **target) -> HttpResponse:
-    form = ReportForm(request.POST or None)
+    form = ReportForm(request.POST if request.method == "POST" else None)
     context = {"form": form, "target_label": target_label, "back": back}
     if request.method == "POST" and form.is_valid():
         try:
