@@ -2,20 +2,48 @@
 a place team are in the space; anyone else gets a 404 (nothing says the space or a post exists).
 """
 
+from dataclasses import dataclass
+
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from maillage.managers.models import Category, EmailMode, Notification, Post, Preference
 from maillage.places.catalogue_seed import COORDINATORS as COORDINATORS_GROUP
-from maillage.places.permissions import is_coordinator, managed_organisation_ids
+from maillage.places.permissions import is_coordinator
 
 NOT_FOUND = "Page introuvable."
 
 
+@dataclass(frozen=True)
+class SpaceRole:
+    coordinator: bool
+    team: bool
+
+    @property
+    def member(self) -> bool:
+        return self.coordinator or self.team
+
+
+def space_role(user) -> SpaceRole:
+    """The places.permissions rules, asked once per user object (one request's `request.user`):
+    a page asks it several times through its selectors and services."""
+    cached = getattr(user, "_managers_role", None)
+    if cached is not None:
+        return cached
+    coordinator = is_coordinator(user)
+    team = (
+        not coordinator and user.is_authenticated and user.is_active and user.organisations.exists()
+    )
+    role = SpaceRole(coordinator=coordinator, team=bool(team))
+    if user.is_authenticated:
+        user._managers_role = role
+    return role
+
+
 def is_space_member(user) -> bool:
     """Coordinators and members of a place team (an organisation of places.permissions)."""
-    return is_coordinator(user) or bool(managed_organisation_ids(user))
+    return space_role(user).member
 
 
 def space_member_or_404(user) -> None:
@@ -41,7 +69,7 @@ def space_members() -> QuerySet:
 
 def _visible_posts(user) -> QuerySet[Post]:
     posts = Post.objects.all()
-    if not is_coordinator(user):
+    if not space_role(user).coordinator:
         posts = posts.filter(hidden=False)
     return posts
 
@@ -73,7 +101,7 @@ def post_get_for_author(*, user, post_id: int | None) -> Post:
 
 def post_get_for_coordinator(*, user, post_id: int | None) -> Post:
     post = post_get_for_member(user=user, post_id=post_id)
-    if not is_coordinator(user):
+    if not space_role(user).coordinator:
         raise Http404(NOT_FOUND)
     return post
 

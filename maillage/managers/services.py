@@ -30,9 +30,9 @@ from maillage.managers.selectors import (
     NOT_FOUND,
     space_member_or_404,
     space_members,
+    space_role,
 )
 from maillage.places.opening_hours import PARIS
-from maillage.places.permissions import is_coordinator
 
 _link_validator = URLValidator(schemes=["http", "https"])
 
@@ -102,7 +102,7 @@ def post_create(
     now = now or timezone.now()
     post = Post(
         author=user,
-        by_coordination=is_coordinator(user),
+        by_coordination=space_role(user).coordinator,
         created_at=now,
         updated_at=now,
         **fields,
@@ -185,7 +185,7 @@ def post_update(
 def post_moderate(*, user, post: Post, pinned: bool | None = None, hidden: bool | None = None):
     """Coordinators pin a post at the top of the feed, or hide it from everyone but the
     coordination (its notifications disappear with it)."""
-    if not is_coordinator(user):
+    if not space_role(user).coordinator:
         raise Http404(NOT_FOUND)
     changed = []
     if pinned is not None and post.pinned != pinned:
@@ -212,7 +212,7 @@ def comment_create(*, user, post: Post, body: str, now: datetime | None = None) 
     """Reply under a post. Side effects: a notification (and an immediate e-mail, by
     preference) for the post's author and the earlier repliers, never for the replier."""
     space_member_or_404(user)
-    if post.hidden and not is_coordinator(user):
+    if post.hidden and not space_role(user).coordinator:
         raise Http404(NOT_FOUND)
     body = str(body or "").strip()
     if not body:

@@ -22,7 +22,6 @@ from maillage.managers.forms import (
 )
 from maillage.managers.models import Category
 from maillage.managers.notifications import FORMER_MEMBER
-from maillage.places.permissions import is_coordinator
 
 PAGE_SIZE = 20
 # Members only, but a stolen or runaway session should not flood every member's inbox.
@@ -57,7 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "category_label": dict(Category.choices).get(category, ""),
         "query": f"categorie={category}" if category else "",
         "unread": selectors.unread_count(request.user),
-        "is_coordinator": is_coordinator(request.user),
+        "is_coordinator": selectors.space_role(request.user).coordinator,
         "former_member": FORMER_MEMBER,
     }
     return render(request, "managers/home.html", context)
@@ -69,7 +68,7 @@ def _post_page(request: HttpRequest, post, form: CommentForm, status: int = 200)
         "comments": post.comments.select_related("author"),
         "form": form,
         "is_author": post.author_id is not None and post.author_id == request.user.pk,
-        "is_coordinator": is_coordinator(request.user),
+        "is_coordinator": selectors.space_role(request.user).coordinator,
         "former_member": FORMER_MEMBER,
     }
     return render(request, "managers/post.html", context, status=status)
