@@ -49,6 +49,17 @@ def test_event_create_nonexistent_time_refused(manager, place):
     assert Event.objects.count() == 0
 
 
+def test_event_create_ambiguous_time_refused(manager, place):
+    with pytest.raises(EventError) as refused:
+        make_event(manager, place, now=WINTER_START, day=date(2026, 10, 25), start=time(2, 30))
+
+    assert refused.value.message == (
+        "L'heure 02:30 existe deux fois le 25/10/2026 à Paris "
+        "(passage à l'heure d'hiver) : choisissez une autre heure."
+    )
+    assert Event.objects.count() == 0
+
+
 @pytest.mark.parametrize(
     ("overrides", "message", "field"),
     [

@@ -1,14 +1,20 @@
 """The events pages and API: agenda filters, register/cancel, organisers' pages and their 404s."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
 from maillage.events.models import Event, Registration
 from maillage.events.services import registration_create
+from maillage.places.opening_hours import PARIS
 from tests.events.conftest import in_a_month, make_live_event
 from tests.factories import IN_BAYEUX, OrganisationFactory, UserFactory, place_data
 
 pytestmark = pytest.mark.django_db
+
+# An anonymous visitor's agenda: the events with their place and commune, in one query.
+QUERIES_AGENDA = 1
 
 
 @pytest.fixture
@@ -66,12 +72,51 @@ def test_agenda_date_range(client, manager, place):
     day = in_a_month()
 
     inside = client.get("/agenda/", {"du": day.isoformat(), "au": day.isoformat()})
-    before = client.get(
-        "/agenda/", {"au": (day.replace(day=1) if day.day > 1 else day).isoformat()}
-    )
+    before = client.get("/agenda/", {"au": (day - timedelta(days=1)).isoformat()})
+    after = client.get("/agenda/", {"du": (day + timedelta(days=1)).isoformat()})
 
-    assert _titles(inside) == ["Dans un mois"]
-    assert _titles(before) == ([] if day.day > 1 else ["Dans un mois"])
+    assert (_titles(inside), _titles(before), _titles(after)) == (["Dans un mois"], [], [])
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_agenda_queries_do_not_grow_with_events(
+    client, manager, place, count, django_assert_num_queries
+):
+    for number in range(count):
+        make_live_event(manager, place, title=f"Atelier {number}")
+
+    with django_assert_num_queries(QUERIES_AGENDA):
+        response = client.get("/agenda/")
+
+    assert len(response.context["events"]) == count
+
+
+def test_edit_capacity_under_registrations_refused(client, manager, place):
+    event = make_live_event(manager, place, capacity=3)
+    for _ in range(2):
+        registration_create(event=event, user=UserFactory())
+    client.force_login(manager)
+    start = event.starts_at.astimezone(PARIS)
+    data = {
+        "titre": "Atelier renommé",
+        "date": start.date().isoformat(),
+        "debut": "18:00",
+        "fin": "20:00",
+        "places": "1",
+        "theme": "fabrication",
+        "public": "tous",
+    }
+
+    refused = client.post(f"/evenements/{event.public_id}/modifier/", data)
+    accepted = client.post(f"/evenements/{event.public_id}/modifier/", data | {"places": "2"})
+
+    assert refused.status_code == 400
+    assert refused.context["form"].errors["places"] == [
+        "2 personnes sont déjà inscrites : le nombre de places ne peut pas descendre en dessous."
+    ]
+    assert accepted.status_code == 302
+    event.refresh_from_db()
+    assert (event.title, event.capacity) == ("Atelier renommé", 2)
 
 
 def test_register_then_cancel_from_the_event_page(client, manager, place):
