@@ -32,7 +32,10 @@ def member_name(user) -> str:
     display name; never the e-mail address."""
     if user is None or not user.is_active:
         return ERASED_NAME
-    profile = MemberProfile.objects.filter(user=user).first()
+    try:
+        profile = user.member_profile  # select_related("…__member_profile") saves the query
+    except MemberProfile.DoesNotExist:
+        profile = None
     if profile is not None and profile_is_listed(profile):
         return profile.display_name
     return user.display_name or UNNAMED
@@ -94,7 +97,7 @@ def has_blocked(*, blocker, blocked) -> bool:
 
 
 def blocks_of(user) -> QuerySet[Block]:
-    return Block.objects.filter(blocker=user).select_related("blocked")
+    return Block.objects.filter(blocker=user).select_related("blocked__member_profile")
 
 
 def member_conversations(user) -> QuerySet[Conversation]:
@@ -105,7 +108,7 @@ def inbox(user) -> QuerySet[Conversation]:
     """The member's conversations, latest first, each with its unread count for them."""
     return (
         member_conversations(user)
-        .select_related("first", "second")
+        .select_related("first__member_profile", "second__member_profile")
         .annotate(
             unread=Count(
                 "messages",
@@ -130,7 +133,7 @@ def unread_count(user) -> int:
 def conversation_get_for_member(*, user, public_id) -> Conversation:
     conversation = (
         member_conversations(user)
-        .select_related("first", "second")
+        .select_related("first__member_profile", "second__member_profile")
         .filter(public_id=public_id)
         .first()
     )
