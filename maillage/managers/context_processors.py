@@ -1,0 +1,30 @@
+"""The header's link to the managers' space, lazy like core.context_processors.coordination: a
+page for someone outside the space costs one role query only when the header asks."""
+
+from functools import cached_property
+
+from django.http import HttpRequest
+
+from maillage.managers.selectors import is_space_member, unread_count
+
+
+class ManagersSpace:
+    def __init__(self, user) -> None:
+        self.user = user
+
+    @cached_property
+    def enabled(self) -> bool:
+        return self.user is not None and is_space_member(self.user)
+
+    @cached_property
+    def unread(self) -> int:
+        """Unread notifications of the space; 0 outside it."""
+        return unread_count(self.user) if self.enabled else 0
+
+
+def managers_space(request: HttpRequest) -> dict:
+    """Add "maillage.managers.context_processors.managers_space" to TEMPLATES; the header then
+    reads `managers_space.enabled` and `managers_space.unread`."""
+    if not hasattr(request, "_managers_space"):
+        request._managers_space = ManagersSpace(getattr(request, "user", None))
+    return {"managers_space": request._managers_space}
