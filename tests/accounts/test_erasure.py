@@ -112,6 +112,8 @@ def test_scenario_15_erasure_end_to_end(client, camille):
     client.force_login(bruno)
     member_page = reverse("community:member", args=[camille.fixture["profile"].public_id])
     assert client.get(member_page).status_code == 404
+    api = client.get("/api/membres").json()
+    assert [member["nom"] for member in api["membres"]] == ["Bruno P."]
 
     # Bruno's conversation keeps its shape, without Camille's words or name.
     assert list(
