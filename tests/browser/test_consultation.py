@@ -13,7 +13,11 @@ from post_office.models import Email
 
 from maillage.booking.timeslots import local_day
 from maillage.consultation.models import Ballot, Consultation
-from maillage.consultation.services import invitation_token, invitations_send
+from maillage.consultation.services import (
+    consultation_close,
+    invitation_token,
+    invitations_send,
+)
 from tests.browser.conftest import serious_violations
 from tests.consultation.conftest import live_window, make_consultation
 from tests.factories import UserFactory
@@ -128,15 +132,28 @@ def test_a_consultation_with_three_participants(page, browser, live_server):
     assert page.console_errors == []
 
 
-def test_the_vote_page_passes_axe(browser, live_server):
-    """The vote page of a personal link, checked by axe-core (WCAG 2.1 A/AA)."""
+def test_vote_and_results_pages_pass_axe_on_a_phone(browser, live_server):
+    """The vote page of a personal link and the results page, checked by axe-core (WCAG 2.1
+    A/AA), 375 px wide without sideways scrolling."""
     coordinator = UserFactory(coordinator=True)
     consultation = make_consultation(coordinator, now=timezone.now(), **live_window())
     invitations_send(actor=coordinator, consultation=consultation, emails=["alice@exemple.fr"])
     invitation = consultation.invitations.get()
-    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+    token = invitation_token(invitation)
+    context = browser.new_context(
+        base_url=live_server.url, bypass_csp=True, viewport={"width": 375, "height": 740}
+    )
     page = context.new_page()
-    page.goto(f"/consultations/i/{invitation_token(invitation)}/")
+    page.goto(f"/consultations/i/{token}/")
     page.wait_for_selector("#ballot-form")
     assert serious_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.get_by_label(LISIEUX).fill("4")
+    page.get_by_role("button", name="Voter").click()
+    expect(page.get_by_text("Votre vote est enregistré.")).to_be_visible()
+    consultation_close(actor=coordinator, consultation=consultation)
+    page.goto(f"/consultations/i/{token}/resultats/")
+    page.wait_for_selector("table")
+    assert serious_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
     context.close()

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from post_office.models import Email
 
+from maillage.accounts.services import account_erase
 from maillage.audit.models import AuditEvent
 from maillage.consultation.errors import ConsultationError
 from maillage.consultation.models import Allocation, Ballot, Consultation, Invitation
@@ -428,7 +429,8 @@ def test_erasure_detaches_ballots_and_blanks_invitations(coordinator, consultati
         now=DURING,
     )
     assert erasers()["votes de consultation"] is ballots_erase
-    assert ballots_erase(alice) == 3  # two ballots detached, one invitation blanked
+    counts = account_erase(user=alice, actor=alice, now=DURING)
+    assert counts["votes de consultation"] == 3  # two ballots detached, one invitation blanked
     assert Ballot.objects.filter(user__isnull=True, invitation__isnull=True).count() == 2
     assert Invitation.objects.get().email == ""
     assert totals(consultation)[0] == (1, LISIEUX, 6, 100.0, False)
