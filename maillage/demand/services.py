@@ -29,6 +29,7 @@ CONFIRM_SALT = "maillage.demand.confirm"
 MANAGE_SALT = "maillage.demand.manage"
 
 Status = DemandStatement.Status
+GONE = "Ce lien n'est pas valide ou la demande a été retirée."
 
 
 class DemandError(Exception):
@@ -90,6 +91,8 @@ def statement_submit(
     if not with_account and not email:
         raise DemandError("Donnez votre adresse e-mail : elle sert à confirmer la demande.")
     with transaction.atomic():
+        if with_account:
+            _lock_person(account=user, email="", statement_pk=0)
         replaced, told = (
             _replace_others(user_id=user.pk, email="", keep_pk=0) if with_account else (0, set())
         )
@@ -152,6 +155,20 @@ def _replace_others(*, user_id: int | None, email: str, keep_pk: int) -> tuple[i
     return len(others), told
 
 
+def _lock_person(*, account, email: str, statement_pk: int) -> None:
+    """Serialise the writes of one person on PostgreSQL (SQLite's IMMEDIATE transactions
+    already do): the account row first, then the person's statements in id order, always in
+    this order, so that two confirmations or submissions wait for each other, never deadlock."""
+    if account is not None:
+        list(get_user_model().objects.select_for_update().filter(pk=account.pk).values("pk"))
+    person = Q(pk=statement_pk)
+    if account is not None:
+        person |= Q(user_id=account.pk)
+    if email:
+        person |= Q(email=email)
+    list(DemandStatement.objects.select_for_update().filter(person).order_by("pk").values("pk"))
+
+
 def _carry_notices(statement: DemandStatement, place_ids: set[int]) -> None:
     OpeningNotice.objects.bulk_create(
         [OpeningNotice(statement=statement, place_id=place_id) for place_id in sorted(place_ids)]
@@ -170,13 +187,17 @@ def _load(token: str, *, salt: str) -> dict:
 
 def _statement_of(data: dict) -> DemandStatement:
     email = data.get("e")
+    # The address signed in the link: still the statement's own, or its account's once a
+    # confirmation joined it to the account (a second click then answers the same).
     statement = (
-        DemandStatement.objects.filter(public_id=data["s"], email=email).exclude(email="").first()
-        if isinstance(email, str) and _is_uuid(data["s"])
+        DemandStatement.objects.filter(public_id=data["s"])
+        .filter(Q(email=email) | Q(email="", user__email__iexact=email))
+        .first()
+        if isinstance(email, str) and email and _is_uuid(data["s"])
         else None
     )
     if statement is None:
-        raise DemandError("Ce lien n'est pas valide ou la demande a été retirée.", status=404)
+        raise DemandError(GONE, status=404)
     return statement
 
 
@@ -204,16 +225,15 @@ def statement_confirm(*, token: str, now: datetime | None = None) -> DemandState
     statement = _statement_of(data)
     if statement.status != Status.PENDING:
         return statement
+    account = get_user_model().objects.filter(email__iexact=data["e"], is_active=True).first()
     try:
         with transaction.atomic():
-            statement = DemandStatement.objects.select_for_update().get(pk=statement.pk)
+            _lock_person(account=account, email=data["e"], statement_pk=statement.pk)
+            statement = DemandStatement.objects.filter(pk=statement.pk).first()
+            if statement is None:  # replaced meanwhile by the same person's newer statement
+                raise DemandError(GONE, status=404)
             if statement.status != Status.PENDING:
                 return statement
-            account = (
-                get_user_model()
-                .objects.filter(email__iexact=statement.email, is_active=True)
-                .first()
-            )
             statement.status = Status.CONFIRMED
             statement.confirmed_at = now
             fields = ["status", "confirmed_at"]
@@ -245,7 +265,7 @@ def statement_for_manage_token(*, token: str) -> DemandStatement:
     """The e-mail-only statement of a « voir ou retirer ma demande » link (404 otherwise)."""
     statement = _statement_of(_load(token, salt=MANAGE_SALT))
     if statement.status != Status.CONFIRMED:
-        raise DemandError("Ce lien n'est pas valide ou la demande a été retirée.", status=404)
+        raise DemandError(GONE, status=404)
     return statement
 
 

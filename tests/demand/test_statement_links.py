@@ -234,3 +234,13 @@ def test_pending_statements_older_than_seven_days_are_purged(commune):
     assert sorted(DemandStatement.objects.values_list("pk", flat=True)) == sorted(
         [recent.pk, confirmed.pk]
     )
+
+
+def test_second_click_answers_the_same_whether_or_not_the_address_has_an_account(client):
+    UserFactory(email="bob@exemple.fr")
+    bob = _confirm_path(client, email="bob@exemple.fr")
+    carla = _confirm_path(client, email="carla@exemple.fr")
+    for path in (bob, carla, bob, carla):
+        response = client.post(path)
+        assert response.status_code == 200
+        assert "Votre demande près de Caen est confirmée" in response.content.decode()
