@@ -6,6 +6,7 @@ from maillage.booking.bounds import BookingDateField
 from maillage.core.forms import FrenchDecimalField
 from maillage.events.models import MAX_CAPACITY, Audience, Theme
 from maillage.events.services import EventInput
+from maillage.territory.selectors import commune_resolve
 
 NETWORK = "reseau"
 
@@ -97,14 +98,26 @@ class AgendaForm(forms.Form):
         label="Au", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     zone = forms.CharField(
-        label="Département, EPCI ou commune (code)",
-        max_length=9,
+        label="Département, intercommunalité ou commune",
+        max_length=80,
         required=False,
-        help_text="Par exemple 14 (Calvados), 200065597 (Caen la Mer) ou 14118 (Caen).",
+        help_text=(
+            "Un code de département (14), un SIREN d'intercommunalité (9 chiffres), "
+            "ou une commune : son nom, son code postal ou son code INSEE."
+        ),
     )
     theme = forms.ChoiceField(
         label="Thème", choices=[("", "Tous les thèmes"), *Theme.choices], required=False
     )
+
+    def clean_zone(self) -> str:
+        """A département or EPCI code as typed; anything else is read as a commune (name,
+        postcode or INSEE code) and becomes its INSEE code."""
+        text = self.cleaned_data["zone"].strip()
+        if not text or (len(text) in (2, 3, 9) and text.isalnum() and text[:1].isdigit()):
+            return text.upper()
+        match = commune_resolve(text=text)  # a French ValidationError when unknown
+        return match.code if match else ""
 
     def clean(self):
         data = super().clean()

@@ -15,6 +15,9 @@ pytestmark = pytest.mark.django_db
 
 # An anonymous visitor's agenda: the events with their place and commune, in one query.
 QUERIES_AGENDA = 1
+UNKNOWN_COMMUNE = (
+    "Commune inconnue : « Zzyzx-sur-Mer ». Donnez son nom ou son code INSEE, ex. 14118."
+)
 
 
 @pytest.fixture
@@ -45,12 +48,18 @@ def test_agenda_filters_by_area_and_theme(client, manager, place, other_place):
 
     everything = client.get("/agenda/")
     caen = client.get("/agenda/", {"zone": "14118"})
+    caen_by_name = client.get("/agenda/", {"zone": "Caen"})
+    caen_by_postcode = client.get("/agenda/", {"zone": "14000"})
+    unknown = client.get("/agenda/", {"zone": "Zzyzx-sur-Mer"})
     epci = client.get("/agenda/", {"zone": place.commune.epci.code})
     calvados_digital = client.get("/agenda/", {"zone": "14", "theme": "numerique"})
     elsewhere = client.get("/agenda/", {"zone": "76"})
 
     assert _titles(everything) == ["Vélos à Caen", "Impression 3D à Bayeux"]
     assert _titles(caen) == ["Vélos à Caen"]
+    assert _titles(caen_by_name) == _titles(caen_by_postcode) == ["Vélos à Caen"]
+    assert unknown.status_code == 400
+    assert unknown.context["form"].errors["zone"] == [UNKNOWN_COMMUNE]
     assert _titles(epci) == ["Vélos à Caen"]
     assert _titles(calvados_digital) == ["Impression 3D à Bayeux"]
     assert _titles(elsewhere) == []
