@@ -130,3 +130,22 @@ def test_pinned_post_comes_first(client, coordinator, team_member):
     )
     response = client.get(reverse("managers:home"))
     assert [p.title for p in response.context["page"]] == ["Le plus ancien", "Le plus récent"]
+
+
+def test_member_pages_render(client, team_member):
+    post = make_post(team_member, title="Accueil des nouveaux")
+    client.force_login(team_member)
+    titles = {
+        reverse("managers:home"): "<h1>Espace des gestionnaires</h1>",
+        reverse("managers:post_new"): "<h1>Publier un message</h1>",
+        reverse("managers:post_edit", kwargs={"post_id": post.pk}): "<h1>Modifier le message</h1>",
+        reverse("managers:post_detail", kwargs={"post_id": post.pk}): (
+            '<h1 id="post-title">Accueil des nouveaux</h1>'
+        ),
+        reverse("managers:notifications"): "<h1>Notifications</h1>",
+        reverse("managers:preferences"): "<h1>Préférences d'e-mail</h1>",
+    }
+    for url, title in titles.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert title in response.content.decode(), url
