@@ -164,3 +164,29 @@ def test_downloads_leave_secrets_empty(client):
     workbook = load_workbook(io.BytesIO(client.get(url + "xlsx/").content))
     assert workbook.sheetnames == ["Communes", "EPCI"]
     assert (workbook["EPCI"]["D2"].value, workbook["EPCI"]["G2"].value) == (13, 10.2)
+
+
+def test_siting_page_offers_stated_demand_to_the_coordination_only(client):
+    _stated_demand()
+    url = f"/observatoire/epci/{CAEN_LA_MER}/implantation/"
+    run = {
+        "scenario": "tendanciel",
+        "objectif": "nombre",
+        "k": "1",
+        "rayon": "5",
+        "candidats": "14488 14118 14327",
+        "demande": "exprimee",
+    }
+    client.force_login(UserFactory())
+    assert "demande" not in client.get(url).context["form"].fields
+    ignored = client.post(url, run)
+    assert ignored.context["outcome"].demand_source == "modele"
+    client.force_login(UserFactory(coordinator=True))
+    response = client.post(url, run)
+    assert response.status_code == 200
+    assert [(s["code"], s["postes_couverts"]) for s in response.context["outcome"].sites] == [
+        ("14488", 5.0)
+    ]
+    assert "Points de demande : la demande exprimée (postes-équivalents déclarés)." in (
+        response.content.decode()
+    )

@@ -16,6 +16,7 @@ from maillage.observatory.errors import ObservatoryError
 from maillage.observatory.forms import CatchmentForm, bound_with_defaults
 from maillage.observatory.siting import STATUS_LABELS
 from maillage.observatory.views.dashboard import OUTLINE_PATHS
+from maillage.places.permissions import is_coordinator
 
 MAX_CANDIDATE_FILE = 200_000  # bytes: a list of commune codes, not a database dump
 # Site tints cycle over this many classes (siting.css, siting.js): the rank number carries the
@@ -64,9 +65,12 @@ class SitingForm(CatchmentForm):
         help_text="Un code INSEE par ligne (première colonne) ; 200 Ko au plus.",
     )
 
-    def __init__(self, *args, scenario_choices, **kwargs):
+    def __init__(self, *args, scenario_choices, stated_allowed: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["scenario"].choices = scenario_choices
+        # Stated demand rests on a few people: the coordination's only (decision 0031).
+        if not stated_allowed:
+            del self.fields["demande"]
         self.fields["scenario"].initial = "tendanciel"
         self.order_fields(["scenario", "demande", "objectif", "k", "part", "seuil_population"])
 
@@ -111,12 +115,17 @@ def siting(request: HttpRequest, level: str, code: str) -> HttpResponse:
     spec, name = selectors.territory_get(level=level, code=code)
     catalogue = selectors.scenario_catalogue(today=timezone.localdate())
     choices = [(key, scenario.label or key) for key, scenario in catalogue.items()]
+    stated_allowed = is_coordinator(request.user)
     context = {"level": spec, "code": code, "name": name}
     if request.method != "POST":
-        context["form"] = SitingForm(scenario_choices=choices)
+        context["form"] = SitingForm(scenario_choices=choices, stated_allowed=stated_allowed)
         return render(request, "observatory/siting.html", context)
     form = bound_with_defaults(
-        SitingForm, request.POST, scenario_choices=choices, files=request.FILES
+        SitingForm,
+        request.POST,
+        scenario_choices=choices,
+        stated_allowed=stated_allowed,
+        files=request.FILES,
     )
     context["form"] = form
     if not form.is_valid():
@@ -138,7 +147,7 @@ def siting(request: HttpRequest, level: str, code: str) -> HttpResponse:
                 share=data["part"] / 100,
                 population_threshold=data["seuil_population"],
                 candidate_codes=data["codes"] or None,
-                demand_source=data["demande"],
+                demand_source=data.get("demande", "modele"),
             )
         except ObservatoryError as error:
             field = error.field if error.field in form.fields else None
