@@ -1,6 +1,6 @@
 """The events pages and API: agenda filters, register/cancel, organisers' pages and their 404s."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -282,3 +282,34 @@ def test_api_lists_upcoming_events_without_attendees(client, manager, place):
     ]
     assert "cachee@exemple.fr" not in response.content.decode()
     assert bad.status_code == 422
+
+
+def test_registrations_page_records_attendance_after_start_and_shows_erased(client, manager, place):
+    from datetime import UTC, datetime
+
+    from maillage.events.services import registrations_erase
+    from tests.events.conftest import make_event
+
+    event = make_event(manager, place, now=datetime(2026, 1, 1, tzinfo=UTC), day=date(2026, 6, 2))
+    before = event.starts_at - timedelta(days=1)
+    kept, erased = UserFactory(display_name="Dominique"), UserFactory()
+    registration = registration_create(event=event, user=kept, now=before)
+    registration_create(event=event, user=erased, now=before)
+    registrations_erase(erased)
+    client.force_login(manager)
+    url = reverse("events:registrations", kwargs={"public_id": event.public_id})
+
+    recorded = client.post(url, {"inscription": registration.pk, "presence": "present"})
+    bad = client.post(url, {"inscription": "x", "presence": "peut-être"})
+    page = client.get(url)
+
+    assert recorded.status_code == 302
+    registration.refresh_from_db()
+    assert registration.attendance == "present"
+    assert bad.status_code == 400
+    rows = [
+        (r.user.display_name if r.user else None, r.attendance)
+        for r in page.context["registrations"]
+    ]
+    assert rows == [("Dominique", "present"), (None, "")]
+    assert "Compte supprimé" in page.content.decode()
