@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.urls import reverse
 
 from maillage.accounts.services import AccountEraseError, account_erase
@@ -195,6 +196,8 @@ def test_erasing_twice_is_refused(camille):
 def test_erase_page_asks_the_password_then_logs_out(client):
     member = UserFactory(email="dominique@exemple.fr")
     make_profile(member, display_name="Dominique")
+    other_device = Client()
+    assert other_device.login(email="dominique@exemple.fr", password=PASSWORD) is True
     client.force_login(member)
     url = reverse("accounts:erase")
     page = client.get(url)
@@ -219,9 +222,10 @@ def test_erase_page_asks_the_password_then_logs_out(client):
     member.refresh_from_db()
     assert member.is_active is False
     assert MemberProfile.objects.filter(user=member).exists() is False
-    after = client.get(reverse("community:my_profile"))
-    assert after.status_code == 302
-    assert after["Location"].startswith(reverse("accounts:login"))
+    for device in (client, other_device):
+        after = device.get(reverse("community:my_profile"))
+        assert after.status_code == 302
+        assert after["Location"].startswith(reverse("accounts:login"))
 
 
 def test_erase_page_throttles_password_guesses(client):

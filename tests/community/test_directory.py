@@ -204,3 +204,28 @@ def test_selector_lists_only_consenting_active_members(alice_profile, bruno_prof
         "Alice L.",
         "Bruno P.",
     ]
+
+
+def test_extra_fields_are_ignored(client, alice):
+    other = UserFactory()
+    client.force_login(alice)
+    response = client.post(
+        reverse("community:my_profile"),
+        {
+            "display_name": "Alice",
+            "hidden_by_moderation": "on",
+            "consented_at": "2000-01-01T00:00:00Z",
+            "user": other.pk,
+            "public_id": "00000000-0000-0000-0000-000000000000",
+            "skills_index": "|admin|",
+        },
+    )
+    assert response.status_code == 302
+    profile = MemberProfile.objects.get()
+    assert (profile.user, profile.hidden_by_moderation, profile.consented_at) == (
+        alice,
+        False,
+        None,
+    )
+    assert str(profile.public_id) != "00000000-0000-0000-0000-000000000000"
+    assert profile.skills_index == ""
