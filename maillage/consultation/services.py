@@ -4,7 +4,7 @@ change of options never cross, and two submissions of one participant follow eac
 SQLite the IMMEDIATE transactions serialise writers; on PostgreSQL the row lock does)."""
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from django.core import signing
@@ -210,6 +210,11 @@ def consultation_update(
             raise ConsultationError(
                 "L'accès ne change plus après la publication.", status=409, field="access"
             )
+        if current == Phase.OPEN and abs(settings.opens_at - locked.opens_at) < timedelta(
+            minutes=1
+        ):
+            # The form shows minutes: the same minute is the same opening, kept to the second.
+            settings = replace(settings, opens_at=locked.opens_at)
         if current == Phase.OPEN and settings.opens_at != locked.opens_at:
             raise ConsultationError(
                 "Le vote est ouvert : la date d'ouverture ne change plus.",

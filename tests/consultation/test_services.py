@@ -436,3 +436,26 @@ def test_erasure_detaches_ballots_and_blanks_invitations(coordinator, consultati
     assert totals(consultation)[0] == (1, LISIEUX, 6, 100.0, False)
     with pytest.raises(ConsultationError):
         invitation_from_token(token, now=DURING)
+
+
+def test_an_open_consultation_keeps_its_opening_to_the_second(coordinator):
+    opens = OPENS.replace(second=42)
+    consultation = make_consultation(coordinator, opens_at=opens)
+    same_minute = settings_for(opens_at=OPENS, title="Titre revu")
+    updated = consultation_update(
+        actor=coordinator,
+        consultation=consultation,
+        settings=same_minute,
+        options=SITES,
+        now=DURING,
+    )
+    assert (updated.title, updated.opens_at) == ("Titre revu", opens)
+    with pytest.raises(ConsultationError) as refused:
+        consultation_update(
+            actor=coordinator,
+            consultation=consultation,
+            settings=settings_for(opens_at=OPENS + timedelta(hours=1)),
+            options=SITES,
+            now=DURING,
+        )
+    assert refused.value.message == "Le vote est ouvert : la date d'ouverture ne change plus."
