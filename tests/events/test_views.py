@@ -313,3 +313,21 @@ def test_registrations_page_records_attendance_after_start_and_shows_erased(clie
     ]
     assert rows == [("Dominique", "present"), (None, "")]
     assert "Compte supprimé" in page.content.decode()
+
+
+def test_mine_and_manage_show_only_ones_own(client, manager, place, other_place):
+    ours = make_live_event(manager, place, title="Chez nous")
+    theirs = make_live_event(other_place.test_manager, other_place, title="Chez eux")
+    registration_create(event=theirs, user=manager)
+
+    client.force_login(manager)
+    mine = client.get("/evenements/mes-inscriptions/")
+    manage = client.get("/evenements/organiser/")
+    client.force_login(UserFactory())
+    stranger_new = client.get("/evenements/nouveau/")
+    stranger_manage = client.get("/evenements/organiser/")
+
+    assert [r.event.title for r in mine.context["registrations"]] == ["Chez eux"]
+    assert [e.title for e in manage.context["events"]] == [ours.title]
+    assert stranger_new.status_code == 404
+    assert (stranger_manage.status_code, list(stranger_manage.context["events"])) == (200, [])
