@@ -119,7 +119,6 @@ def statement_submit(
             actor=user if with_account else None,
             action="demand.submit",
             obj=statement,
-            summary=statement.commune.code,
             data={"replaced": replaced, "services": len(data.services)},
         )
         if not with_account:
@@ -249,7 +248,6 @@ def statement_confirm(*, token: str, now: datetime | None = None) -> DemandState
                 actor=account,
                 action="demand.confirm",
                 obj=statement,
-                summary=statement.commune.code,
                 data={"replaced": replaced},
             )
             notifications.statement_confirmed(statement, manage_link=manage_url(statement))
@@ -269,11 +267,20 @@ def statement_for_manage_token(*, token: str) -> DemandStatement:
     return statement
 
 
+ANONYMISED_FIELDS = ["user", "email", "notify_opening"]
+
+
+def _anonymise(statement: DemandStatement) -> None:
+    statement.user = None
+    statement.email = ""
+    statement.notify_opening = False
+
+
 def statement_withdraw(
     *, statement: DemandStatement, actor=None, now: datetime | None = None
 ) -> DemandStatement:
     """Withdraw a confirmed statement: it stays as a row « retirée » that no longer counts,
-    with nothing personal left (address blanked, account detached, commute cleared, no more
+    with nothing that leads to the person (address blanked, account detached, no more
     notices). Side effect: audit `demand.withdraw`."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -288,15 +295,6 @@ def statement_withdraw(
         statement.save(update_fields=[*ANONYMISED_FIELDS, "status", "withdrawn_at"])
         audit_record(actor=actor, action="demand.withdraw", obj=statement)
     return statement
-
-
-ANONYMISED_FIELDS = ["user", "email", "notify_opening"]
-
-
-def _anonymise(statement: DemandStatement) -> None:
-    statement.user = None
-    statement.email = ""
-    statement.notify_opening = False
 
 
 def statements_erase_for_user(user) -> int:

@@ -55,7 +55,7 @@ def test_a_place_12_km_away_notifies_and_40_km_does_not(commune):
     [email] = _opening_emails()
     assert email.to == ["near@exemple.fr"]
     assert email.subject == "Un lieu ouvre près de chez vous — La Fabrique du Port"
-    assert "à Caen (environ 12 km du centre de Ouistreham)" in email.message
+    assert "à Caen (environ 12 km du centre d'Ouistreham)" in email.message
     assert f"/lieux/{place.public_id}/" in email.message
     assert not OpeningNotice.objects.filter(statement=far).exists()
 
