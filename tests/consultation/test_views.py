@@ -362,3 +362,54 @@ def test_invitation_page_sends_and_throttles(coordinator):
     throttled = client.post(url, {"emails": "dora@exemple.fr"})
     assert throttled.status_code == 429
     assert not Invitation.objects.filter(email="dora@exemple.fr").exists()
+
+
+def test_the_edit_page_shows_the_settings_and_freezes_options_after_a_vote(coordinator):
+    consultation = live(coordinator, access="ouverte")
+    client = logged_in(coordinator)
+    url = reverse("consultation:edit", args=[consultation.public_id])
+    page = client.get(url)
+    assert page.status_code == 200
+    data = {
+        key: ("" if value is None else str(value))
+        for key, value in page.context["form"].initial.items()
+    }
+    assert data["options"] == (
+        "Tiers-lieu de Lisieux | dans l'ancienne gare\n"
+        "Fablab de Pont-l'Évêque\n"
+        "Espace de coworking d'Orbec"
+    )
+    ballot_submit(
+        consultation=consultation,
+        voter=Voter(user=UserFactory()),
+        points={option_ids(consultation)[PONT]: 2},
+    )
+    assert "les options et les points ne changent plus" in client.get(url).content.decode()
+    refused = client.post(url, data | {"options": data["options"] + "\nMédiathèque"})
+    assert refused.status_code == 409
+    assert refused.context["form"].errors["options"] == [
+        "Des participants ont déjà voté : les options et les points ne changent plus."
+    ]
+    accepted = client.post(url, data | {"titre": "Titre revu"})
+    assert accepted.status_code == 302
+    consultation.refresh_from_db()
+    assert (consultation.title, consultation.options.count()) == ("Titre revu", 3)
+
+
+def test_hidden_results_by_the_personal_link(coordinator):
+    consultation = live(coordinator)
+    (alice,) = invite(coordinator, consultation, "alice@exemple.fr")
+    url = reverse("consultation:invited_results", args=[invitation_token(alice)])
+    assert Client().get(url).status_code == 403
+    assert (
+        Client().get(reverse("consultation:invite", args=[consultation.public_id])).status_code
+        == 302
+    )
+    assert (
+        logged_in(coordinator)
+        .get(reverse("consultation:invite", args=[consultation.public_id]))
+        .status_code
+        == 200
+    )
+    consultation_close(actor=coordinator, consultation=consultation)
+    assert Client().get(url).status_code == 200
