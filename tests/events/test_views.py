@@ -331,3 +331,21 @@ def test_mine_and_manage_show_only_ones_own(client, manager, place, other_place)
     assert [e.title for e in manage.context["events"]] == [ours.title]
     assert stranger_new.status_code == 404
     assert (stranger_manage.status_code, list(stranger_manage.context["events"])) == (200, [])
+
+
+def test_anonymous_is_sent_to_login_and_changes_nothing(client, manager, place):
+    event = make_live_event(manager, place)
+    pid = event.public_id
+    gets = ["/evenements/mes-inscriptions/", "/evenements/organiser/", "/evenements/nouveau/"]
+    gets += [f"/evenements/{pid}/{tail}" for tail in ("modifier/", "inscrits/", "inscrits.csv")]
+    posts = [
+        f"/evenements/{pid}/{tail}" for tail in ("inscription/", "desinscription/", "annuler/")
+    ]
+
+    answers = [client.get(url) for url in gets] + [client.post(url) for url in posts]
+
+    assert [(r.status_code, r["Location"].split("?")[0]) for r in answers] == [
+        (302, "/compte/connexion")
+    ] * len(answers)
+    event.refresh_from_db()
+    assert (event.status, event.registrations.count()) == ("published", 0)
