@@ -224,3 +224,20 @@ def test_ten_new_conversations_a_day(client, alice):
     # An existing conversation is not a first contact.
     conversation_start(sender=alice, profile=profiles[0], body="Encore", now=now)
     assert Message.objects.count() == 11
+
+
+def test_header_badge_counts_unread_lazily(rf, alice, bruno_profile, django_assert_num_queries):
+    from django.contrib.auth.models import AnonymousUser
+
+    from maillage.community.context_processors import community
+
+    conversation_start(sender=alice, profile=bruno_profile, body="Salut", now=NOW)
+    request = rf.get("/")
+    request.user = bruno_profile.user
+    with django_assert_num_queries(0):
+        badge = community(request)["community"]
+    with django_assert_num_queries(1):
+        assert (badge.unread, badge.unread) == (1, 1)
+    anonymous = rf.get("/")
+    anonymous.user = AnonymousUser()
+    assert community(anonymous)["community"].unread == 0
