@@ -166,3 +166,15 @@ def test_feed_queries_do_not_grow_with_posts(
     client.get(reverse("managers:home"))  # session and permissions warmed the same way
     with django_assert_num_queries(8):
         client.get(reverse("managers:home"))
+
+
+def test_posting_in_bursts_is_throttled(client, team_member):
+    client.force_login(team_member)
+    for number in range(20):
+        response = client.post(reverse("managers:post_new"), {**VALID, "title": f"N° {number}"})
+        assert response.status_code == 302
+    response = client.post(reverse("managers:post_new"), {**VALID, "title": "Un de trop"})
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert [str(m) for m in response.context["messages"]][-1].startswith("Trop de tentatives")
+    assert Post.objects.count() == 20
