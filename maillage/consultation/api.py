@@ -26,7 +26,7 @@ class ResultOut(Schema):
     part: float = Field(description="Part des points répartis, en %")
 
 
-class ResultsOut(Schema):
+class ConsultationResultsOut(Schema):
     titre: str
     etat: str
     participants: int
@@ -56,7 +56,7 @@ def _member_consultation(request: HttpRequest, public_id: UUID):
 
 @router.get(
     "/{public_id}/resultats",
-    response=ResultsOut,
+    response=ConsultationResultsOut,
     auth=django_auth,
     summary="Résultats d'une consultation (403 tant qu'ils sont masqués)",
 )
