@@ -8,6 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 from post_office.models import Email
 
+from maillage.accounts.services import account_erase
 from maillage.core.erasure import erasers
 from maillage.managers.models import DigestSent, Notification, Post, Preference
 from maillage.managers.selectors import unread_count
@@ -195,3 +196,17 @@ def test_erasure_detaches_posts_and_forgets_notifications(client, coordinator, t
     client.force_login(coordinator)
     page = client.get(reverse("managers:post_detail", kwargs={"post_id": post.pk}))
     assert page.content.decode().count("ancien membre") == 2
+
+
+def test_account_erasure_runs_the_managers_eraser(client, coordinator, team_member):
+    post = make_post(team_member, title="Savoir partagé")
+    comment_create(user=coordinator, post=post, body="Merci !")
+    counts = account_erase(user=team_member, actor=team_member)
+    assert counts["messages de l'espace des gestionnaires"] == 2  # the post, one notification
+    post.refresh_from_db()
+    assert post.author_id is None
+    assert Notification.objects.filter(recipient_id=team_member.pk).count() == 0
+    client.force_login(coordinator)
+    html = client.get(reverse("managers:home")).content.decode()
+    assert "ancien membre" in html
+    assert "Dominique Gestion" not in html
