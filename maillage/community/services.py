@@ -317,7 +317,8 @@ def report_decide(*, moderator, report_id: int, decision: str, now: datetime | N
         raise CommunityError("Décision inconnue.")
     with transaction.atomic():
         report = (
-            Report.objects.select_for_update()
+            # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the joins.
+            Report.objects.select_for_update(of=("self",))
             .select_related("message", "profile")
             .filter(pk=report_id)
             .first()
