@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from maillage.accounts.services import ERASED_EMAIL_DOMAIN
 from maillage.audit.forms import JournalFilterForm
 from maillage.audit.models import AuditEvent
 from maillage.audit.selectors import events_for_coordination
@@ -19,8 +20,11 @@ CSV_HEADER = ["Date (heure de Paris)", "Personne", "Action", "Type d'objet", "Ob
 
 
 def actor_label(event: AuditEvent) -> str:
-    """The person's e-mail while the account exists; no copy is kept once it is deleted."""
+    """The person's e-mail while the account exists; no copy is kept once it is deleted or
+    erased (accounts.services.account_erase leaves a non-routable address)."""
     if event.actor is not None:
+        if event.actor.email.endswith("@" + ERASED_EMAIL_DOMAIN):
+            return DELETED_ACCOUNT
         return event.actor.email
     return PLATFORM if event.by_platform else DELETED_ACCOUNT
 
