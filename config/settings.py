@@ -101,6 +101,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "maillage.core.context_processors.site",
                 "maillage.core.context_processors.coordination",
+                "maillage.managers.context_processors.managers_space",
+                "maillage.community.context_processors.community",
             ],
         },
     },
@@ -211,6 +213,8 @@ MAILLAGE_MAX_BODY_BYTES = 8 * 1024 * 1024
 MAILLAGE_BODY_LIMITS = {
     "places:import": 21 * 1024 * 1024,  # a file of places: 20 MB (places.opendata.reading)
     "observatory:imports": 201 * 1024 * 1024,  # an INSEE archive: 200 MB (MOBPRO flows)
+    "managers:post_new": 11 * 1024 * 1024,  # a shared document: 10 MB (managers.documents)
+    "managers:post_edit": 11 * 1024 * 1024,
 }
 # Form fields and JSON bodies, files excluded (Django's own check; the API reads JSON under it):
 # 2.5 MB holds a study document sent to the API. Larger: a French 413 too.
@@ -324,6 +328,16 @@ STORAGES["archives"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {
         "location": str(env.path("MAILLAGE_ARCHIVES_DIR", default=str(VAR_DIR / "archives")))
+    },
+}
+# Documents shared in the place managers' space (maillage.managers): private, served to the
+# space's members only as attachments.
+STORAGES["managers"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {
+        "location": str(
+            env.path("MAILLAGE_MANAGERS_DIR", default=str(VAR_DIR / "managers-documents"))
+        )
     },
 }
 # Online card payment (maillage.payments, decision 0028): off unless a provider is named. "stripe"

@@ -18,6 +18,7 @@ STORAGES = {
     # otherwise leave their files under var/outbox/.
     "outbox": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "archives": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "managers": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 # The test client speaks plain HTTP: secure-only cookies would never be sent back.

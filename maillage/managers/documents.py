@@ -11,9 +11,8 @@ import uuid
 import zipfile
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.core.files.storage import Storage, storages
 from django.utils.text import get_valid_filename
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
@@ -40,11 +39,8 @@ class CheckedDocument:
 
 
 def documents_storage() -> Storage:
-    """Asked at each use, so that a test or a deployment setting applies at once."""
-    if "managers" in settings.STORAGES:
-        return storages["managers"]
-    default = os.path.join(settings.VAR_DIR, "managers-documents")
-    return FileSystemStorage(location=getattr(settings, "MAILLAGE_MANAGERS_DIR", default))
+    """Asked at each use, so that a test's storage setting applies at once."""
+    return storages["managers"]
 
 
 def _zip_kind(upload) -> tuple[str, str] | None:

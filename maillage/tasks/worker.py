@@ -1,5 +1,7 @@
 """The background worker's passes: deliver the e-mail outbox, and every few minutes the periodic
-booking jobs (waiting-list offers that expire, reminders of the day before).
+jobs (waiting-list offers that expire, booking and event reminders of the day before, employers'
+monthly invoices, the managers' weekly digest, notices of places opening near a stated demand).
+Each job is idempotent: running it every few minutes sends each thing once.
 
 Each pass is guarded by `single_flight`, so two workers never send the same queued e-mail or run
 the periodic jobs at the same time (global once the cache is shared, e.g. Redis)."""
@@ -16,7 +18,10 @@ from post_office.utils import cleanup_expired_mails
 
 from maillage.booking.services import offers_expire, reminders_send
 from maillage.core.single_flight import single_flight
+from maillage.demand.openings import demand_openings_notify
 from maillage.employers.services import employers_last_month_invoice
+from maillage.events.services import event_reminders_send
+from maillage.managers.services import managers_digest_send
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +43,9 @@ class PeriodicResult:
     reminded: int
     purged: int = 0  # outbox rows past MAILLAGE_EMAIL_KEEP_DAYS, deleted with their attachments
     invoiced: int = 0  # employers invoiced for last month (employers_last_month_invoice)
+    event_reminded: int = 0  # registrations reminded of tomorrow's event (event_reminders_send)
+    digests: int = 0  # weekly digests of the managers' space (managers_digest_send)
+    demand_notified: int = 0  # people told a place opened near them (demand_openings_notify)
 
 
 def outbox_purge(*, now: datetime | None = None) -> int:
@@ -82,15 +90,23 @@ def periodic_run(*, now: datetime | None = None) -> PeriodicResult | None:
             reminders_send(now=now),
             outbox_purge(now=now),
             employers_last_month_invoice(now=now),
+            event_reminders_send(now=now),
+            managers_digest_send(now=now),
+            demand_openings_notify(now=now),
         )
     logger.log(
         logging.INFO if any(vars(result).values()) else logging.DEBUG,
         "Tâches périodiques : %s proposition(s) expirée(s), %s rappel(s) envoyé(s), "
-        "%s e-mail(s) ancien(s) effacé(s), %s facture(s) mensuelle(s) d'employeur.",
+        "%s e-mail(s) ancien(s) effacé(s), %s facture(s) mensuelle(s) d'employeur, "
+        "%s rappel(s) d'événement, %s lettre(s) hebdomadaire(s) des gestionnaires, "
+        "%s personne(s) prévenue(s) d'une ouverture.",
         result.expired,
         result.reminded,
         result.purged,
         result.invoiced,
+        result.event_reminded,
+        result.digests,
+        result.demand_notified,
         extra=vars(result),
     )
     return result

@@ -7,99 +7,305 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('places', '0003_import_provenance_and_mappings'),
-        ('territory', '0002_commune_official_names'),
+        ("places", "0003_import_provenance_and_mappings"),
+        ("territory", "0002_commune_official_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SurveyImport',
+            name="SurveyImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('name', models.CharField(max_length=200, verbose_name="nom de l'enquête")),
-                ('file_name', models.CharField(blank=True, max_length=255, verbose_name='fichier')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='importée le')),
-                ('mapping', models.JSONField(default=dict, verbose_name='correspondance des colonnes')),
-                ('rows_read', models.PositiveIntegerField(default=0, verbose_name='lignes lues')),
-                ('rows_imported', models.PositiveIntegerField(default=0, verbose_name='lignes importées')),
-                ('report', models.JSONField(default=list, verbose_name='compte rendu (réparations, lignes écartées)')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("name", models.CharField(max_length=200, verbose_name="nom de l'enquête")),
+                ("file_name", models.CharField(blank=True, max_length=255, verbose_name="fichier")),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="importée le"),
+                ),
+                (
+                    "mapping",
+                    models.JSONField(default=dict, verbose_name="correspondance des colonnes"),
+                ),
+                ("rows_read", models.PositiveIntegerField(default=0, verbose_name="lignes lues")),
+                (
+                    "rows_imported",
+                    models.PositiveIntegerField(default=0, verbose_name="lignes importées"),
+                ),
+                (
+                    "report",
+                    models.JSONField(
+                        default=list, verbose_name="compte rendu (réparations, lignes écartées)"
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'enquête importée',
-                'verbose_name_plural': 'enquêtes importées',
-                'ordering': ['-uploaded_at'],
+                "verbose_name": "enquête importée",
+                "verbose_name_plural": "enquêtes importées",
+                "ordering": ["-uploaded_at"],
             },
         ),
         migrations.CreateModel(
-            name='DemandStatement',
+            name="DemandStatement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('source', models.CharField(choices=[('formulaire', 'Formulaire « Je veux un lieu »'), ('enquete', 'Enquête importée')], max_length=12, verbose_name='origine')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('status', models.CharField(choices=[('en-attente', 'À confirmer'), ('confirmee', 'Confirmée'), ('retiree', 'Retirée')], default='en-attente', max_length=12, verbose_name='état')),
-                ('days_per_week', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='jours par semaine dans un lieu')),
-                ('needs', models.JSONField(blank=True, default=list, verbose_name='besoins')),
-                ('commute_mode', models.CharField(blank=True, choices=[('voiture', 'Voiture'), ('transports', 'Transports en commun'), ('velo-marche', 'Vélo ou marche'), ('autre', 'Autre'), ('', 'Non renseigné')], default='', max_length=12, verbose_name='mode de déplacement actuel')),
-                ('commute_km', models.PositiveIntegerField(blank=True, null=True, verbose_name='trajet actuel (km, aller)')),
-                ('commute_minutes', models.PositiveIntegerField(blank=True, null=True, verbose_name='trajet actuel (minutes, aller)')),
-                ('willingness', models.CharField(blank=True, choices=[('oui', 'Oui'), ('peut-etre', 'Peut-être'), ('non', 'Non'), ('', 'Non renseigné')], default='oui', max_length=10, verbose_name='prêt à utiliser un lieu')),
-                ('notify_opening', models.BooleanField(default=True, verbose_name="prévenir à l'ouverture d'un lieu")),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='déclarée le')),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmée le')),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='retirée le')),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='demand_statements', to='territory.commune', verbose_name='commune de résidence')),
-                ('services', models.ManyToManyField(blank=True, related_name='+', to='places.service')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='demand_statements', to=settings.AUTH_USER_MODEL)),
-                ('work_commune', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territory.commune', verbose_name='commune de travail')),
-                ('survey', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='statements', to='demand.surveyimport', verbose_name='enquête')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("formulaire", "Formulaire « Je veux un lieu »"),
+                            ("enquete", "Enquête importée"),
+                        ],
+                        max_length=12,
+                        verbose_name="origine",
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("en-attente", "À confirmer"),
+                            ("confirmee", "Confirmée"),
+                            ("retiree", "Retirée"),
+                        ],
+                        default="en-attente",
+                        max_length=12,
+                        verbose_name="état",
+                    ),
+                ),
+                (
+                    "days_per_week",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="jours par semaine dans un lieu"
+                    ),
+                ),
+                ("needs", models.JSONField(blank=True, default=list, verbose_name="besoins")),
+                (
+                    "commute_mode",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("voiture", "Voiture"),
+                            ("transports", "Transports en commun"),
+                            ("velo-marche", "Vélo ou marche"),
+                            ("autre", "Autre"),
+                            ("", "Non renseigné"),
+                        ],
+                        default="",
+                        max_length=12,
+                        verbose_name="mode de déplacement actuel",
+                    ),
+                ),
+                (
+                    "commute_km",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="trajet actuel (km, aller)"
+                    ),
+                ),
+                (
+                    "commute_minutes",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="trajet actuel (minutes, aller)"
+                    ),
+                ),
+                (
+                    "willingness",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("oui", "Oui"),
+                            ("peut-etre", "Peut-être"),
+                            ("non", "Non"),
+                            ("", "Non renseigné"),
+                        ],
+                        default="oui",
+                        max_length=10,
+                        verbose_name="prêt à utiliser un lieu",
+                    ),
+                ),
+                (
+                    "notify_opening",
+                    models.BooleanField(
+                        default=True, verbose_name="prévenir à l'ouverture d'un lieu"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="déclarée le")),
+                (
+                    "confirmed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="confirmée le"),
+                ),
+                (
+                    "withdrawn_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="retirée le"),
+                ),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="demand_statements",
+                        to="territory.commune",
+                        verbose_name="commune de résidence",
+                    ),
+                ),
+                (
+                    "services",
+                    models.ManyToManyField(blank=True, related_name="+", to="places.service"),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="demand_statements",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "work_commune",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="territory.commune",
+                        verbose_name="commune de travail",
+                    ),
+                ),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="statements",
+                        to="demand.surveyimport",
+                        verbose_name="enquête",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'demande de lieu',
-                'verbose_name_plural': 'demandes de lieu',
+                "verbose_name": "demande de lieu",
+                "verbose_name_plural": "demandes de lieu",
             },
         ),
         migrations.CreateModel(
-            name='OpeningNotice',
+            name="OpeningNotice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sent_at', models.DateTimeField(auto_now_add=True)),
-                ('place', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='places.place')),
-                ('statement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='opening_notices', to='demand.demandstatement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sent_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "place",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="places.place",
+                    ),
+                ),
+                (
+                    "statement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="opening_notices",
+                        to="demand.demandstatement",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('statement', 'place'), name='demand_one_notice_per_place')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("statement", "place"), name="demand_one_notice_per_place"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='demandstatement',
-            index=models.Index(fields=['status', 'commune'], name='demand_dema_status_b08338_idx'),
+            model_name="demandstatement",
+            index=models.Index(fields=["status", "commune"], name="demand_dema_status_b08338_idx"),
         ),
         migrations.AddConstraint(
-            model_name='demandstatement',
-            constraint=models.CheckConstraint(condition=models.Q(('days_per_week__isnull', True), models.Q(('days_per_week__gte', 1), ('days_per_week__lte', 7)), _connector='OR'), name='demand_days_in_week'),
+            model_name="demandstatement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("days_per_week__isnull", True),
+                    models.Q(("days_per_week__gte", 1), ("days_per_week__lte", 7)),
+                    _connector="OR",
+                ),
+                name="demand_days_in_week",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='demandstatement',
-            constraint=models.CheckConstraint(condition=models.Q(('commute_km__isnull', True), ('commute_km__lte', 1000), _connector='OR'), name='demand_commute_km_bounded'),
+            model_name="demandstatement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("commute_km__isnull", True), ("commute_km__lte", 1000), _connector="OR"
+                ),
+                name="demand_commute_km_bounded",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='demandstatement',
-            constraint=models.CheckConstraint(condition=models.Q(('commute_minutes__isnull', True), ('commute_minutes__lte', 600), _connector='OR'), name='demand_commute_minutes_bounded'),
+            model_name="demandstatement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("commute_minutes__isnull", True),
+                    ("commute_minutes__lte", 600),
+                    _connector="OR",
+                ),
+                name="demand_commute_minutes_bounded",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='demandstatement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('source', 'enquete'), ('survey__isnull', False)), models.Q(('source', 'formulaire'), ('survey__isnull', True)), _connector='OR'), name='demand_survey_iff_survey_source'),
+            model_name="demandstatement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("source", "enquete"), ("survey__isnull", False)),
+                    models.Q(("source", "formulaire"), ("survey__isnull", True)),
+                    _connector="OR",
+                ),
+                name="demand_survey_iff_survey_source",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='demandstatement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('confirmed_at__isnull', True), ('status', 'en-attente')), models.Q(('confirmed_at__isnull', False), ('status__in', ['confirmee', 'retiree'])), _connector='OR'), name='demand_confirmed_has_date'),
+            model_name="demandstatement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("confirmed_at__isnull", True), ("status", "en-attente")),
+                    models.Q(
+                        ("confirmed_at__isnull", False), ("status__in", ["confirmee", "retiree"])
+                    ),
+                    _connector="OR",
+                ),
+                name="demand_confirmed_has_date",
+            ),
         ),
     ]
