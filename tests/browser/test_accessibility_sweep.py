@@ -52,6 +52,8 @@ def pages(network) -> dict[str, list[str]]:
             "/compte/inscription",
             "/compte/renvoyer",
             "/compte/mot-de-passe/oubli",
+            "/agenda/",
+            "/je-veux-un-lieu/",
         ],
         "membre": [
             "/reserver/mes-reservations/",
@@ -59,6 +61,13 @@ def pages(network) -> dict[str, list[str]]:
             f"/reserver/ressource/{desks}/",
             "/compte/profil-de-deplacement",
             "/lieux/proposer/",
+            "/membres/",
+            "/membres/mon-profil",
+            "/membres/messages/",
+            "/evenements/mes-inscriptions/",
+            "/je-veux-un-lieu/ma-demande/",
+            "/consultations/",
+            "/compte/supprimer",
         ],
         "gestion": [
             f"/reserver/lieu/{place}/agenda/",
@@ -66,6 +75,10 @@ def pages(network) -> dict[str, list[str]]:
             f"/reserver/lieu/{place}/offre/",
             f"/lieux/{place}/modifier/",
             f"/lieux/{place}/historique/",
+            "/evenements/organiser/",
+            f"/evenements/nouveau/?lieu={place}",
+            "/gestionnaires/",
+            "/gestionnaires/publier/",
         ],
         "coordination": [
             "/moderation/",
@@ -75,6 +88,10 @@ def pages(network) -> dict[str, list[str]]:
             "/observatoire/etudes/",
             "/observatoire/etudes/nouvelle/",
             "/observatoire/departement/14/implantation/",
+            "/membres/moderation",
+            "/consultations/nouvelle/",
+            "/demande/enquetes/",
+            "/observatoire/departement/14/",  # with the « Demande exprimée » section
         ],
     }
 
