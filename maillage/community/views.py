@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from maillage.booking.bounds import id_from_text
 from maillage.community import selectors, services
 from maillage.community.forms import DirectorySearchForm, MessageForm, ProfileForm, ReportForm
 from maillage.core.ratelimit import Throttled, throttled_response
@@ -17,7 +18,7 @@ PAGE_SIZE = 20
 
 def _page_number(request: HttpRequest) -> int:
     raw = request.GET.get("page", "1")
-    return int(raw) if raw.isdigit() and len(raw) < 6 else 1
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 6 else 1
 
 
 @login_required
@@ -205,11 +206,11 @@ def conversation_block(request: HttpRequest, public_id) -> HttpResponse:
 def blocks(request: HttpRequest) -> HttpResponse:
     """The member's block list, with « débloquer »."""
     if request.method == "POST":
-        raw = request.POST.get("block", "")
-        if not raw.isdigit() or len(raw) > 18:
+        block_id = id_from_text(request.POST.get("block"))
+        if block_id is None:
             raise Http404("Blocage introuvable.")
         try:
-            services.block_remove(blocker=request.user, block_id=int(raw))
+            services.block_remove(blocker=request.user, block_id=block_id)
         except services.CommunityError as error:
             raise Http404(error.message) from None
         messages.success(request, "Personne débloquée.")

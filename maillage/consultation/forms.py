@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django import forms
 
+from maillage.booking.bounds import BookingDateField
 from maillage.booking.errors import BookingError
 from maillage.booking.timeslots import local_instant
 from maillage.consultation.models import MAX_OPTIONS, MAX_POINTS, Consultation
@@ -78,13 +79,13 @@ class ConsultationForm(forms.Form):
         initial=Consultation.Results.HIDDEN,
         help_text="Ils sont toujours publiés à la clôture.",
     )
-    ouverture_date = forms.DateField(
+    ouverture_date = BookingDateField(
         label="Ouverture du vote (date)", widget=forms.DateInput(attrs={"type": "date"})
     )
     ouverture_heure = forms.TimeField(
         label="Ouverture du vote (heure de Paris)", widget=forms.TimeInput(attrs={"type": "time"})
     )
-    cloture_date = forms.DateField(
+    cloture_date = BookingDateField(
         label="Clôture du vote (date)", widget=forms.DateInput(attrs={"type": "date"})
     )
     cloture_heure = forms.TimeField(

@@ -73,7 +73,9 @@ def _notify(statement_id: int, place: Place, km: float) -> bool:
     try:
         with transaction.atomic():
             statement = (
-                DemandStatement.objects.select_for_update()
+                # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the
+                # user join.
+                DemandStatement.objects.select_for_update(of=("self",))
                 .select_related("user", "commune")
                 .filter(
                     pk=statement_id,

@@ -124,6 +124,8 @@ def read_days(text: str, column: str) -> tuple[int | None, Note | None]:
                 break
     if value is None:
         return None, Note(column, f"« {text} » n'est pas un nombre de jours", "ignoré")
+    if value > 31:  # not even per month (and never an overflow on a 400-digit cell)
+        return None, Note(column, f"« {text} » : trop de jours", "ignoré")
     note = None
     if ranged:
         note = Note(column, f"fourchette « {text} »", f"{int(value)} retenu (le bas)")

@@ -22,6 +22,8 @@ def event_vevent(event: Event) -> VEvent:
     vevent = VEvent()
     vevent.add("uid", f"evenement-{event.public_id}@maillage")
     vevent.add("dtstamp", timezone.now())
+    vevent.add("sequence", event.sequence)
+    vevent.add("last-modified", event.updated_at)
     vevent.add("dtstart", event.starts_at.astimezone(PARIS))
     vevent.add("dtend", event.ends_at.astimezone(PARIS))
     vevent.add("summary", event.title)

@@ -71,6 +71,9 @@ class Event(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # iCalendar SEQUENCE (RFC 5545 §3.8.7.4): raised when the time or the place changes and on
+    # cancellation, so that the .ics sent again replaces the copy in people's calendars.
+    sequence = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("événement")

@@ -63,5 +63,10 @@ def registration_reminder(registration: Registration) -> None:
     _queue(registration, "Rappel : c'est demain", "reminder", with_ics=True)
 
 
+def event_changed(registration: Registration) -> None:
+    """New time or place: the new .ics (higher SEQUENCE) replaces the one in the calendar."""
+    _queue(registration, "Événement modifié", "changed", with_ics=True)
+
+
 def event_cancelled(registration: Registration) -> None:
     _queue(registration, "Événement annulé", "cancelled", with_ics=True)

@@ -145,18 +145,40 @@ def event_update(*, user, event: Event, data: EventInput, now: datetime | None =
         if event.starts_at <= now:
             raise EventError("Cet événement a commencé : il ne se modifie plus.", status=409)
         fields = _checked(data, place=event.place, now=now, confirmed=event.confirmed_count)
+        moved = any(
+            name in fields and fields[name] != getattr(event, name)
+            for name in ("starts_at", "ends_at", "online_url")
+        )
         for name, value in fields.items():
             setattr(event, name, value)
-        event.save(update_fields=[*fields, "updated_at"])
+        if moved:
+            event.sequence += 1
+        event.save(update_fields=[*fields, "sequence", "updated_at"])
+        told = _tell_registered_of_change(event) if moved else 0
         promoted = _promote_waiting(event, now=now)
         audit_record(
             actor=user,
             action="event.update",
             obj=event,
             summary=f"Événement modifié : {event.title}"[:300],
-            data={"capacity": event.capacity, "promoted": promoted},
+            data={"capacity": event.capacity, "promoted": promoted, "told": told},
         )
     return event
+
+
+def _tell_registered_of_change(event: Event) -> int:
+    """New time or place: every registered person (confirmed or waiting) gets the new .ics; a
+    reminder already sent for the old time is owed again for the new one."""
+    active = list(
+        event.registrations.filter(
+            status__in=Registration.ACTIVE, user__isnull=False
+        ).select_related("user")
+    )
+    event.registrations.filter(status__in=Registration.ACTIVE).update(reminded_at=None)
+    for registration in active:
+        registration.event = event
+        notifications.event_changed(registration)
+    return len(active)
 
 
 def event_cancel(*, user, event: Event, now: datetime | None = None) -> Event:
@@ -180,7 +202,10 @@ def event_cancel(*, user, event: Event, now: datetime | None = None) -> Event:
         event.status = Event.Status.CANCELLED
         event.cancelled_at = now
         event.confirmed_count = 0
-        event.save(update_fields=["status", "cancelled_at", "confirmed_count", "updated_at"])
+        event.sequence += 1  # the cancelled .ics replaces the calendar's copy
+        event.save(
+            update_fields=["status", "cancelled_at", "confirmed_count", "sequence", "updated_at"]
+        )
         for registration in active:
             registration.event = event
             notifications.event_cancelled(registration)

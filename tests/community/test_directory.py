@@ -141,11 +141,11 @@ def test_directory_queries_do_not_grow_with_rows(client, alice, django_assert_ma
     for number in range(3):
         make_profile(display_name=f"Membre {number}")
     client.force_login(alice)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         client.get(reverse("community:directory"))
     for number in range(3, 12):
         make_profile(display_name=f"Membre {number}")
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         client.get(reverse("community:directory"))
 
 
@@ -229,3 +229,12 @@ def test_extra_fields_are_ignored(client, alice):
     )
     assert str(profile.public_id) != "00000000-0000-0000-0000-000000000000"
     assert profile.skills_index == ""
+
+
+def test_odd_page_numbers_and_block_ids_never_give_a_500(client):
+    client.force_login(UserFactory())
+    for page in ("²", "-1", "9" * 40, "abc"):
+        assert client.get(reverse("community:directory"), {"page": page}).status_code == 200
+    for block in ("²", "9" * 40, "-3", ""):
+        response = client.post(reverse("community:blocks"), {"block": block})
+        assert response.status_code == 404

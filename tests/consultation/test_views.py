@@ -105,6 +105,17 @@ def test_a_coordinator_creates_a_consultation_with_the_form(coordinator):
         ({"cloture_date": "2027-01-01"}, "cloture_heure", "La clôture doit suivre l'ouverture."),
         ({"plafond": "6"}, "plafond", "Le plafond ne peut dépasser les points par participant."),
         ({"acces": "tout-le-monde"}, "acces", None),
+        # Dates far off are refused on their field, never an overflow (a 500) later on.
+        (
+            {"ouverture_date": "0001-01-01", "ouverture_heure": "00:00"},
+            "ouverture_date",
+            "Choisissez une date entre le 1er janvier 2000 et le 31 décembre 2100.",
+        ),
+        (
+            {"cloture_date": "9999-12-31"},
+            "cloture_date",
+            "Choisissez une date entre le 1er janvier 2000 et le 31 décembre 2100.",
+        ),
     ],
 )
 def test_bad_settings_are_refused_on_their_field(coordinator, overrides, field, message):

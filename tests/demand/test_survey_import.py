@@ -272,6 +272,8 @@ def test_unusable_files_are_refused(content, message):
         ("4 jours par mois", 1, "4 par mois lu 1 par semaine"),
         ("0", None, "laissé vide"),
         ("beaucoup", None, "ignoré"),
+        ("9" * 400, None, "ignoré"),  # a float of inf: reported, never an overflow
+        ("40 jours", None, "ignoré"),
     ],
 )
 def test_days_as_people_write_them(text, days, repair):

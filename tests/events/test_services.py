@@ -342,3 +342,38 @@ def test_registrations_erase_detaches_and_frees_seat(manager, place):
         (None, "cancelled"),
         (waiting.pk, "confirmed"),
     ]
+
+
+def test_moving_an_event_tells_everyone_registered_with_a_newer_ics(manager, place):
+    from icalendar import Calendar
+
+    event = make_event(manager, place, capacity=1)
+    confirmed, waiting = UserFactory(), UserFactory()
+    registration_create(event=event, user=confirmed, now=NOW)
+    registration_create(event=event, user=waiting, now=NOW)
+    Registration.objects.update(reminded_at=NOW)
+    Email.objects.all().delete()
+
+    # A new title only: nobody is disturbed, the calendar's copy stays current.
+    same = {"title": "Atelier vélo", "capacity": 1}
+    event_update(user=manager, event=event, data=event_input(**same), now=NOW)
+    assert Email.objects.count() == 0
+    event.refresh_from_db()
+    assert event.sequence == 0
+
+    # A new time: both registered people get the new .ics, and a reminder is owed again.
+    event_update(user=manager, event=event, data=event_input(**same, start=time(17)), now=NOW)
+    event.refresh_from_db()
+    assert event.sequence == 1
+    mails = list(Email.objects.order_by("to"))
+    assert sorted(m.to[0] for m in mails) == sorted([confirmed.email, waiting.email])
+    assert {m.subject for m in mails} == {"Événement modifié — Atelier vélo"}
+    attachment = mails[0].attachments.get()
+    vevent = Calendar.from_ical(attachment.file.read()).walk("VEVENT")[0]
+    assert int(vevent["SEQUENCE"]) == 1
+    assert vevent.decoded("DTSTART").strftime("%H:%M %Z") == "17:00 CET"
+    assert list(Registration.objects.values_list("reminded_at", flat=True)) == [None, None]
+
+    event_cancel(user=manager, event=event, now=NOW)
+    event.refresh_from_db()
+    assert event.sequence == 2
