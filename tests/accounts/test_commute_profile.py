@@ -149,7 +149,7 @@ def test_commute_profile_page_takes_few_queries(
     person.save()
     # Session, user, the header's role check (coordination menu), user with communes and
     # départements, bookings with communes.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         client.get(URL)
 
 

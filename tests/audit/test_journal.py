@@ -126,6 +126,6 @@ def test_journal_queries_do_not_grow_with_rows(client, django_assert_num_queries
 
     # session, user, role (view), count, page of events with their actors, e-mail outbox
     # (counts, last error), role (menu), pending proposals (menu)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         response = client.get(URL)
     assert len(rows(response)) == count

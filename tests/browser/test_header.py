@@ -79,6 +79,8 @@ def test_header_signed_out_fits_and_reads(page, width):
         "Carte du territoire",
         "Lieux",
         "Réserver",
+        "Agenda",
+        "Je veux un lieu",
         "Observatoire",
         "API ouverte",
         "Se connecter",
@@ -93,7 +95,7 @@ def test_header_for_a_coordinator_fits_reads_and_opens_by_keyboard(page, live_se
     page.goto("/lieux/")
     page.wait_for_load_state("networkidle")
     closed = [item["text"] for item in _check_header(page, width)]
-    assert closed[-3:] == ["Coordination", "Mon espace", "Se déconnecter"]
+    assert closed[-4:] == ["Coordination", "Réseau", "Mon espace", "Se déconnecter"]
 
     # Keyboard: focus the summary, Enter opens the menu, Tab reaches its first link.
     page.focus(".nav-menu summary")
@@ -107,11 +109,15 @@ def test_header_for_a_coordinator_fits_reads_and_opens_by_keyboard(page, live_se
         "Chiffres du réseau",
         "Pass réseau",
         "Reversements aux lieux",
+        "Signalements des membres",
+        "Consultations",
+        "Enquêtes de demande",
         "Import de lieux",
         "Imports Insee",
         "Scénarios",
         "Études",
         "Journal des actions",
+        "Réseau",
         "Mon espace",
         "Se déconnecter",
     ]

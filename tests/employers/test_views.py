@@ -289,7 +289,7 @@ def test_dashboard_queries_do_not_grow_with_employees(
         assert client.get(DASHBOARD.format(employer.public_id)).status_code == 200
 
 
-QUERIES = 8
+QUERIES = 10
 
 
 def test_the_monthly_command_invoices_each_employer_once(admin, employer, place, capsys):

@@ -224,7 +224,9 @@ def test_the_worker_logs_each_pass_with_fields(open_space, smtp, caplog):
     assert (sent.levelno, sent.sent, sent.failed, sent.requeued) == (logging.INFO, 1, 0, 0)
     periodic = records[
         "Tâches périodiques : 0 proposition(s) expirée(s), 0 rappel(s) envoyé(s), "
-        "0 e-mail(s) ancien(s) effacé(s), 0 facture(s) mensuelle(s) d'employeur."
+        "0 e-mail(s) ancien(s) effacé(s), 0 facture(s) mensuelle(s) d'employeur, "
+        "0 rappel(s) d'événement, 0 lettre(s) hebdomadaire(s) des gestionnaires, "
+        "0 personne(s) prévenue(s) d'une ouverture."
     ]
     # Nothing done: only at DEBUG, so an idle worker does not fill the logs.
     assert (periodic.levelno, periodic.expired, periodic.reminded, periodic.purged) == (
