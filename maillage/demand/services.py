@@ -91,10 +91,15 @@ def statement_submit(
     if not with_account and not email:
         raise DemandError("Donnez votre adresse e-mail : elle sert à confirmer la demande.")
     with transaction.atomic():
+        # The account's own address too: a statement confirmed by e-mail before the account
+        # existed is the same person's, replaced rather than counted twice.
+        own_address = user.email.strip().lower() if with_account else ""
         if with_account:
-            _lock_person(account=user, email="", statement_pk=0)
+            _lock_person(account=user, email=own_address, statement_pk=0)
         replaced, told = (
-            _replace_others(user_id=user.pk, email="", keep_pk=0) if with_account else (0, set())
+            _replace_others(user_id=user.pk, email=own_address, keep_pk=0)
+            if with_account
+            else (0, set())
         )
         statement = DemandStatement.objects.create(
             source=DemandStatement.Source.FORM,

@@ -89,6 +89,25 @@ def test_signed_in_new_statement_replaces_the_previous_one(client, commune):
     )
 
 
+def test_signed_in_statement_replaces_the_one_confirmed_by_email_before_the_account(
+    client, commune
+):
+    """Same address, same person: counted once (the review found it counted twice)."""
+    client.post(URL, form_data(email="alice.martin@exemple.fr"))
+    client.post(link_path(queued()[0]))
+    assert DemandStatement.objects.get().status == DemandStatement.Status.CONFIRMED
+    user = UserFactory(email="alice.martin@exemple.fr")
+    client.force_login(user)
+    client.post(URL, form_data(email=None, commune="Bayeux", jours="4"))
+    [statement] = DemandStatement.objects.all()
+    assert (statement.user, statement.email, statement.commune, statement.days_per_week) == (
+        user,
+        "",
+        commune("14047"),
+        4,
+    )
+
+
 def test_honeypot_filled_pretends_success_and_stores_nothing(client):
     response = client.post(URL, form_data(site_web="http://spam.example"))
     assert response.status_code == 302
