@@ -30,4 +30,9 @@ urlpatterns: list = [
         views_surveys.observatory_download,
         name="observatory-download",
     ),
+    path(
+        "demande/enquetes/<uuid:public_id>/comparaison/<str:fmt>/",
+        views_surveys.survey_comparison_download,
+        name="survey-comparison-download",
+    ),
 ]

@@ -13,12 +13,13 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from maillage.core.lookups import get_or_404
 from maillage.core.tables import CSV_TYPE, XLSX_TYPE, attachment, csv_bytes, xlsx_bytes
-from maillage.demand import published, survey_services
+from maillage.demand import published, survey_comparison, survey_services
 from maillage.demand.models import SurveyImport
 from maillage.demand.selectors import demand_table, territory_communes
 from maillage.demand.survey_forms import SurveyMappingForm, SurveyUploadForm
@@ -160,7 +161,30 @@ def survey_detail(request: HttpRequest, public_id) -> HttpResponse:
             "mapping": mapping,
             "skipped": [entry for entry in survey.report if entry.get("ecartee")],
             "repairs": [entry for entry in survey.report if not entry.get("ecartee")],
+            "comparison": survey_comparison.display(
+                survey_comparison.survey_comparison(survey, today=timezone.localdate())
+            ),
         },
+    )
+
+
+@login_required
+def survey_comparison_download(request: HttpRequest, public_id, fmt: str) -> HttpResponse:
+    """The survey's comparison with the model as CSV or XLSX (secrets left empty)."""
+    _coordinator_or_404(request)
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404("Format inconnu : csv ou xlsx.")
+    survey = _survey(public_id)
+    comparison = survey_comparison.survey_comparison(survey, today=timezone.localdate())
+    stem = f"enquete-{slugify(survey.name) or 'sans-nom'}-comparaison-modele"
+    if fmt == "xlsx":
+        return attachment(
+            xlsx_bytes(survey_comparison.export_sheets(comparison)), XLSX_TYPE, f"{stem}.xlsx"
+        )
+    return attachment(
+        csv_bytes(survey_comparison.HEADER, survey_comparison.export_rows(comparison)),
+        CSV_TYPE,
+        f"{stem}.csv",
     )
 
 
