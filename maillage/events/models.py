@@ -158,6 +158,16 @@ class Registration(models.Model):
         _("présence"), max_length=10, choices=Attendance.choices, blank=True, default=""
     )
     attendance_at = models.DateTimeField(null=True, blank=True)
+    # Set when the place's team collects the price at the event (payment_services): the
+    # invoice stays after a cancellation, its credit note and refund refer to it.
+    invoice = models.ForeignKey(
+        "billing.Invoice",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("facture"),
+    )
 
     class Meta:
         verbose_name = _("inscription")

@@ -4,7 +4,7 @@ otherwise), a place's upcoming events, a person's registrations, attendance figu
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
@@ -110,6 +110,51 @@ def place_upcoming_events(*, place: Place, now: datetime | None = None, limit: i
     )
 
 
+def _upcoming_at_places(now: datetime) -> QuerySet[Event]:
+    """What the places map calls upcoming: published, of a place, not started yet."""
+    return Event.objects.filter(
+        status=Event.Status.PUBLISHED, starts_at__gte=now, place__isnull=False
+    )
+
+
+def places_upcoming_events(*, now: datetime | None = None) -> dict[int, tuple[int, date]]:
+    """Per place id: (number of upcoming events, Paris day of the next one), in one grouped
+    query over the whole network (the map asks it once for thousands of markers)."""
+    now = now or timezone.now()
+    rows = (
+        _upcoming_at_places(now)
+        .values("place_id")
+        .annotate(count=Count("id"), next=Min("starts_at"))
+        .order_by()
+        .values_list("place_id", "count", "next")
+    )
+    return {place_id: (count, nxt.astimezone(PARIS).date()) for place_id, count, nxt in rows}
+
+
+def places_with_upcoming_events(*, now: datetime | None = None) -> QuerySet:
+    """Ids of the places with an upcoming event, as a subquery for the directory's filter."""
+    return _upcoming_at_places(now or timezone.now()).values("place_id")
+
+
+def events_map_version(*, now: datetime | None = None) -> str:
+    """Part of the map's cache key: changes when an event is published, edited or cancelled
+    (count, last id, last change) and when the next one starts (it is no longer upcoming), so a
+    cached map never shows a count the events no longer give."""
+    now = now or timezone.now()
+    summary = Event.objects.aggregate(
+        count=Count("id"),
+        top=Max("id"),
+        last=Max("updated_at"),
+        next=Min(
+            "starts_at",
+            filter=Q(status=Event.Status.PUBLISHED, starts_at__gte=now, place__isnull=False),
+        ),
+    )
+    last = summary["last"].isoformat() if summary["last"] else ""
+    nxt = summary["next"].isoformat() if summary["next"] else ""
+    return f"{summary['count']}:{summary['top']}:{last}:{nxt}"
+
+
 def registration_of(*, event: Event, user) -> Registration | None:
     """The person's active registration, with its waiting-list position as `position`."""
     if not user.is_authenticated:
@@ -128,7 +173,9 @@ def registration_of(*, event: Event, user) -> Registration | None:
 
 def event_registrations(*, event: Event) -> QuerySet[Registration]:
     """The team's list: confirmed then waiting (in order), then cancelled."""
-    return event.registrations.select_related("user").order_by("status", "created_at", "id")
+    return event.registrations.select_related("user", "invoice").order_by(
+        "status", "created_at", "id"
+    )
 
 
 def user_registrations(*, user, now: datetime | None = None) -> QuerySet[Registration]:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from maillage.audit.services import audit_record
 from maillage.booking.errors import BookingError
 from maillage.booking.timeslots import local_instant
-from maillage.events import notifications
+from maillage.events import notifications, payment_services
 from maillage.events.errors import EventError, not_found
 from maillage.events.models import (
     MAX_CAPACITY,
@@ -182,8 +182,9 @@ def _tell_registered_of_change(event: Event) -> int:
 
 
 def event_cancel(*, user, event: Event, now: datetime | None = None) -> Event:
-    """Cancel an event: every active registration is cancelled and its person e-mailed. Twice:
-    one effect."""
+    """Cancel an event: every active registration is cancelled and its person e-mailed; those
+    collected at the place get their credit note and refund in the same transaction. Twice: one
+    effect."""
     now = now or timezone.now()
     if not can_manage_event(user, event):
         raise not_found()
@@ -196,9 +197,19 @@ def event_cancel(*, user, event: Event, now: datetime | None = None) -> Event:
                 status__in=Registration.ACTIVE, user__isnull=False
             ).select_related("user")
         )
+        settled = list(
+            event.registrations.filter(
+                status=Registration.Status.CONFIRMED, invoice__isnull=False
+            ).select_related("invoice")
+        )
         event.registrations.filter(status__in=Registration.ACTIVE).update(
             status=Registration.Status.CANCELLED, cancelled_at=now
         )
+        for registration in settled:  # collected at the place: credit note and refund
+            registration.status = Registration.Status.CANCELLED
+            payment_services.registration_refund_on_cancel(
+                registration=registration, actor=user, now=now
+            )
         event.status = Event.Status.CANCELLED
         event.cancelled_at = now
         event.confirmed_count = 0
@@ -214,7 +225,7 @@ def event_cancel(*, user, event: Event, now: datetime | None = None) -> Event:
             action="event.cancel",
             obj=event,
             summary=f"Événement annulé : {event.title}"[:300],
-            data={"registrations": len(active)},
+            data={"registrations": len(active), "refunded": len(settled)},
         )
     return event
 
@@ -305,7 +316,8 @@ def _already() -> EventError:
 
 def registration_cancel(*, event: Event, user, now: datetime | None = None) -> Registration | None:
     """Cancel `user`'s active registration to `event`; a freed seat goes to the first waiting
-    person in the same transaction (e-mailed). Twice: one effect, the second returns None."""
+    person in the same transaction (e-mailed). Collected at the place: its credit note and
+    refund in that transaction too. Twice: one effect, the second returns None."""
     now = now or timezone.now()
     with transaction.atomic():
         locked = _locked(event.pk)
@@ -322,6 +334,9 @@ def registration_cancel(*, event: Event, user, now: datetime | None = None) -> R
         registration.status = Registration.Status.CANCELLED
         registration.cancelled_at = now
         registration.save(update_fields=["status", "cancelled_at"])
+        payment_services.registration_refund_on_cancel(
+            registration=registration, actor=user, now=now
+        )
         promoted = 0
         if was_confirmed:
             Event.objects.filter(pk=locked.pk).update(confirmed_count=F("confirmed_count") - 1)

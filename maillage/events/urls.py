@@ -16,6 +16,7 @@ urlpatterns = [
     path("evenements/<uuid:public_id>/modifier/", views.edit, name="edit"),
     path("evenements/<uuid:public_id>/annuler/", views.cancel, name="cancel"),
     path("evenements/<uuid:public_id>/inscrits/", views.registrations, name="registrations"),
+    path("evenements/<uuid:public_id>/encaisser/", views.settle, name="settle"),
     path(
         "evenements/<uuid:public_id>/inscrits.csv",
         views.registrations_csv,

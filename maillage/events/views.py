@@ -13,12 +13,13 @@ from django.views.decorators.http import require_POST, require_safe
 from maillage.booking.bounds import id_from_text
 from maillage.core.ratelimit import Limit, Throttled, ratelimit_check, ratelimit_hit
 from maillage.core.tables import csv_response
-from maillage.events import selectors, services
+from maillage.events import payment_services, selectors, services
 from maillage.events.calendars import events_calendar_bytes
 from maillage.events.errors import EventError
 from maillage.events.forms import NETWORK, AgendaForm, EventForm
 from maillage.events.models import Event, Registration
 from maillage.events.permissions import can_manage_event
+from maillage.payments.forms import METHOD_CHOICES, SettleForm, euros_text
 from maillage.places.models import Place
 from maillage.places.opening_hours import PARIS
 from maillage.places.permissions import is_coordinator
@@ -132,6 +133,12 @@ def unregister(request: HttpRequest, public_id) -> HttpResponse:
     else:
         if cancelled is None:
             messages.info(request, "Vous n'étiez pas (ou plus) inscrit à cet événement.")
+        elif cancelled.invoice_id:
+            messages.success(
+                request,
+                "Inscription annulée. Vous l'aviez réglée : un avoir est émis et le lieu vous "
+                "rembourse.",
+            )
         else:
             messages.success(request, "Inscription annulée.")
     return redirect("events:detail", public_id=event.public_id)
@@ -240,9 +247,43 @@ def edit(request: HttpRequest, public_id) -> HttpResponse:
 @require_POST
 def cancel(request: HttpRequest, public_id) -> HttpResponse:
     event = selectors.event_get_for_team(user=request.user, public_id=public_id)
-    services.event_cancel(user=request.user, event=event)
-    messages.success(request, "Événement annulé : les inscrits sont prévenus par e-mail.")
+    try:
+        services.event_cancel(user=request.user, event=event)
+    except EventError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Événement annulé : les inscrits sont prévenus par e-mail.")
     return redirect("events:detail", public_id=event.public_id)
+
+
+@login_required
+@require_POST
+def settle(request: HttpRequest, public_id) -> HttpResponse:
+    """« Encaisser » on the registrations page: the invoice and the payment at once."""
+    event = selectors.event_get_for_team(user=request.user, public_id=public_id)
+    form = SettleForm(request.POST)
+    registration_id = id_from_text(request.POST.get("inscription"))
+    if registration_id is None or not form.is_valid():
+        messages.error(request, "Choisissez la personne et le moyen de paiement.")
+    else:
+        try:
+            invoice = payment_services.registration_settle(
+                user=request.user,
+                event=event,
+                registration_id=registration_id,
+                method=form.cleaned_data["moyen"],
+            )
+        except EventError as error:
+            if error.status == 404:
+                raise Http404(error.message) from error
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                f"Inscription encaissée : facture {invoice.reference} de "
+                f"{euros_text(invoice.total_ttc_cents)} €.",
+            )
+    return redirect("events:registrations", public_id=event.public_id)
 
 
 @login_required
@@ -281,6 +322,7 @@ def registrations(request: HttpRequest, public_id) -> HttpResponse:
             "confirmed": [r for r in rows if r.status == Registration.Status.CONFIRMED],
             "waiting": [r for r in rows if r.status == Registration.Status.WAITING],
             "started": event.starts_at <= timezone.now(),
+            "settle_methods": METHOD_CHOICES,
         },
         status=status,
     )
