@@ -152,11 +152,15 @@ def survey_comparison(survey: SurveyImport, *, today: date) -> SurveyComparison:
     )
 
 
+def _number(value: float) -> str:
+    """« 12 », « 4,2 », « 0,4 »: one decimal, none when it is 0."""
+    rounded = round(value, 1)
+    return french_decimal(rounded, 0 if rounded == int(rounded) else 1)
+
+
 def _desks_text(value: float) -> str:
     """« 12 postes », « 4,2 postes », « 1,5 poste » (French plural from 2)."""
-    rounded = round(value, 1)
-    number = french_decimal(rounded, 0 if rounded == int(rounded) else 1)
-    return f"{number} poste{'s' if rounded >= 2 else ''}"
+    return f"{_number(value)} poste{'s' if round(value, 1) >= 2 else ''}"
 
 
 def _percent(ratio: float | None) -> str:
@@ -180,7 +184,7 @@ def reading(comparison: SurveyComparison) -> str:
         )
     return (
         f"Les répondants expriment {_desks_text(total.desks)} là où le modèle en estime "
-        f"{french_decimal(round(total.model), 0)} : {_percent(total.ratio)}."
+        f"{_number(total.model)} : {_percent(total.ratio)}."
     )
 
 

@@ -31,6 +31,8 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 CAEN, HEROUVILLE, IFS, OUISTREHAM = "14118", "14327", "14341", "14488"
+SAINT_LO = "50502"
+CAEN_LA_MER = "200065597"
 TODAY = date(2026, 10, 15)
 
 # Caen: 4 « oui » (2 + 3 + 5 + 1 days) and 1 « peut-être »; Hérouville: 3 « oui » (1 + 2 + 2);
@@ -71,11 +73,15 @@ def survey(coordinator):
 
 
 def _calvados_desks() -> dict[str, float]:
+    return _departement_desks("14")
+
+
+def _departement_desks(code: str, level: str = "departement") -> dict[str, float]:
     """The model's desks as the territory page computes them (scenario « actuel »)."""
     scenario = observatory_selectors.scenario_catalogue(today=TODAY)["actuel"]
     analysis = observatory_selectors.analysis_run(
-        level="departement",
-        code="14",
+        level=level,
+        code=code,
         scenarios=[scenario],
         catchment=Catchment(radius_km=DEFAULT_RADIUS_KM),
     )
@@ -110,7 +116,7 @@ def test_figures_secrecy_and_model_of_the_survey_communes_only(survey):
     )
     assert reading(result) == (
         f"Les répondants expriment 4,2 postes là où le modèle en estime "
-        f"{french_decimal(round(model_total), 0)} : "
+        f"{_number(model_total)} : "
         f"{french_decimal(4.2 / model_total * 100, 0)} %."
     )
     shown = display(result)
@@ -132,10 +138,20 @@ def test_figures_secrecy_and_model_of_the_survey_communes_only(survey):
     assert shown["total"]["maybe"] == "secret statistique (moins de 3 personnes)"
 
 
+def _number(value: float) -> str:
+    rounded = round(value, 1)
+    return french_decimal(rounded, 0 if rounded == int(rounded) else 1)
+
+
 def test_model_desks_are_the_territory_computation():
-    desks, scenario = model_desks([CAEN, OUISTREHAM], today=TODAY)
+    """One analysis per département reached; the same figure as the département's page."""
+    desks, scenario = model_desks([CAEN, OUISTREHAM, SAINT_LO], today=TODAY)
     model = _calvados_desks()
-    assert desks == {CAEN: model[CAEN], OUISTREHAM: model[OUISTREHAM]}
+    manche = _departement_desks("50")
+    assert desks == {CAEN: model[CAEN], OUISTREHAM: model[OUISTREHAM], SAINT_LO: manche[SAINT_LO]}
+    assert manche[SAINT_LO] > 0
+    # The EPCI's page (where the observatory's own comparison is often read) says the same.
+    assert _departement_desks(CAEN_LA_MER, level="epci")[CAEN] == pytest.approx(desks[CAEN])
     assert (scenario.name, scenario.horizon) == ("actuel", 2026)
 
 
