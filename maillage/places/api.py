@@ -13,6 +13,7 @@ from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from maillage.core.compression import cached_response, compress_response
+from maillage.events.selectors import events_map_version
 from maillage.places import opening_hours, selectors, services
 from maillage.places.api_fields import errors_to_api, snapshot_from_api
 from maillage.places.models import Kind, Label, Place, PlaceProposal, Service
@@ -31,7 +32,8 @@ from maillage.territory.selectors import insee_code_of
 
 router = Router(tags=["lieux"])
 # The map data is read far more than written; any write changes the directory version (see
-# selectors.directory_version), which is part of the cache key.
+# selectors.directory_version) or the events version (events.selectors.events_map_version, which
+# also moves when the next event starts), both part of the cache key.
 MAP_CACHE_SECONDS = 600
 moderation_router = Router(tags=["modération"], auth=django_auth)
 
@@ -98,6 +100,7 @@ class PlaceQuery(Schema):
     pres_de: str = Field("", max_length=100)
     rayon_km: float = Field(20.0, gt=0, le=500, allow_inf_nan=False)
     demo: bool = True
+    evenements: bool = Field(False, description="seulement les lieux avec des événements à venir")
 
     def filters(self) -> selectors.PlaceFilters:
         return selectors.PlaceFilters(
@@ -114,6 +117,7 @@ class PlaceQuery(Schema):
             near=insee_code_of(self.pres_de),
             radius_km=self.rayon_km,
             include_demo=self.demo,
+            with_upcoming_events=self.evenements,
         )
 
 
@@ -189,26 +193,26 @@ def list_places(request: HttpRequest, query: Query[PlaceQuery]):
 )
 def map_places(request: HttpRequest, query: Query[PlaceQuery]):
     filters = query.filters()
+    now = timezone.now()
     if filters.open_now:  # depends on the clock: never cached
-        body = map_geojson(filters)
+        body = map_geojson(filters, now=now)
         return compress_response(request, HttpResponse(body, content_type="application/geo+json"))
-    key = (
-        "places-map:"
-        + hashlib.sha256(
-            (request.GET.urlencode() + selectors.directory_version()).encode()
-        ).hexdigest()
-    )
+    version = selectors.directory_version() + "|" + events_map_version(now=now)
+    key = "places-map:" + hashlib.sha256((request.GET.urlencode() + version).encode()).hexdigest()
     return cached_response(
         request,
         key=key,
-        build=lambda: map_geojson(filters),
+        build=lambda: map_geojson(filters, now=now),
         content_type="application/geo+json",
         seconds=MAP_CACHE_SECONDS,
     )
 
 
-def map_geojson(filters) -> str:
-    """GeoJSON text for thousands of markers, written directly: json.dumps only for the strings."""
+def map_geojson(filters, *, now=None) -> str:
+    """GeoJSON text for thousands of markers, written directly: json.dumps only for the strings.
+
+    `evenements` and `prochain_evenement` (Paris day, ISO) only for places with upcoming events.
+    """
     dumps = json.dumps
     features = []
     for (
@@ -223,11 +227,18 @@ def map_geojson(filters) -> str:
         kinds,
         distance,
         approximate,
-    ) in selectors.place_map_features(filters):
+        events,
+        next_event,
+    ) in selectors.place_map_features(filters, now=now):
         extra = (
             (',"demo":true' if demo else "")
             + (f',"distance_km":{distance:.1f}' if distance is not None else "")
             + (',"position_approximative":true' if approximate else "")
+            + (
+                f',"evenements":{events},"prochain_evenement":"{next_event.isoformat()}"'
+                if events
+                else ""
+            )
         )
         features.append(
             f'{{"type":"Feature","id":"{public_id}","geometry":{{"type":"Point",'

@@ -90,6 +90,14 @@ class DirectoryFilterForm(CommuneFieldsMixin, forms.Form):
         max_value=200,
         widget=forms.NumberInput(attrs={"step": "1", "placeholder": str(DEFAULT_RADIUS_KM)}),
     )
+    evenements = forms.CharField(
+        label=_("Événements"),
+        required=False,
+        max_length=10,
+        widget=forms.Select(
+            choices=[("", _("Tous les lieux")), ("1", _("Avec des événements à venir"))]
+        ),
+    )
     demo = forms.CharField(
         label=_("Lieux de démonstration"),
         required=False,
@@ -99,7 +107,16 @@ class DirectoryFilterForm(CommuneFieldsMixin, forms.Form):
     )
 
     # The filters hidden under « Plus de filtres » (opened when one of them is set).
-    MORE = ("label", "statut", "postes_min", "departement", "epci", "commune", "demo")
+    MORE = (
+        "label",
+        "statut",
+        "postes_min",
+        "departement",
+        "epci",
+        "commune",
+        "evenements",
+        "demo",
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -136,7 +153,8 @@ class DirectoryFilterForm(CommuneFieldsMixin, forms.Form):
         return [(choice, icons.get(choice.data["value"], "")) for choice in self["service"]]
 
     def more_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in ("postes_min", "departement", "epci", "commune", "demo")]
+        names = ("postes_min", "departement", "epci", "commune", "evenements", "demo")
+        return [self[name] for name in names]
 
     def more_is_open(self) -> bool:
         """Open the « Plus de filtres » box when one of its filters is set or wrong."""
@@ -191,6 +209,14 @@ class DirectoryFilterForm(CommuneFieldsMixin, forms.Form):
             return False
         raise forms.ValidationError(_("Valeur attendue : « true » ou « false »."))
 
+    def clean_evenements(self) -> bool:
+        value = self.cleaned_data["evenements"].strip().lower()
+        if value in TRUE_VALUES:
+            return True
+        if value in FALSE_VALUES or not value:
+            return False
+        raise forms.ValidationError(_("Valeur attendue : « 1 » ou rien."))
+
     def _keep_choice(self, name: str, code: str, label: str) -> None:
         """A valid area without places (a shared link, a place since removed) stays selected."""
         choices = self.fields[name].widget.choices
@@ -215,6 +241,7 @@ class DirectoryFilterForm(CommuneFieldsMixin, forms.Form):
             near=data["pres_de"],
             radius_km=self.radius_km(),
             include_demo=data["demo"],
+            with_upcoming_events=data["evenements"],
         )
 
     def radius_km(self) -> float:
@@ -241,6 +268,8 @@ class DirectoryFilterForm(CommuneFieldsMixin, forms.Form):
             items.append(("pres_de", commune_typed_code(code=data["pres_de"])))
             if data["rayon_km"]:
                 items.append(("rayon_km", f"{data['rayon_km']:g}"))
+        if data["evenements"]:
+            items.append(("evenements", "1"))
         if not data["demo"]:
             items.append(("demo", "false"))
         return items

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from maillage.core.geo import bounding_box, haversine_km
 from maillage.core.lookups import get_or_404
+from maillage.events.selectors import places_upcoming_events, places_with_upcoming_events
 from maillage.places import opening_hours
 from maillage.places.models import Kind, Place, PlaceImport, PlaceProposal
 from maillage.places.permissions import can_edit_place, can_moderate
@@ -31,6 +32,7 @@ class PlaceFilters:
     near: str = ""  # INSEE code of a commune; with radius_km
     radius_km: float = 20.0
     include_demo: bool = True
+    with_upcoming_events: bool = False
 
 
 def place_directory(filters: PlaceFilters, *, now: datetime | None = None) -> list[Place]:
@@ -39,7 +41,7 @@ def place_directory(filters: PlaceFilters, *, now: datetime | None = None) -> li
     Raises Http404 when `near` names no loaded commune.
     """
     queryset = (
-        _filtered_queryset(filters)
+        _filtered_queryset(filters, now=now)
         .select_related("commune")
         .prefetch_related(
             Prefetch("kinds", queryset=Kind.objects.order_by("position")), "services", "labels"
@@ -85,8 +87,10 @@ def _open_now_and_near(items: list, filters: PlaceFilters, now, *, hours, positi
     return kept, distances
 
 
-def _filtered_queryset(filters: PlaceFilters) -> QuerySet[Place]:
+def _filtered_queryset(filters: PlaceFilters, *, now: datetime | None = None) -> QuerySet[Place]:
     queryset = Place.objects.filter(status__in=filters.statuses)
+    if filters.with_upcoming_events:
+        queryset = queryset.filter(pk__in=places_with_upcoming_events(now=now))
     if not filters.include_demo:
         queryset = queryset.filter(is_demo=False)
     if filters.q:
@@ -177,14 +181,16 @@ def directory_version() -> str:
 
 
 def place_map_features(filters: PlaceFilters, *, now: datetime | None = None) -> list[tuple]:
-    """Light rows for the map (thousands of markers): one query for places, one for their kinds.
+    """Light rows for the map (thousands of markers): one query for places, one for their kinds,
+    one for the upcoming events of every place (grouped, never one per place).
 
     Each row: (public_id text, name, latitude, longitude, status, is_demo, desks, commune name,
-    kinds, distance_km or None, approximate position). Tuples, not model instances: this is the
-    hot path of the map.
+    kinds, distance_km or None, approximate position, upcoming events, Paris day of the next one
+    or None). Tuples, not model instances: this is the hot path of the map.
     """
+    now = now or timezone.now()
     rows = list(
-        _filtered_queryset(filters)
+        _filtered_queryset(filters, now=now)
         .order_by()
         .values_list(
             "id",
@@ -213,6 +219,7 @@ def place_map_features(filters: PlaceFilters, *, now: datetime | None = None) ->
     through = Place.kinds.through.objects.filter(place_id__in=[r[0] for r in rows])
     for place_id, slug in through.order_by("kind__position").values_list("place_id", "kind__slug"):
         kinds.setdefault(place_id, []).append(slug)
+    events = places_upcoming_events(now=now)
     return [
         (
             r[1],
@@ -226,6 +233,7 @@ def place_map_features(filters: PlaceFilters, *, now: datetime | None = None) ->
             kinds.get(r[0], []),
             distances.get(id(r)),
             r[11],
+            *events.get(r[0], (0, None)),
         )
         for r in rows
     ]

@@ -71,6 +71,25 @@
     return node;
   }
 
+  /* « 2 événements à venir (prochain le 12/12) », linking to the place page's events section. */
+  function eventsLine(p, placeUrl) {
+    var day = String(p.prochain_evenement || "").split("-");
+    var when = day.length === 3 ? day[2] + "/" + day[1] : "";
+    var text = p.evenements > 1
+      ? p.evenements + " événements à venir" + (when ? " (prochain le " + when + ")" : "")
+      : "1 événement à venir" + (when ? " (le " + when + ")" : "");
+    var line = el("p", "map-popup-meta");
+    var link = el("a", "", text);
+    link.href = placeUrl + "#evenements";
+    if (widget) {
+      link.target = "_blank";
+      link.rel = "noopener";
+      link.append(el("span", "visually-hidden", " (nouvel onglet)"));
+    }
+    line.append(link);
+    return line;
+  }
+
   function popup(feature) {
     var p = feature.properties;
     var box = el("div", "map-popup");
@@ -90,6 +109,7 @@
     if (p.distance_km !== undefined) details.push("à " + String(p.distance_km).replace(".", ",") + " km");
     box.append(el("p", "map-popup-meta", details.filter(Boolean).join(" · ")));
     if (p.position_approximative) box.append(el("p", "map-popup-meta", "Position approximative (commune ou adresse)"));
+    if (p.evenements) box.append(eventsLine(p, link.href));
     if (p.statut === "projet") box.append(el("span", "badge badge-project", "En projet"));
     if (p.statut === "ferme") box.append(el("span", "badge", "Fermé définitivement"));
     return box;
