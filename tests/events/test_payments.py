@@ -14,6 +14,7 @@ from maillage.events.payment_services import registration_settle
 from maillage.events.services import event_cancel, registration_cancel, registration_create
 from maillage.payments.models import Payment
 from maillage.payments.selectors import invoice_balance
+from tests.concurrency import race
 from tests.events.conftest import NOW, make_event, make_live_event
 from tests.factories import (
     IN_BAYEUX,
@@ -293,6 +294,10 @@ def test_registrations_page_collects_and_shows_the_invoice(client, manager, plac
     assert f'payé — facture <a href="{link}">N° F-000001</a>' in after
     assert "Encaisser" not in after
     assert client.get(link).status_code == 200
+    client.force_login(person)
+    mine = client.get(reverse("events:detail", kwargs={"public_id": event.public_id}))
+    assert f'Réglé : <a href="{link}">facture N° F-000001</a>' in mine.content.decode()
+    assert client.get(link).status_code == 200
 
 
 def test_settle_view_bad_input_and_other_team(client, manager, place, seller):
@@ -341,3 +346,59 @@ def test_event_page_says_where_and_how_to_pay(client, manager, place):
     assert (
         "15,00\u00a0€ TTC, à régler sur place, facture remise par le lieu" in page.content.decode()
     )
+
+
+def _outcome(call):
+    """A race's call that turns the events' refusals into (status, message)."""
+
+    def run():
+        try:
+            return call()
+        except EventError as error:
+            return (error.status, error.message)
+
+    return run
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_collections_at_once_make_one_invoice(reference_geography, manager, place):
+    LegalEntityFactory(organisation=place.operator)
+    event = make_event(manager, place, price_cents=1500)
+    registration = register(event)
+
+    outcomes = race(
+        [_outcome(lambda: settle(event, manager, registration).reference) for _ in range(4)]
+    )
+
+    assert sorted(map(str, outcomes)) == sorted(
+        ["('ok', 'F-000001')"]
+        + ["('ok', (409, 'Cette inscription est déjà réglée (facture F-000001).'))"] * 3
+    )
+    assert (Invoice.objects.count(), Payment.objects.count()) == (1, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_collection_and_cancellation_at_once_stay_consistent(reference_geography, manager, place):
+    LegalEntityFactory(organisation=place.operator)
+    event = make_event(manager, place, price_cents=1500)
+    person = UserFactory()
+    registration = register(event, person)
+
+    outcomes = race(
+        [
+            _outcome(lambda: settle(event, manager, registration).reference),
+            _outcome(lambda: registration_cancel(event=event, user=person, now=NOW).status),
+        ]
+    )
+
+    assert "crash" not in {o[0] for o in outcomes}, outcomes
+    registration.refresh_from_db()
+    assert registration.status == "cancelled"
+    invoices = Invoice.objects.filter(kind=Invoice.Kind.INVOICE).count()
+    notes = Invoice.objects.filter(kind=Invoice.Kind.CREDIT_NOTE).count()
+    refunds = Payment.objects.filter(kind=Payment.Kind.REFUND).count()
+    # Collected first: credited and refunded by the cancellation; cancelled first: nothing.
+    assert (invoices, notes, refunds) in {(1, 1, 1), (0, 0, 0)}
+    if invoices:
+        assert registration.invoice is not None
+        assert invoice_balance(registration.invoice).due_cents == 0
