@@ -473,6 +473,14 @@ def main() -> None:
     rng = random.Random(args.seed)
     try:
         migrate_and_load_communes()
+        # The first reverse() of a process imports the whole URLconf (every app's views, PDF
+        # and scipy included: ~5 s here). A web worker pays it once; the bench pays it before
+        # timing anything, or the first e-mailing call would carry it.
+        from django.urls import get_resolver
+
+        started = time.perf_counter()
+        get_resolver().url_patterns  # noqa: B018  (loads the URLconf)
+        print(f"  URLconf chargée : {time.perf_counter() - started:.1f} s", flush=True)
         communes = calvados_communes()
         bench_aggregation(args.statements, communes, rng)
         bench_submissions(args.submissions, communes, rng)
