@@ -11,7 +11,12 @@ from maillage.billing.models import Invoice
 from maillage.events.errors import EventError
 from maillage.events.models import Registration
 from maillage.events.payment_services import registration_settle
-from maillage.events.services import event_cancel, registration_cancel, registration_create
+from maillage.events.services import (
+    event_cancel,
+    registration_cancel,
+    registration_create,
+    registrations_erase,
+)
 from maillage.payments.models import Payment
 from maillage.payments.selectors import invoice_balance
 from tests.concurrency import race
@@ -402,3 +407,21 @@ def test_collection_and_cancellation_at_once_stay_consistent(reference_geography
     if invoices:
         assert registration.invoice is not None
         assert invoice_balance(registration.invoice).due_cents == 0
+
+
+def test_erasing_the_account_refunds_an_upcoming_collected_registration(priced, manager, seller):
+    person = UserFactory()
+    registration = register(priced, person)
+    invoice = settle(priced, manager, registration)
+
+    registrations_erase(person, now=NOW)
+
+    registration.refresh_from_db()
+    assert (registration.status, registration.user, registration.invoice) == (
+        "cancelled",
+        None,
+        invoice,
+    )
+    note = Invoice.objects.get(kind=Invoice.Kind.CREDIT_NOTE)
+    assert (note.corrects, note.total_ttc_cents) == (invoice, 1500)
+    assert Payment.objects.get(kind=Payment.Kind.REFUND).amount_cents == 1500
