@@ -137,7 +137,11 @@ class DemandStatement(models.Model):
     class Meta:
         verbose_name = _("demande de lieu")
         verbose_name_plural = _("demandes de lieu")
-        indexes = [models.Index(fields=["status", "commune"])]
+        indexes = [
+            models.Index(fields=["status", "commune"]),
+            # One person's statements by address (replacement, locking): without it a scan.
+            models.Index(fields=["email"], name="demand_statement_email"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(days_per_week__isnull=True)

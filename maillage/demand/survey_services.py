@@ -85,6 +85,9 @@ def survey_import(
             {"__all__": [f"Aucune réponse importable ({first}). Rien n'a été importé."]}
         )
     if len(report) > MAX_REPORT_LINES:
+        # Rows left out matter more than repairs made: they come first when the report is cut
+        # (each group in file order).
+        report.sort(key=lambda entry: not entry["ecartee"])
         rest = len(report) - MAX_REPORT_LINES
         report = report[:MAX_REPORT_LINES]
         report.append({"ligne": None, "colonne": "", "motif": f"… et {rest} autres remarques"})

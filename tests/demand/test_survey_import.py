@@ -371,3 +371,24 @@ def test_pages_are_404_for_other_people(client, coordinator):
         assert client.get(url).status_code == 404
     assert client.post(reverse("demand:survey-delete", args=[survey.public_id])).status_code == 404
     assert SurveyImport.objects.count() == 1
+
+
+def test_a_cut_report_names_the_rows_left_out_first(coordinator, monkeypatch):
+    """Past MAX_REPORT_LINES remarks, rows left out come before repairs (the bench's 20,000-row
+    survey named 71 of its 966 rows left out before)."""
+    monkeypatch.setattr("maillage.demand.survey_services.MAX_REPORT_LINES", 3)
+    table = survey_table(GOOGLE_FORMS, filename="reponses.csv")
+    survey = survey_import(
+        user=coordinator,
+        name="Enquête du Bessin",
+        file_name="reponses.csv",
+        table=table,
+        mapping=guess_mapping(table.columns),
+    )
+    assert [(e["ligne"], e.get("ecartee")) for e in survey.report] == [
+        (6, True),
+        (7, True),
+        (3, False),
+        (None, None),
+    ]
+    assert survey.report[-1]["motif"] == "… et 4 autres remarques"
