@@ -1,12 +1,7 @@
 """One error type for every refused billing operation, with the French message users read."""
 
+from maillage.core.refusals import Refusal
 
-class BillingError(Exception):
+
+class BillingError(Refusal):
     """A rule says no. `status` is the HTTP answer, `field` the input at fault if there is one."""
-
-    def __init__(self, message: str, *, status: int = 400, code: str = "invalide", field: str = ""):
-        super().__init__(message)
-        self.message = message
-        self.status = status
-        self.code = code
-        self.field = field

@@ -1,15 +1,10 @@
 """One error type for every refused booking operation, with the French message users read."""
 
+from maillage.core.refusals import Refusal
 
-class BookingError(Exception):
+
+class BookingError(Refusal):
     """A rule says no. `status` is the HTTP answer, `field` the input at fault if there is one."""
-
-    def __init__(self, message: str, *, status: int = 400, code: str = "invalide", field: str = ""):
-        super().__init__(message)
-        self.message = message
-        self.status = status
-        self.code = code
-        self.field = field
 
 
 def full(message: str = "Complet : plus aucune place libre sur ce créneau.") -> BookingError:

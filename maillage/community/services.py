@@ -26,6 +26,7 @@ from maillage.community.selectors import is_blocked_between, member_name, profil
 from maillage.community.skills import skills_index
 from maillage.core.links import absolute_url
 from maillage.core.ratelimit import Limit, ratelimit_check, ratelimit_hit
+from maillage.core.refusals import Refusal
 from maillage.places.permissions import is_coordinator
 from maillage.tasks.outbox import email_queue
 
@@ -38,13 +39,8 @@ FIRST_CONTACT_LIMIT = Limit(scope="community-first-contact", attempts=10, window
 BLOCKED_MESSAGE = "Vous ne pouvez pas écrire à cette personne."
 
 
-class CommunityError(Exception):
+class CommunityError(Refusal):
     """A rule says no: `message` in French, `status` the HTTP answer."""
-
-    def __init__(self, message: str, *, status: int = 400) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
 
 
 @dataclass(frozen=True)

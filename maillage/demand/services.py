@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from maillage.audit.services import audit_record
 from maillage.core.links import absolute_url
+from maillage.core.refusals import Refusal
 from maillage.demand import notifications
 from maillage.demand.models import DemandStatement, OpeningNotice
 
@@ -32,13 +33,8 @@ Status = DemandStatement.Status
 GONE = "Ce lien n'est pas valide ou la demande a été retirée."
 
 
-class DemandError(Exception):
+class DemandError(Refusal):
     """A refusal with its French message and HTTP status."""
-
-    def __init__(self, message: str, *, status: int = 400) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
 
 
 @dataclass(frozen=True)

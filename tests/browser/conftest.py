@@ -38,6 +38,26 @@ def page(browser, live_server, reference_geography):
     context.close()
 
 
+def signed_in_context(browser, live_server, user, *, width: int, axe: bool = True, **options):
+    """A browser context `width` px wide, signed in as `user` through a session cookie (no login
+    form to fill). With `axe`, our CSP is bypassed so that axe-core can be injected inline."""
+    from django.conf import settings
+
+    from tests.production.seed import session_for
+
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="fr-FR",
+        viewport={"width": width, "height": 860},
+        **({"bypass_csp": True} if axe else {}),
+        **options,
+    )
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session_for(user), "url": live_server.url}]
+    )
+    return context
+
+
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 

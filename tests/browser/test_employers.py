@@ -4,15 +4,13 @@ scrolls sideways (the month table scrolls inside its own focusable region)."""
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 
 from maillage.employers.services import employee_consent_set
 from maillage.places.services import place_create
 from tests.booking.conftest import make_resource
-from tests.browser.conftest import serious_violations
+from tests.browser.conftest import serious_violations, signed_in_context
 from tests.employers.conftest import DECEMBER, book, make_employee, make_employer
 from tests.factories import OrganisationFactory, UserFactory, place_data
-from tests.production.seed import session_for
 
 pytestmark = pytest.mark.browser
 
@@ -45,21 +43,7 @@ def test_employer_pages_pass_axe_and_fit(browser, live_server, account, width):
     }
     problems = {}
     for user, paths in pages.items():
-        context = browser.new_context(
-            base_url=live_server.url,
-            bypass_csp=True,  # axe is injected as an inline script
-            locale="fr-FR",
-            viewport={"width": width, "height": 860},
-        )
-        context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": session_for(user),
-                    "url": live_server.url,
-                }
-            ]
-        )
+        context = signed_in_context(browser, live_server, user, width=width)
         page = context.new_page()
         try:
             for path in paths:

@@ -2,7 +2,6 @@
 serious WCAG 2.1 A/AA violation, and the page itself never scrolls sideways."""
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 # The billing fixtures, imported: the browser fixture must stay the one of tests/browser (a
@@ -16,8 +15,7 @@ from tests.billing.conftest import (  # noqa: F401  (fixtures)
     place_seller,
     seller_manager,
 )
-from tests.browser.conftest import serious_violations
-from tests.production.seed import session_for
+from tests.browser.conftest import serious_violations, signed_in_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,21 +44,7 @@ def test_invoice_pages_pass_axe_and_fit(
     }
     problems = {}
     for user, paths in visits.items():
-        context = browser.new_context(
-            base_url=live_server.url,
-            bypass_csp=True,  # axe is injected as an inline script
-            locale="fr-FR",
-            viewport={"width": width, "height": 860},
-        )
-        context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": session_for(user),
-                    "url": live_server.url,
-                }
-            ]
-        )
+        context = signed_in_context(browser, live_server, user, width=width)
         page = context.new_page()
         try:
             for path in paths:

@@ -2,13 +2,11 @@
 coordinator reads it and replies; every page passes axe and fits a phone (375 px)."""
 
 import pytest
-from django.conf import settings
 
 from maillage.managers.models import Post
-from tests.browser.conftest import serious_violations
+from tests.browser.conftest import serious_violations, signed_in_context
 from tests.factories import OrganisationFactory, UserFactory
 from tests.managers.conftest import PDF_BYTES, make_post
-from tests.production.seed import session_for
 
 pytestmark = pytest.mark.browser
 
@@ -29,16 +27,7 @@ def space(reference_geography, settings, tmp_path):
 
 
 def signed_in(browser, live_server, user, width, **options):
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="fr-FR",
-        viewport={"width": width, "height": 860},
-        **options,
-    )
-    context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session_for(user), "url": live_server.url}]
-    )
-    return context
+    return signed_in_context(browser, live_server, user, width=width, axe=False, **options)
 
 
 def test_publish_with_a_document_then_reply(browser, live_server, space, tmp_path):

@@ -3,33 +3,17 @@ form, another finds her by skill and writes to her; every page of the network pa
 (WCAG 2.1 A/AA, serious and critical) and fits the screen without sideways scroll."""
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
 from maillage.community.models import Conversation, MemberProfile, Message, Report
-from tests.browser.conftest import serious_violations
+from tests.browser.conftest import serious_violations, signed_in_context
 from tests.factories import UserFactory
-from tests.production.seed import session_for
 
 pytestmark = pytest.mark.browser
 
 
 def member_page(browser, live_server, user, width: int):
-    context = browser.new_context(
-        base_url=live_server.url,
-        bypass_csp=True,  # axe is injected as an inline script
-        locale="fr-FR",
-        viewport={"width": width, "height": 860},
-    )
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": session_for(user),
-                "url": live_server.url,
-            }
-        ]
-    )
+    context = signed_in_context(browser, live_server, user, width=width)
     return context, context.new_page()
 
 

@@ -2,14 +2,12 @@
 WCAG 2.1 A/AA violation and nothing scrolls sideways, on a phone (375 px) and a desktop."""
 
 import pytest
-from django.conf import settings
 
 from maillage.demand.survey_mapping import guess_mapping
 from maillage.demand.survey_reading import survey_table
 from maillage.demand.survey_services import survey_import
-from tests.browser.conftest import serious_violations
+from tests.browser.conftest import serious_violations, signed_in_context
 from tests.factories import UserFactory
-from tests.production.seed import session_for
 
 pytestmark = pytest.mark.browser
 
@@ -31,21 +29,7 @@ def test_survey_comparison_is_accessible_and_fits(browser, live_server, referenc
         table=table,
         mapping=guess_mapping(table.columns),
     )
-    context = browser.new_context(
-        base_url=live_server.url,
-        bypass_csp=True,  # axe is injected as an inline script
-        locale="fr-FR",
-        viewport={"width": width, "height": 860},
-    )
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": session_for(coordinator),
-                "url": live_server.url,
-            }
-        ]
-    )
+    context = signed_in_context(browser, live_server, coordinator, width=width)
     page = context.new_page()
     try:
         response = page.goto(f"/demande/enquetes/{survey.public_id}/")
