@@ -26,6 +26,8 @@ from maillage.demand.models import DemandStatement, OpeningNotice
 
 CONFIRM_LINK_TTL = timedelta(days=7)
 PENDING_RETENTION = timedelta(days=7)  # unconfirmed statements are purged after this
+# What the form promises: « la demande est conservée 3 ans ou jusqu'à ce que je la retire ».
+STATEMENT_RETENTION = timedelta(days=3 * 365)
 CONFIRM_SALT = "maillage.demand.confirm"
 MANAGE_SALT = "maillage.demand.manage"
 
@@ -316,7 +318,9 @@ def statements_erase_for_user(user) -> int:
 
 
 def pending_purge(*, now: datetime | None = None) -> int:
-    """Delete the form statements never confirmed within PENDING_RETENTION. Returns how many.
+    """Delete the form statements never confirmed within PENDING_RETENTION, and withdraw those
+    confirmed more than STATEMENT_RETENTION ago (the form's promise: kept 3 years; withdrawn
+    rows keep nothing that leads to the person and no longer count). Returns how many.
     Side effect: audit `demand.purge` when some went."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -328,5 +332,15 @@ def pending_purge(*, now: datetime | None = None) -> int:
         count = stale.count()
         if count:
             stale.delete()
-            audit_record(actor=None, action="demand.purge", data={"count": count})
-    return count
+        expired = DemandStatement.objects.filter(
+            source=DemandStatement.Source.FORM,
+            status=Status.CONFIRMED,
+            confirmed_at__lt=now - STATEMENT_RETENTION,
+        ).update(
+            status=Status.WITHDRAWN, withdrawn_at=now, user=None, email="", notify_opening=False
+        )
+        if count or expired:
+            audit_record(
+                actor=None, action="demand.purge", data={"count": count, "expired": expired}
+            )
+    return count + expired

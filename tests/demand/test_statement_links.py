@@ -236,6 +236,25 @@ def test_pending_statements_older_than_seven_days_are_purged(commune):
     )
 
 
+def test_confirmed_statements_are_withdrawn_after_the_three_years_promised(commune):
+    now = timezone.now()
+    old = _submit(commune, user=UserFactory(), email="")
+    kept = _submit(commune, user=UserFactory(), email="")
+    DemandStatement.objects.filter(pk=old.pk).update(confirmed_at=now - timedelta(days=1096))
+    DemandStatement.objects.filter(pk=kept.pk).update(confirmed_at=now - timedelta(days=1094))
+    assert services.pending_purge(now=now) == 1
+    old.refresh_from_db()
+    assert (old.status, old.user, old.email, old.notify_opening, old.withdrawn_at) == (
+        DemandStatement.Status.WITHDRAWN,
+        None,
+        "",
+        False,
+        now,
+    )
+    assert DemandStatement.objects.get(pk=kept.pk).status == DemandStatement.Status.CONFIRMED
+    assert services.pending_purge(now=now) == 0
+
+
 def test_second_click_answers_the_same_whether_or_not_the_address_has_an_account(client):
     UserFactory(email="bob@exemple.fr")
     bob = _confirm_path(client, email="bob@exemple.fr")
