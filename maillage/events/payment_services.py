@@ -19,7 +19,6 @@ from maillage.billing.permissions import can_sell_for
 from maillage.billing.services import (
     Buyer,
     LineInput,
-    credit_note_issue,
     creditable_cents,
     invoice_create,
 )
@@ -28,13 +27,12 @@ from maillage.events.errors import EventError, not_found
 from maillage.events.models import Event, Registration
 from maillage.events.permissions import can_manage_event
 from maillage.payments.booking_services import STANDARD_VAT_BP
-from maillage.payments.selectors import invoice_balance
 from maillage.payments.services import (
     MANUAL_METHODS,
     _credit_lines,
     _lock_invoice,
     _record,
-    _refund,
+    cancellation_credit_and_refund,
 )
 
 REFUND_REASON = "Inscription annulée"
@@ -183,22 +181,13 @@ def registration_refund_on_cancel(
             if left == 0:
                 return current.credit_notes.filter(status=Invoice.Status.ISSUED).first()
             # The whole invoice, or what an earlier partial credit note left of it.
-            credit_note = credit_note_issue(
-                original=current,
+            credit_note = cancellation_credit_and_refund(
+                invoice=current,
                 reason=REFUND_REASON,
                 lines=_credit_lines(current, left, f"Annulation sur {current.reference}"),
                 actor=actor,
                 now=now,
             )
-            overpaid = -invoice_balance(current).due_cents
-            if overpaid > 0:
-                _refund(
-                    actor=actor,
-                    invoice=current,
-                    credit_note=credit_note,
-                    amount_cents=min(overpaid, credit_note.total_ttc_cents),
-                    today=local_day(now),
-                )
     except BillingError as error:
         raise _as_event_error(error) from error
     return credit_note

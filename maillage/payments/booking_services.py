@@ -10,19 +10,19 @@ from django.utils import timezone
 from maillage.billing.errors import BillingError
 from maillage.billing.models import Invoice, LegalEntity
 from maillage.billing.permissions import can_sell_for
-from maillage.billing.services import Buyer, LineInput, credit_note_issue, invoice_create
+from maillage.billing.services import Buyer, LineInput, invoice_create
 from maillage.booking.models import Booking
 from maillage.booking.models.bookings import Payment as BookingPayment
 from maillage.booking.permissions import can_manage_bookings
 from maillage.booking.timeslots import local_day
 from maillage.payments.providers import PaymentProvider
-from maillage.payments.selectors import booking_invoice_line, invoice_balance
+from maillage.payments.selectors import booking_invoice_line
 from maillage.payments.services import (
     EARLIEST_DAY,
     MANUAL_METHODS,
     _lock_invoice,
     _record,
-    _refund,
+    cancellation_credit_and_refund,
 )
 
 STANDARD_VAT_BP = 2000
@@ -53,24 +53,14 @@ def booking_refund_on_cancel(
         line, credited = booking_invoice_line(booking)
         if line is None:
             return credited
-        credit_note = credit_note_issue(
-            original=current,
+        return cancellation_credit_and_refund(
+            invoice=current,
             reason="Réservation annulée",
             lines=[LineInput.from_line(line)],
             actor=actor,
             now=now,
+            provider=provider,
         )
-        overpaid = -invoice_balance(current).due_cents
-        if overpaid > 0:
-            _refund(
-                actor=actor,
-                invoice=current,
-                credit_note=credit_note,
-                amount_cents=min(overpaid, credit_note.total_ttc_cents),
-                today=local_day(now),
-                provider=provider,
-            )
-    return credit_note
 
 
 def booking_seller(booking: Booking) -> LegalEntity | None:

@@ -463,6 +463,34 @@ def _refund(
     return refund
 
 
+def cancellation_credit_and_refund(
+    *,
+    invoice: Invoice,
+    reason: str,
+    lines: list[LineInput],
+    actor,
+    now: datetime,
+    provider: PaymentProvider | None = None,
+) -> Invoice:
+    """What a cancellation owes on an invoice already locked by the caller: the credit note of
+    `lines`, then the refund of whatever the invoice is now overpaid (never more than the credit
+    note). The one path for bookings and event registrations alike."""
+    credit_note = credit_note_issue(
+        original=invoice, reason=reason, lines=lines, actor=actor, now=now
+    )
+    overpaid = -invoice_balance(invoice).due_cents
+    if overpaid > 0:
+        _refund(
+            actor=actor,
+            invoice=invoice,
+            credit_note=credit_note,
+            amount_cents=min(overpaid, credit_note.total_ttc_cents),
+            today=local_day(now),
+            provider=provider,
+        )
+    return credit_note
+
+
 def refund_issue(
     *,
     actor,
