@@ -305,6 +305,9 @@ POST_OFFICE = {
     "THREADS_PER_PROCESS": 1,  # one SMTP connection per worker
     "BATCH_DELIVERY_TIMEOUT": 180,
     "FILE_STORAGE": "outbox",
+    # Oldest first among equal priorities: a confirmation never overtakes the request it answers
+    # (post_office's default orders by priority only, which leaves ties to the database).
+    "SENDING_ORDER": ["-priority", "pk"],
 }
 # Sent or failed e-mails (and their attachments) are deleted after this many days (RGPD).
 MAILLAGE_EMAIL_KEEP_DAYS = env.int("MAILLAGE_EMAIL_KEEP_DAYS", default=30)

@@ -9,6 +9,7 @@ from smtplib import SMTPServerDisconnected
 import icalendar
 import pytest
 from django.core import mail
+from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import CommandError, call_command
 from django.db import transaction
@@ -26,6 +27,7 @@ from maillage.booking.services import (
 from maillage.booking.timeslots import local_day
 from maillage.core.single_flight import single_flight
 from maillage.tasks import worker
+from maillage.tasks.outbox import email_queue
 from maillage.tasks.selectors import outbox_state
 from tests.booking.conftest import NOW, TUESDAY, make_resource
 from tests.factories import UserFactory
@@ -310,3 +312,12 @@ def test_old_mails_and_their_attachments_are_purged(open_space, settings):
     assert list(Email.objects.values_list("to", flat=True)) == [["recente@exemple.fr"]]
     assert not storage.exists(old_path)
     assert Email.objects.get().attachments.count() == 1
+
+
+def test_mails_of_equal_priority_leave_in_the_order_they_were_queued():
+    # Ties used to be left to the database: PostgreSQL could send a reply before its request.
+    for n in range(6):
+        email_queue(EmailMessage(subject=f"n°{n}", body="…", to=[f"p{n}@exemple.fr"]))
+    # On PostgreSQL an updated row moves to the end of the table: it must still leave first.
+    Email.objects.filter(subject="n°0").update(subject="n°0")
+    assert [m.subject for m in deliver()] == [f"n°{n}" for n in range(6)]
