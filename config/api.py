@@ -8,7 +8,10 @@ from maillage.community.api import router as community_router
 from maillage.consultation.api import router as consultation_router
 from maillage.core.api_errors import document_error_responses, install_error_handlers
 from maillage.demand.api import router as demand_router
+from maillage.economics.api import router as economics_router
 from maillage.events.api import router as events_router
+from maillage.governance.api import router as governance_router
+from maillage.labelling.api import router as labelling_router
 from maillage.managers.api import router as managers_router
 from maillage.observatory.api import router as observatory_router
 from maillage.observatory.study.api import router as study_router
@@ -43,3 +46,6 @@ api.add_router("/membres", community_router)
 api.add_router("/gestionnaires", managers_router)
 api.add_router("/demande", demand_router)
 api.add_router("/consultations", consultation_router)
+api.add_router("/plans-affaires", economics_router)
+api.add_router("/gouvernance", governance_router)
+api.add_router("/label", labelling_router)

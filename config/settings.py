@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "maillage.managers",
     "maillage.demand",
     "maillage.consultation",
+    "maillage.economics",
+    "maillage.governance",
+    "maillage.labelling",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -341,6 +344,14 @@ STORAGES["managers"] = {
         "location": str(
             env.path("MAILLAGE_MANAGERS_DIR", default=str(VAR_DIR / "managers-documents"))
         )
+    },
+}
+# Evidence files of regional label applications (maillage.labelling): private, served to the
+# place's team and the coordination only, as attachments.
+STORAGES["labelling"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {
+        "location": str(env.path("MAILLAGE_LABEL_DIR", default=str(VAR_DIR / "label-evidence")))
     },
 }
 # Online card payment (maillage.payments, decision 0028): off unless a provider is named. "stripe"

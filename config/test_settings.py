@@ -19,6 +19,7 @@ STORAGES = {
     "outbox": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "archives": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "managers": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "labelling": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 # The test client speaks plain HTTP: secure-only cookies would never be sent back.
