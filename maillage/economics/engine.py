@@ -32,6 +32,7 @@ The rules (also in docs/utilisateur/plan-affaires.md):
 """
 
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 
@@ -171,11 +172,410 @@ class PlanError(ValueError):
         self.field = field
 
 
+# Rates accepted, in basis points: the same as billing.models.VAT_RATES_BP (a test keeps them
+# equal; this module stays free of Django).
+VAT_RATES_BP = (2000, 1000, 850, 550, 210, 0)
+AMORTISATION_KIND = "amortissement"  # the kind of the amortisation lines of investments
+MAX_PRICE_CENTS = 100_000_000  # 1 000 000 € per unit
+MAX_AMOUNT_CENTS = 10_000_000_000  # 100 000 000 € per line and year
+MAX_UNITS_PER_CAPACITY = 8_784  # hours in a leap year
+MAX_AMORTISATION_YEARS = 50
+SCENARIO_LABELS = {
+    Scenario.PRUDENT: "prudent",
+    Scenario.CENTRAL: "central",
+    Scenario.OPTIMISTIC: "optimiste",
+}
+POOL_LABELS = {Pool.SEATS: "postes", Pool.OFFICES: "bureaux", Pool.ROOMS: "salles"}
+
+
+def rate_label(rate_bp: int) -> str:
+    """A rate in basis points as French text: 1960 → « 19,6 % », 2000 → « 20 % »."""
+    text = f"{Decimal(rate_bp) / 100:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",") + " %"
+
+
+def _rate_ok(rate: float) -> bool:
+    """A share or an occupancy in 0..1 (False for NaN, which compares false with everything)."""
+    return isinstance(rate, int | float) and not isinstance(rate, bool) and 0 <= rate <= 1
+
+
+def _check_vat(rate_bp: int, field_path: str, errors: list[PlanError]) -> None:
+    if rate_bp not in VAT_RATES_BP:
+        shown = rate_label(rate_bp) if isinstance(rate_bp, int) else str(rate_bp)
+        errors.append(PlanError(f"Taux de TVA inconnu : {shown}", field_path))
+
+
+def _check_amount_lines(
+    lines: tuple[AmountLine, ...],
+    prefix: str,
+    kinds: type[StrEnum],
+    empty_message: str,
+    years: int,
+    errors: list[PlanError],
+) -> None:
+    for index, line in enumerate(lines):
+        path = f"{prefix}.{index}"
+        if line.kind not in {kind.value for kind in kinds}:
+            errors.append(PlanError(f"Nature inconnue : {line.kind}", f"{path}.nature"))
+        _check_vat(line.vat_rate_bp, f"{path}.tva", errors)
+        if len(line.amounts_ht_cents) != years:
+            errors.append(PlanError(f"Il faut un montant par année ({years}).", f"{path}.montants"))
+        for year, amount in enumerate(line.amounts_ht_cents):
+            if amount < 0:
+                errors.append(
+                    PlanError("Un montant ne peut pas être négatif.", f"{path}.montants.{year}")
+                )
+            elif amount > MAX_AMOUNT_CENTS:
+                errors.append(
+                    PlanError(
+                        "Un montant ne peut pas dépasser 100 000 000 €.", f"{path}.montants.{year}"
+                    )
+                )
+        if not any(amount > 0 for amount in line.amounts_ht_cents[:years]):
+            errors.append(PlanError(empty_message, f"{path}.montants"))
+
+
 def plan_check(plan: PlanInput) -> list[PlanError]:
-    """Every error of the input (not the first only), in French, each on its field."""
-    raise NotImplementedError
+    """Every error of the input (not the first only), in French, each on its field.
+
+    Field paths: "annees", "annee_debut", "capacites.<i>.unites", "produits.<i>.cle" (empty or
+    duplicate), "produits.<i>.pool" (a pool with no capacity), "produits.<i>.prix",
+    "produits.<i>.tva", "produits.<i>.unites", "produits.<i>.mix" (also on the last product of
+    a pool whose shares exceed 100 %), "occupation.<scénario>" (missing),
+    "occupation.<scénario>.<pool>" (missing or wrong length), "occupation.<scénario>.<pool>.<y>",
+    "recettes.<i>.…" and "charges.<i>.…" ("nature", "tva", "montants", "montants.<y>"),
+    "investissements.<i>.montant|tva|premiere_annee|duree", "redevance.part|tva". <y> and <i>
+    are 0-based.
+    """
+    errors: list[PlanError] = []
+    years = plan.years
+    if not isinstance(years, int) or not 1 <= years <= 15:
+        errors.append(PlanError("La durée du plan doit être de 1 à 15 ans.", "annees"))
+        years = 0  # lengths cannot be checked against a wrong duration
+    if not 2000 <= plan.first_year <= 2100:
+        errors.append(PlanError("La première année doit être entre 2000 et 2100.", "annee_debut"))
+
+    capacity = _pool_capacity(plan)
+    for index, item in enumerate(plan.capacities):
+        if item.units < 0:
+            errors.append(
+                PlanError("Une capacité ne peut pas être négative.", f"capacites.{index}.unites")
+            )
+
+    keys: set[str] = set()
+    shares: dict[Pool, Decimal] = {}
+    last_of_pool: dict[Pool, int] = {}
+    for index, product in enumerate(plan.products):
+        path = f"produits.{index}"
+        if not product.key:
+            errors.append(PlanError("Un produit doit avoir une clé.", f"{path}.cle"))
+        elif product.key in keys:
+            errors.append(
+                PlanError(f"Deux produits ont la même clé : {product.key}", f"{path}.cle")
+            )
+        keys.add(product.key)
+        if capacity.get(product.pool, 0) <= 0:
+            errors.append(
+                PlanError(
+                    f"Ce produit vend des {POOL_LABELS.get(product.pool, product.pool)} "
+                    "mais le lieu n'en a aucun.",
+                    f"{path}.pool",
+                )
+            )
+        if not 0 <= product.unit_price_ht_cents <= MAX_PRICE_CENTS:
+            errors.append(
+                PlanError("Le prix doit être compris entre 0 et 1 000 000 €.", f"{path}.prix")
+            )
+        _check_vat(product.vat_rate_bp, f"{path}.tva", errors)
+        if not 1 <= product.units_per_capacity <= MAX_UNITS_PER_CAPACITY:
+            errors.append(
+                PlanError(
+                    "Le nombre d'unités par an doit être compris entre 1 et 8 784.",
+                    f"{path}.unites",
+                )
+            )
+        if not _rate_ok(product.mix):
+            errors.append(PlanError("La part doit être comprise entre 0 et 100 %.", f"{path}.mix"))
+        else:
+            shares[product.pool] = shares.get(product.pool, Decimal(0)) + _exact(product.mix)
+            last_of_pool[product.pool] = index
+    for pool, total in shares.items():
+        if total > 1:
+            errors.append(
+                PlanError(
+                    f"Les parts des produits des {POOL_LABELS.get(pool, pool)} dépassent 100 %.",
+                    f"produits.{last_of_pool[pool]}.mix",
+                )
+            )
+
+    sold_pools = [pool for pool in Pool if any(p.pool == pool for p in plan.products)]
+    for scenario in Scenario:
+        path = f"occupation.{scenario.value}"
+        rates = plan.occupancy.get(scenario)
+        if rates is None:
+            errors.append(PlanError(f"Le scénario {SCENARIO_LABELS[scenario]} manque.", path))
+            continue
+        for pool in Pool:
+            series = rates.get(pool)
+            if series is None:
+                if pool in sold_pools:
+                    errors.append(
+                        PlanError(
+                            f"L'occupation des {POOL_LABELS[pool]} manque.", f"{path}.{pool.value}"
+                        )
+                    )
+                continue
+            if years and len(series) != years:
+                errors.append(
+                    PlanError(
+                        f"Il faut une occupation par année ({years}).", f"{path}.{pool.value}"
+                    )
+                )
+            for year, rate in enumerate(series):
+                if isinstance(rate, int | float) and rate > 1:
+                    message = "L'occupation ne peut pas dépasser 100 %"
+                elif not _rate_ok(rate):
+                    message = "L'occupation doit être comprise entre 0 et 100 %"
+                else:
+                    continue
+                errors.append(PlanError(message, f"{path}.{pool.value}.{year}"))
+
+    _check_amount_lines(
+        plan.revenues, "recettes", RevenueKind, "Une recette sans montant", years, errors
+    )
+    _check_amount_lines(
+        plan.charges, "charges", ChargeKind, "Une charge sans montant", years, errors
+    )
+
+    for index, investment in enumerate(plan.investments):
+        path = f"investissements.{index}"
+        if not 0 < investment.amount_ht_cents <= MAX_AMOUNT_CENTS:
+            errors.append(
+                PlanError(
+                    "Le montant doit être compris entre 0,01 € et 100 000 000 €.", f"{path}.montant"
+                )
+            )
+        _check_vat(investment.vat_rate_bp, f"{path}.tva", errors)
+        if years and not 1 <= investment.first_year <= years:
+            errors.append(
+                PlanError(
+                    f"La première année d'amortissement doit être entre 1 et {years}.",
+                    f"{path}.premiere_annee",
+                )
+            )
+        if not 1 <= investment.years <= MAX_AMORTISATION_YEARS:
+            errors.append(
+                PlanError("La durée d'amortissement doit être de 1 à 50 ans.", f"{path}.duree")
+            )
+
+    if plan.operator_fee is not None:
+        if not _rate_ok(plan.operator_fee.share):
+            errors.append(
+                PlanError(
+                    "La part de l'exploitant doit être comprise entre 0 et 100 %.", "redevance.part"
+                )
+            )
+        _check_vat(plan.operator_fee.vat_rate_bp, "redevance.tva", errors)
+    return errors
+
+
+def _exact(rate: float) -> Decimal:
+    """The decimal a person typed: 0.3 is 3/10, not the binary float nearest to it."""
+    return Decimal(repr(rate)) if isinstance(rate, float) else Decimal(rate)
+
+
+def _half_up(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _vat(ht_cents: int, rate_bp: int) -> int:
+    """VAT of one line of one year, rounded half up to the cent."""
+    return _half_up(Decimal(ht_cents) * rate_bp / 10_000)
+
+
+def _pool_capacity(plan: PlanInput) -> dict[Pool, int]:
+    capacity: dict[Pool, int] = {}
+    for item in plan.capacities:
+        capacity[item.pool] = capacity.get(item.pool, 0) + item.units
+    return capacity
+
+
+def amortisation_schedule(
+    amount_cents: int, years: int, first_year: int, horizon: int
+) -> tuple[int, ...]:
+    """One amount per plan year: amount ÷ years (half up) from first_year, the remainder last.
+
+    Years past the plan's horizon are cut off (the whole schedule still sums to the amount).
+    """
+    share = _half_up(Decimal(amount_cents) / years)
+    schedule = [0] * horizon
+    for offset in range(years):
+        year = first_year - 1 + offset
+        if year < horizon:
+            schedule[year] = amount_cents - share * (years - 1) if offset == years - 1 else share
+    return tuple(schedule)
+
+
+def _line(
+    label: str, kind: str, ht: list[int], rate_bp: int, *, revenue: bool, liable: bool
+) -> Line:
+    """A line with its VAT per year; counted HT, or TTC for a non-liable operator's charges."""
+    # A non-liable operator invoices no VAT.
+    vat = [0] * len(ht) if revenue and not liable else [_vat(amount, rate_bp) for amount in ht]
+    counted = ht if liable or revenue else [a + v for a, v in zip(ht, vat, strict=True)]
+    return Line(label, kind, tuple(ht), tuple(vat), tuple(counted))
+
+
+def _investment_line(investment: Investment, horizon: int, liable: bool) -> Line:
+    """Amortisation HT, and of the TTC amount: a non-liable operator amortises what it paid."""
+    ht = amortisation_schedule(
+        investment.amount_ht_cents, investment.years, investment.first_year, horizon
+    )
+    ttc_amount = investment.amount_ht_cents + _vat(
+        investment.amount_ht_cents, investment.vat_rate_bp
+    )
+    ttc = amortisation_schedule(ttc_amount, investment.years, investment.first_year, horizon)
+    vat = tuple(t - h for t, h in zip(ttc, ht, strict=True))
+    return Line(
+        f"Amortissement – {investment.label}",
+        AMORTISATION_KIND,
+        ht,
+        vat,
+        ht if liable else ttc,
+    )
+
+
+def _scenario(plan: PlanInput, scenario: Scenario) -> ScenarioResult:
+    years = plan.years
+    liable = plan.vat_liable
+    capacity = _pool_capacity(plan)
+    occupancy = plan.occupancy[scenario]
+    revenue_lines: list[Line] = []
+    units_sold: dict[str, tuple[float, ...]] = {}
+    full_revenue = Decimal(0)  # product revenues HT at 100 % occupancy of every pool, unrounded
+    for product in plan.products:
+        per_full = capacity.get(product.pool, 0) * product.units_per_capacity * _exact(product.mix)
+        full_revenue += per_full * product.unit_price_ht_cents
+        units = [per_full * _exact(occupancy[product.pool][y]) for y in range(years)]
+        units_sold[product.key] = tuple(float(u) for u in units)
+        ht = [_half_up(u * product.unit_price_ht_cents) for u in units]
+        revenue_lines.append(
+            _line(product.label, "produit", ht, product.vat_rate_bp, revenue=True, liable=liable)
+        )
+    for other in plan.revenues:
+        revenue_lines.append(
+            _line(
+                other.label,
+                other.kind,
+                list(other.amounts_ht_cents),
+                other.vat_rate_bp,
+                revenue=True,
+                liable=liable,
+            )
+        )
+    charge_lines = [
+        _line(
+            c.label, c.kind, list(c.amounts_ht_cents), c.vat_rate_bp, revenue=False, liable=liable
+        )
+        for c in plan.charges
+    ]
+    charge_lines += [_investment_line(i, years, liable) for i in plan.investments]
+    fee = plan.operator_fee
+    others = revenue_lines[len(plan.products) :]
+    other_base = [  # the fee's base except products: other revenues HT, subsidies excluded
+        sum(
+            line.ht_cents[y]
+            for line, source in zip(others, plan.revenues, strict=True)
+            if source.kind != RevenueKind.SUBSIDY
+        )
+        for y in range(years)
+    ]
+    product_ht = [
+        sum(line.ht_cents[y] for line in revenue_lines[: len(plan.products)]) for y in range(years)
+    ]
+    fixed_charges = [sum(line.counted_cents[y] for line in charge_lines) for y in range(years)]
+    if fee is not None:
+        fee_ht = [
+            _half_up(_exact(fee.share) * (product_ht[y] + other_base[y])) for y in range(years)
+        ]
+        charge_lines.append(
+            _line(
+                fee.label,
+                ChargeKind.OPERATOR_FEE,
+                fee_ht,
+                fee.vat_rate_bp,
+                revenue=False,
+                liable=liable,
+            )
+        )
+
+    results: list[YearResult] = []
+    cumulative = 0
+    for y in range(years):
+        revenues = sum(line.counted_cents[y] for line in revenue_lines)
+        charges = sum(line.counted_cents[y] for line in charge_lines)
+        balance = revenues - charges
+        cumulative += balance
+        results.append(
+            YearResult(
+                year=y + 1,
+                calendar_year=plan.first_year + y,
+                revenues_cents=revenues,
+                charges_cents=charges,
+                balance_cents=balance,
+                cumulative_cents=cumulative,
+                break_even_occupancy=_break_even_occupancy(
+                    plan,
+                    full_revenue,
+                    sum(line.counted_cents[y] for line in others),
+                    other_base[y],
+                    fixed_charges[y],
+                ),
+            )
+        )
+    break_even_year = next((r.year for r in results if r.balance_cents >= 0), None)
+    return ScenarioResult(
+        scenario=scenario,
+        revenue_lines=tuple(revenue_lines),
+        charge_lines=tuple(charge_lines),
+        years=tuple(results),
+        break_even_year=break_even_year,
+        units_sold=units_sold,
+    )
+
+
+def _break_even_occupancy(
+    plan: PlanInput,
+    full_revenue: Decimal,
+    other_revenues: int,
+    other_fee_base: int,
+    fixed_charges: int,
+) -> float | None:
+    """The occupancy t of every pool at which the year's balance is 0 (before rounding).
+
+    balance(t) = t·P + O − C − k·(t·P + B), with P the product revenues at 100 %, O the other
+    revenues counted, C the charges counted except the fee, B the fee base except products, and
+    k the fee share (× (1 + its VAT rate) when the operator is not liable). Returns None when
+    P·(1 − k) ≤ 0 (capacity earns nothing) and 0.0 when the other lines already cover the charges.
+    """
+    fee = plan.operator_fee
+    k = Decimal(0)
+    if fee is not None:
+        k = _exact(fee.share)
+        if not plan.vat_liable:
+            k *= 1 + Decimal(fee.vat_rate_bp) / 10_000
+    slope = full_revenue * (1 - k)
+    if slope <= 0:
+        return None
+    rate = (fixed_charges + k * other_fee_base - other_revenues) / slope
+    return max(float(rate), 0.0)
 
 
 def plan_compute(plan: PlanInput) -> PlanResult:
     """The P&L of every scenario of `plan`; raises the first PlanError of plan_check."""
-    raise NotImplementedError
+    errors = plan_check(plan)
+    if errors:
+        raise errors[0]
+    return PlanResult(scenarios={scenario: _scenario(plan, scenario) for scenario in Scenario})
