@@ -220,7 +220,7 @@ def _check_amount_lines(
         if line.kind not in {kind.value for kind in kinds}:
             errors.append(PlanError(f"Nature inconnue : {line.kind}", f"{path}.nature"))
         _check_vat(line.vat_rate_bp, f"{path}.tva", errors)
-        if len(line.amounts_ht_cents) != years:
+        if years and len(line.amounts_ht_cents) != years:
             errors.append(PlanError(f"Il faut un montant par année ({years}).", f"{path}.montants"))
         for year, amount in enumerate(line.amounts_ht_cents):
             if amount < 0:
@@ -233,7 +233,8 @@ def _check_amount_lines(
                         "Un montant ne peut pas dépasser 100 000 000 €.", f"{path}.montants.{year}"
                     )
                 )
-        if not any(amount > 0 for amount in line.amounts_ht_cents[:years]):
+        counted = line.amounts_ht_cents[:years] if years else line.amounts_ht_cents
+        if not any(amount > 0 for amount in counted):
             errors.append(PlanError(empty_message, f"{path}.montants"))
 
 
