@@ -14,6 +14,7 @@ from ninja.security import django_auth
 
 from maillage.core.compression import cached_response, compress_response
 from maillage.events.selectors import events_map_version
+from maillage.labelling.badges import labels_version, paris_day
 from maillage.places import opening_hours, selectors, services
 from maillage.places.api_fields import errors_to_api, snapshot_from_api
 from maillage.places.models import Kind, Label, Place, PlaceProposal, Service
@@ -33,7 +34,8 @@ from maillage.territory.selectors import insee_code_of
 router = Router(tags=["lieux"])
 # The map data is read far more than written; any write changes the directory version (see
 # selectors.directory_version) or the events version (events.selectors.events_map_version, which
-# also moves when the next event starts), both part of the cache key.
+# also moves when the next event starts) or the labels version (labelling.badges.labels_version:
+# who holds the label today, so a grant, suspension or expiry shows at once), all in the key.
 MAP_CACHE_SECONDS = 600
 moderation_router = Router(tags=["modération"], auth=django_auth)
 
@@ -101,6 +103,7 @@ class PlaceQuery(Schema):
     rayon_km: float = Field(20.0, gt=0, le=500, allow_inf_nan=False)
     demo: bool = True
     evenements: bool = Field(False, description="seulement les lieux avec des événements à venir")
+    labellise: bool = Field(False, description="seulement les lieux labellisés aujourd'hui")
 
     def filters(self) -> selectors.PlaceFilters:
         return selectors.PlaceFilters(
@@ -118,6 +121,7 @@ class PlaceQuery(Schema):
             radius_km=self.rayon_km,
             include_demo=self.demo,
             with_upcoming_events=self.evenements,
+            labelled=self.labellise,
         )
 
 
@@ -157,6 +161,8 @@ def place_out(place: Place, now=None) -> dict:
         "accessibilite_fauteuil": place.wheelchair,
         "accessibilite_details": place.accessibility_notes,
         "demo": place.is_demo,
+        "label_regional": getattr(place, "label_name", None),
+        "label_regional_echeance": getattr(place, "label_expires_on", None),
         "distance_km": round(place.distance_km, 1) if hasattr(place, "distance_km") else None,
         "mis_a_jour_le": place.updated_at,
     }
@@ -197,7 +203,13 @@ def map_places(request: HttpRequest, query: Query[PlaceQuery]):
     if filters.open_now:  # depends on the clock: never cached
         body = map_geojson(filters, now=now)
         return compress_response(request, HttpResponse(body, content_type="application/geo+json"))
-    version = selectors.directory_version() + "|" + events_map_version(now=now)
+    version = "|".join(
+        (
+            selectors.directory_version(),
+            events_map_version(now=now),
+            labels_version(paris_day(now)),
+        )
+    )
     key = "places-map:" + hashlib.sha256((request.GET.urlencode() + version).encode()).hexdigest()
     return cached_response(
         request,
@@ -211,7 +223,8 @@ def map_places(request: HttpRequest, query: Query[PlaceQuery]):
 def map_geojson(filters, *, now=None) -> str:
     """GeoJSON text for thousands of markers, written directly: json.dumps only for the strings.
 
-    `evenements` and `prochain_evenement` (Paris day, ISO) only for places with upcoming events.
+    `evenements` and `prochain_evenement` (Paris day, ISO) only for places with upcoming events;
+    `label` (the label's short name, for the badge) only for places labelled today.
     """
     dumps = json.dumps
     features = []
@@ -227,6 +240,7 @@ def map_geojson(filters, *, now=None) -> str:
         kinds,
         distance,
         approximate,
+        label,
         events,
         next_event,
     ) in selectors.place_map_features(filters, now=now):
@@ -234,6 +248,7 @@ def map_geojson(filters, *, now=None) -> str:
             (',"demo":true' if demo else "")
             + (f',"distance_km":{distance:.1f}' if distance is not None else "")
             + (',"position_approximative":true' if approximate else "")
+            + (f',"label":{dumps(label, ensure_ascii=False)}' if label else "")
             + (
                 f',"evenements":{events},"prochain_evenement":"{next_event.isoformat()}"'
                 if events

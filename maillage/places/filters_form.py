@@ -62,6 +62,11 @@ class DirectoryFilterForm(CommuneFieldsMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     ouvert_maintenant = forms.BooleanField(label=_("Ouvert maintenant"), required=False)
+    labellise = forms.BooleanField(
+        label=_("Labellisés"),
+        required=False,
+        help_text=_("Les lieux qui détiennent le label régional aujourd'hui."),
+    )
     postes_min = forms.IntegerField(
         label=_("Postes de travail, au moins"),
         required=False,
@@ -209,6 +214,15 @@ class DirectoryFilterForm(CommuneFieldsMixin, forms.Form):
             return False
         raise forms.ValidationError(_("Valeur attendue : « true » ou « false »."))
 
+    def clean_labellise(self) -> bool:
+        """`labellise=1` (a shared link) or the ticked box; « 0 » is not a yes."""
+        value = str(self.data.get("labellise", "")).strip().lower()
+        if value in TRUE_VALUES:
+            return True
+        if value in FALSE_VALUES or not value:
+            return False
+        raise forms.ValidationError(_("Valeur attendue : « 1 » ou rien."))
+
     def clean_evenements(self) -> bool:
         value = self.cleaned_data["evenements"].strip().lower()
         if value in TRUE_VALUES:
@@ -242,6 +256,7 @@ class DirectoryFilterForm(CommuneFieldsMixin, forms.Form):
             radius_km=self.radius_km(),
             include_demo=data["demo"],
             with_upcoming_events=data["evenements"],
+            labelled=data["labellise"],
         )
 
     def radius_km(self) -> float:
@@ -257,6 +272,8 @@ class DirectoryFilterForm(CommuneFieldsMixin, forms.Form):
             items += [(name, value) for value in data[name]]
         if data["ouvert_maintenant"]:
             items.append(("ouvert_maintenant", "true"))
+        if data["labellise"]:
+            items.append(("labellise", "1"))
         if data["postes_min"] is not None:
             items.append(("postes_min", str(data["postes_min"])))
         for name in ("departement", "epci"):

@@ -59,6 +59,12 @@ class PlaceOut(Schema):
     accessibilite_fauteuil: str
     accessibilite_details: str
     demo: bool
+    label_regional: str | None = Field(
+        None, description="nom court du label régional détenu aujourd'hui, sinon null"
+    )
+    label_regional_echeance: date | None = Field(
+        None, description="premier jour sans le label (échéance), sinon null"
+    )
     distance_km: float | None = None
     mis_a_jour_le: datetime
 

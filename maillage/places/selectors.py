@@ -10,6 +10,7 @@ from django.utils import timezone
 from maillage.core.geo import bounding_box, haversine_km
 from maillage.core.lookups import get_or_404
 from maillage.events.selectors import places_upcoming_events, places_with_upcoming_events
+from maillage.labelling.badges import labelled_places_subquery, paris_day, with_label
 from maillage.places import opening_hours
 from maillage.places.models import Kind, Place, PlaceImport, PlaceProposal
 from maillage.places.permissions import can_edit_place, can_moderate
@@ -33,6 +34,7 @@ class PlaceFilters:
     radius_km: float = 20.0
     include_demo: bool = True
     with_upcoming_events: bool = False
+    labelled: bool = False  # holding the regional label today (Paris day of `now`)
 
 
 def place_directory(filters: PlaceFilters, *, now: datetime | None = None) -> list[Place]:
@@ -41,7 +43,7 @@ def place_directory(filters: PlaceFilters, *, now: datetime | None = None) -> li
     Raises Http404 when `near` names no loaded commune.
     """
     queryset = (
-        _filtered_queryset(filters, now=now)
+        with_label(_filtered_queryset(filters, now=now), paris_day(now))
         .select_related("commune")
         .prefetch_related(
             Prefetch("kinds", queryset=Kind.objects.order_by("position")), "services", "labels"
@@ -93,6 +95,8 @@ def _filtered_queryset(filters: PlaceFilters, *, now: datetime | None = None) ->
         queryset = queryset.filter(pk__in=places_with_upcoming_events(now=now))
     if not filters.include_demo:
         queryset = queryset.filter(is_demo=False)
+    if filters.labelled:
+        queryset = queryset.filter(pk__in=labelled_places_subquery(paris_day(now)))
     if filters.q:
         folded = fold_name(filters.q)
         queryset = queryset.filter(
@@ -134,11 +138,13 @@ def _filtered_queryset(filters: PlaceFilters, *, now: datetime | None = None) ->
     return queryset.order_by("name", "id")
 
 
-def place_get_public(*, public_id) -> Place:
+def place_get_public(*, public_id, now: datetime | None = None) -> Place:
+    """The place with its label in force today (`label_name`, `label_starts_on`,
+    `label_expires_on`, see labelling.badges.with_label)."""
     return get_or_404(
-        Place.objects.select_related(
-            "commune__departement", "commune__epci", "operator"
-        ).prefetch_related("kinds", "services", "labels", "photos"),
+        with_label(Place.objects.all(), paris_day(now))
+        .select_related("commune__departement", "commune__epci", "operator")
+        .prefetch_related("kinds", "services", "labels", "photos"),
         "Lieu introuvable.",
         public_id=public_id,
     )
@@ -185,12 +191,13 @@ def place_map_features(filters: PlaceFilters, *, now: datetime | None = None) ->
     one for the upcoming events of every place (grouped, never one per place).
 
     Each row: (public_id text, name, latitude, longitude, status, is_demo, desks, commune name,
-    kinds, distance_km or None, approximate position, upcoming events, Paris day of the next one
-    or None). Tuples, not model instances: this is the hot path of the map.
+    kinds, distance_km or None, approximate position, label short name or None (in force on the
+    Paris day of `now`, a subquery of the same SELECT), upcoming events, Paris day of the next
+    one or None). Tuples, not model instances: this is the hot path of the map.
     """
     now = now or timezone.now()
     rows = list(
-        _filtered_queryset(filters, now=now)
+        with_label(_filtered_queryset(filters, now=now), paris_day(now))
         .order_by()
         .values_list(
             "id",
@@ -205,6 +212,7 @@ def place_map_features(filters: PlaceFilters, *, now: datetime | None = None) ->
             "private_office_seats",
             "commune__name",
             "position_approximate",
+            "label_name",
         )
     )
     rows, distances = _open_now_and_near(
@@ -233,6 +241,7 @@ def place_map_features(filters: PlaceFilters, *, now: datetime | None = None) ->
             kinds.get(r[0], []),
             distances.get(id(r)),
             r[11],
+            r[12],
             *events.get(r[0], (0, None)),
         )
         for r in rows

@@ -97,10 +97,10 @@ def test_next_day_is_the_paris_day(manager, place):
 
 def test_cached_map_follows_published_and_cancelled_events(client, manager, place):
     assert "evenements" not in features(client)["La Fabrique du Port"]
-    # The body is cached: asking again only reads the two versions.
+    # The body is cached: asking again only reads the three versions (places, events, labels).
     with CaptureQueriesContext(connection) as cached:
         assert "evenements" not in features(client)["La Fabrique du Port"]
-    assert len(cached) == 2
+    assert len(cached) == 3
 
     event = publish(manager, place, paris_today() + timedelta(days=7))
     properties = features(client)["La Fabrique du Port"]

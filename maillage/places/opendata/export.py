@@ -15,6 +15,7 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from maillage.core.tables import csv_lines
+from maillage.labelling.badges import paris_day, with_label
 from maillage.places.models import Place
 from maillage.places.opendata import mediation
 
@@ -24,7 +25,8 @@ COLUMNS = [
     "horaires", "presentation_detail", "structure", "postes_espace_partage", "bureaux_fermes",
     "postes_bureaux_fermes", "salles_reunion", "salles_visio", "services", "labels", "tarifs",
     "prix_demi_journee", "prix_journee", "prix_mois", "accessibilite_fauteuil",
-    "accessibilite_details", "source", "date_maj", "demo",
+    "accessibilite_details", "source", "date_maj", "demo", "label_regional",
+    "label_regional_echeance",
 ]  # fmt: skip
 
 
@@ -33,7 +35,8 @@ RELATED = ("commune__postal_codes", "kinds", "services", "labels")
 
 
 def exported_places(*, include_demo: bool = False) -> QuerySet[Place]:
-    places = Place.objects.select_related("commune", "operator").prefetch_related(*RELATED)
+    places = with_label(Place.objects.all(), paris_day()).select_related("commune", "operator")
+    places = places.prefetch_related(*RELATED)
     if not include_demo:
         places = places.filter(is_demo=False)
     return places.order_by("name", "id")
@@ -80,7 +83,15 @@ def place_row(place: Place) -> dict[str, str | float | int]:
         "source": place.source or mediation.PLATFORM_SOURCE,
         "date_maj": timezone.localdate(place.updated_at).isoformat(),
         "demo": "oui" if place.is_demo else "non",
+        # The label held on the day of the export (places from selectors or `exported_places`
+        # carry it, see labelling.badges.with_label); the échéance is the first day without it.
+        "label_regional": getattr(place, "label_name", None) or "",
+        "label_regional_echeance": _day(getattr(place, "label_expires_on", None)),
     }
+
+
+def _day(value) -> str:
+    return value.isoformat() if value else ""
 
 
 def prepare_places(places: list[Place]) -> list[Place]:

@@ -272,6 +272,12 @@ def mediation_row(place: Place) -> tuple[dict[str, str | float], list[str]]:
     for column in EXTRA_COLUMNS:
         if not row[column]:
             row[column] = _join(extra.get(column, []))
+    # The regional label is not in the schema's closed list `formations_labels`; its free field
+    # `autres_formations_labels` takes it (the label in force on the export's day, when known).
+    regional = getattr(place, "label_scheme", None)
+    if regional:
+        others = [v for v in row["autres_formations_labels"].split("|") if v and v != regional]
+        row["autres_formations_labels"] = _join([regional, *others])
     return row, warnings
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from maillage.core.middleware import policy_for, tile_origin
+from maillage.labelling.badges import scheme_short_name
 from maillage.places import opening_hours, selectors
 from maillage.places.filters_form import DirectoryFilterForm, service_icon_url
 from maillage.places.models import Kind, Place
@@ -37,7 +38,8 @@ def _directory_context(request: HttpRequest, *, limit: int | None = None) -> tup
         "places": [],
         "count": 0,
         "query": "",
-        "map_config": _map_config(),
+        # The badge's text, for the map's legend (popups take it from each feature).
+        "map_config": _map_config(labelName=scheme_short_name()),
         "exports": [],
     }
     if not form.is_valid():
@@ -167,11 +169,11 @@ def widget(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def place_detail(request: HttpRequest, public_id) -> HttpResponse:
+    now = timezone.now()
     try:
-        place = selectors.place_get_public(public_id=public_id)
+        place = selectors.place_get_public(public_id=public_id, now=now)
     except Http404:
         return render(request, "places/place_detail.html", {"place": None}, status=404)
-    now = timezone.now()
     can_edit = can_edit_place(request.user, place)
     change_url = reverse("places:change", kwargs={"public_id": place.public_id})
     return render(
@@ -185,6 +187,10 @@ def place_detail(request: HttpRequest, public_id) -> HttpResponse:
                 (service, service_icon_url(service.icon)) for service in place.services.all()
             ],
             "prices": _price_rows(place),
+            # The award's échéance is the first day without the label: the page shows the last.
+            "label_last_day": place.label_expires_on - timedelta(days=1)
+            if place.label_expires_on
+            else None,
             "can_edit": can_edit,
             "can_propose": can_propose(request.user),
             "can_see_history": can_edit or can_moderate(request.user),

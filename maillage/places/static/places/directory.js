@@ -61,6 +61,8 @@
   var cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 45 });
   map.addLayer(cluster);
   var markers = {};
+  // Labelled places: a golden marker (legend under the map) and the badge in their popup.
+  var labelIcon = new L.Icon.Default({ className: "marker-label" });
   var lastQuery = null;
   var controller = null;
 
@@ -103,6 +105,7 @@
     }
     title.append(link);
     if (p.demo) title.append(" ", el("span", "badge badge-demo", "Démo"));
+    if (p.label) title.append(" ", el("span", "badge badge-label", p.label));
     box.append(title);
     var details = [(p.types || []).map(function (slug) { return kinds[slug] || slug; }).join(", "), p.commune];
     if (p.postes) details.push(p.postes + (p.postes > 1 ? " postes" : " poste"));
@@ -123,8 +126,11 @@
     var layers = data.features.map(function (feature) {
       var c = feature.geometry.coordinates;
       var approximate = feature.properties.position_approximative;
-      var label = feature.properties.nom + (approximate ? " (position approximative)" : "");
-      var marker = L.marker([c[1], c[0]], { title: label, alt: label, opacity: approximate ? 0.6 : 1 });
+      var label = feature.properties.nom + (feature.properties.label ? " (" + feature.properties.label + ")" : "") +
+        (approximate ? " (position approximative)" : "");
+      var options = { title: label, alt: label, opacity: approximate ? 0.6 : 1 };
+      if (feature.properties.label) options.icon = labelIcon;
+      var marker = L.marker([c[1], c[0]], options);
       marker.bindPopup(function () { return popup(feature); });
       markers[feature.id] = marker;
       return marker;
