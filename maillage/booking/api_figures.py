@@ -11,7 +11,7 @@ from uuid import UUID
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
@@ -82,6 +82,12 @@ class ResourceOut(LineOut):
 class PlaceLineOut(LineOut):
     id: UUID
     nom: str
+    labellise: bool = Field(description="détenait le label régional le dernier jour de la période")
+
+
+class GroupOut(LineOut):
+    labellise: bool
+    nombre_lieux: int
 
 
 class PlaceRef(Schema):
@@ -104,6 +110,8 @@ class NetworkFiguresOut(LineOut):
     pas: str
     calcule_le: str
     lieux: list[PlaceLineOut]
+    # Labelled places (label held on the last day) compared with the others.
+    groupes: list[GroupOut]
 
 
 def _ratio(value: float | None) -> float | None:
@@ -199,7 +207,16 @@ def network_figures(request: HttpRequest, query: Query[FiguresQuery]):
     return {
         **_report_out(report, query.pas),
         "lieux": [
-            {"id": line.place.public_id, "nom": line.place.name, **line_out(report, line)}
+            {
+                "id": line.place.public_id,
+                "nom": line.place.name,
+                "labellise": line.labelled,
+                **line_out(report, line),
+            }
             for line in report.lines
+        ],
+        "groupes": [
+            {"labellise": line.labelled, "nombre_lieux": line.place_count, **line_out(report, line)}
+            for line in report.groups
         ],
     }

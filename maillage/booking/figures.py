@@ -37,6 +37,11 @@ Definitions (all times Europe/Paris; durations are computed on UTC instants, so 
   booking starts (so a cancelled booking nets to zero in its own period), or to the period of the
   row's date when it has no booking. Counted at place and network level only.
 - **Network** = every place with a resource shown, or with pass units consumed in the range.
+- **Labelled places** (network only): a place counts as labelled when it held the regional label
+  on the last day of the range (`labelling.badges`); the network's places are split into
+  « Lieux labellisés » and « Autres lieux », each with the sums of its places, its distinct users
+  and new users (first booking in the network at one of the group's places) and its number of
+  places.
 """
 
 from bisect import bisect_right
@@ -51,6 +56,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from maillage.booking.models import Booking, Closure, PassLedger, Resource
+from maillage.labelling.badges import labelled_place_ids
 from maillage.places.models import Place
 from maillage.places.opening_hours import PARIS, open_spans
 
@@ -231,6 +237,8 @@ class Line:
     total: Figures = field(default_factory=Figures)
     place: Place | None = None
     resource: Resource | None = None
+    labelled: bool | None = None  # network reports: places and groups; None elsewhere
+    place_count: int | None = None  # groups and the network
 
     @property
     def kind_label(self) -> str:
@@ -248,6 +256,8 @@ class Report:
     scope: Line
     lines: list[Line]
     now: datetime
+    # Network reports: « Lieux labellisés » then « Autres lieux » (see the module's docstring).
+    groups: list[Line] = field(default_factory=list)
 
     @property
     def has_rooms(self) -> bool:
@@ -436,7 +446,7 @@ def _compute(
     for (resource_id, index), intervals in covered.items():
         by_resource.at(resource_id, index).room_booked_seconds += _seconds(_merge(intervals))
 
-    _count_new_users(calendar, place, by_resource, by_place)
+    firsts = _count_new_users(calendar, place, by_resource, by_place)
 
     moves = PassLedger.objects.filter(
         reason__in=[PassLedger.Reason.USE, PassLedger.Reason.REFUND]
@@ -477,11 +487,14 @@ def _compute(
                 figures.room_open_seconds = seconds
             else:
                 figures.seat_capacity_seconds = seconds * resource.capacity
-    return resources, places, {"resource": by_resource, "place": by_place}, open_by_place
+    rows = {"resource": by_resource, "place": by_place, "firsts": firsts}
+    return resources, places, rows, open_by_place
 
 
-def _count_new_users(calendar: _Calendar, place: Place | None, by_resource, by_place) -> None:
-    """New users per row: first confirmed booking ever, in the row's scope, within a period."""
+def _count_new_users(calendar: _Calendar, place: Place | None, by_resource, by_place) -> dict:
+    """New users per row: first confirmed booking ever, in the row's scope, within a period.
+
+    Returns the first bookings' starts keyed (level, row key, user), for the groups of places."""
     confirmed = Booking.objects.filter(status=Booking.Status.CONFIRMED)
     if place is not None:
         confirmed = confirmed.filter(place=place)
@@ -506,6 +519,7 @@ def _count_new_users(calendar: _Calendar, place: Place | None, by_resource, by_p
         if index is not None:
             rows = by_resource if level == "resource" else by_place
             rows.at(key, index).new_users += 1
+    return first_by
 
 
 def _line(level, label, rows: _Rows, key, count: int, **objects) -> Line:
@@ -578,12 +592,51 @@ def network_figures(
     ]
     scope = _line("network", "Réseau", rows["place"], None, count)
     _fold(scope, lines)
-    return Report(first_day, last_day, grain, report_periods, scope, lines, now)
+    scope.place_count = len(lines)
+    labelled = labelled_place_ids(last_day)
+    for line in lines:
+        line.labelled = line.place.pk in labelled
+    groups = [
+        _group_line(label, flag, [line for line in lines if line.labelled is flag], rows, calendar)
+        for label, flag in (("Lieux labellisés", True), ("Autres lieux", False))
+    ]
+    return Report(first_day, last_day, grain, report_periods, scope, lines, now, groups)
+
+
+def _group_line(label: str, labelled: bool, lines: list[Line], rows: dict, calendar) -> Line:
+    """The sums of some places' lines; users counted once across them, new users by their first
+    booking in the network made at one of these places."""
+    count = len(calendar.periods)
+    group = Line("group", label, [Figures() for _ in range(count)])
+    _fold(group, lines)
+    by_place: _Rows = rows["place"]
+    ids = {line.place.pk for line in lines}
+    for index, figures in enumerate(group.periods):
+        figures.users = len(set().union(*(by_place.users.get((pk, index), ()) for pk in ids)))
+    group.total.users = len(set().union(*(by_place.all_users.get(pk, ()) for pk in ids)))
+    network_first = {
+        user: first for (level, key, user), first in rows["firsts"].items() if key is None
+    }
+    for (level, key, user), first in rows["firsts"].items():
+        # New in the network, and that first booking was at one of these places.
+        if level == "place" and key in ids and network_first.get(user) == first:
+            index = calendar.index(first)
+            if index is not None:
+                group.periods[index].new_users += 1
+                group.total.new_users += 1
+    group.labelled = labelled
+    group.place_count = len(lines)
+    return group
 
 
 # --- Table for exports ------------------------------------------------------------------------
 
-LEVEL_NAMES = {"resource": "Ressource", "place": "Lieu", "network": "Réseau"}
+LEVEL_NAMES = {
+    "resource": "Ressource",
+    "place": "Lieu",
+    "network": "Réseau",
+    "group": "Groupe de lieux",
+}
 HEADER = [
     "Période",
     "Du",
@@ -611,8 +664,16 @@ HEADER = [
 ]
 
 
-def _table_row(period_cells: list, line: Line, figures: Figures) -> list:
-    place_name = line.place.name if line.place else ""
+# Network reports add these, filled on place, group and network rows.
+LABEL_HEADER = ["Labellisé en fin de période", "Nombre de lieux"]
+
+
+def _table_row(period_cells: list, line: Line, figures: Figures, network=False) -> list:
+    place_name = line.place.name if line.place else (line.label if line.level == "group" else "")
+    label = [] if not network else [
+        None if line.labelled is None else ("oui" if line.labelled else "non"),
+        line.place_count,
+    ]  # fmt: skip
     passes = (
         [None, None]
         if line.level == "resource"
@@ -639,6 +700,7 @@ def _table_row(period_cells: list, line: Line, figures: Figures) -> list:
         figures.users,
         figures.new_users,
         *passes,
+        *label,
     ]
 
 
@@ -648,11 +710,19 @@ def figures_table(report: Report) -> tuple[list[str], list[list]]:
     Hours have two decimals, rates are percentages with one decimal, an undefined rate (nothing
     open, nothing ended) is an empty cell; dates are `date` objects.
     """
+    network = report.scope.level == "network"
     rows = []
     spans = [(p.label, p.first_day, p.last_day) for p in report.periods]
+    total = ["Total", report.first_day, report.last_day]
     for index, cells in enumerate(spans):
         for line in (report.scope, *report.lines):
-            rows.append(_table_row(list(cells), line, line.periods[index]))
+            rows.append(_table_row(list(cells), line, line.periods[index], network))
     for line in (report.scope, *report.lines):
-        rows.append(_table_row(["Total", report.first_day, report.last_day], line, line.total))
-    return list(HEADER), rows
+        rows.append(_table_row(total, line, line.total, network))
+    # The comparison of labelled places with the others comes last (network reports).
+    for index, cells in enumerate(spans):
+        for line in report.groups:
+            rows.append(_table_row(list(cells), line, line.periods[index], network))
+    for line in report.groups:
+        rows.append(_table_row(total, line, line.total, network))
+    return list(HEADER) + (LABEL_HEADER if network else []), rows

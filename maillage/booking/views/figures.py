@@ -278,6 +278,9 @@ def _answer(
             }
             for line in report.lines
         ],
+        "group_rows": [
+            {"line": line, "cells": cells(report, line, line.total)} for line in report.groups
+        ],
         "csv_link": query.link(format="csv"),
         "xlsx_link": query.link(format="xlsx"),
     }
