@@ -256,14 +256,6 @@ def _hypotheses_sheet(book: Workbook, plan: PlanInput, title: str) -> _Hypothese
 
 
 @dataclass
-class _Block:
-    """The rows of one P&L section: one per line, in the engine's order."""
-
-    rows: list[int] = field(default_factory=list)
-    total: int = 0
-
-
-@dataclass
 class PlRows:
     """Rows of the result lines of a « Compte de résultat » sheet (for tests and the comparison)."""
 
@@ -384,7 +376,7 @@ def _pl_sheet(
     revenue_ht_total = w.total("Total des recettes HT", out.revenue_ht)
 
     w.heading("TVA collectée (nulle si l'exploitant n'est pas assujetti)")
-    revenue_rate_rows = [(where.at(3, r)) for r in where.product_rows + where.revenue_rows]
+    revenue_rate_rows = [where.at(3, r) for r in where.product_rows + where.revenue_rows]
     for ht_row, rate, label in zip(
         out.revenue_ht,
         revenue_rate_rows,
