@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from maillage.labelling.badges import place_label_steps
 from maillage.places import photos, selectors, services
 from maillage.places.diffs import diff_names_load, snapshot_diff
 from maillage.places.forms import PlaceForm
@@ -96,11 +97,14 @@ def place_change(request: HttpRequest, public_id) -> HttpResponse:
 
 
 def _history_rows(place) -> list[dict]:
+    """The versions and the label's steps, newest first, merged by date (read-only)."""
     versions = list(place.versions.select_related("author", "approved_by").order_by("-number"))
     names = diff_names_load(v.snapshot for v in versions)
-    return [
+    rows = [
         {
+            "at": version.created_at,
             "version": version,
+            "latest": index == 0,
             "changes": snapshot_diff(
                 versions[index + 1].snapshot if index + 1 < len(versions) else None,
                 version.snapshot,
@@ -109,6 +113,9 @@ def _history_rows(place) -> list[dict]:
         }
         for index, version in enumerate(versions)
     ]
+    rows += [{"at": step.at, "step": step} for step in place_label_steps(place)]
+    # Stable sort: at equal instants, a version stays before the older versions as listed.
+    return sorted(rows, key=lambda row: row["at"], reverse=True)
 
 
 @login_required
