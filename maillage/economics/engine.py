@@ -176,6 +176,7 @@ class PlanError(ValueError):
 # equal; this module stays free of Django).
 VAT_RATES_BP = (2000, 1000, 850, 550, 210, 0)
 AMORTISATION_KIND = "amortissement"  # the kind of the amortisation lines of investments
+PRODUCT_KIND = "produit"  # the kind of the revenue lines of products
 MAX_PRICE_CENTS = 100_000_000  # 1 000 000 € per unit
 MAX_AMOUNT_CENTS = 10_000_000_000  # 100 000 000 € per line and year
 MAX_UNITS_PER_CAPACITY = 8_784  # hours in a leap year
@@ -463,7 +464,7 @@ def _scenario(plan: PlanInput, scenario: Scenario) -> ScenarioResult:
         units_sold[product.key] = tuple(float(u) for u in units)
         ht = [_half_up(u * product.unit_price_ht_cents) for u in units]
         revenue_lines.append(
-            _line(product.label, "produit", ht, product.vat_rate_bp, revenue=True, liable=liable)
+            _line(product.label, PRODUCT_KIND, ht, product.vat_rate_bp, revenue=True, liable=liable)
         )
     for other in plan.revenues:
         revenue_lines.append(

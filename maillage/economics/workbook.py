@@ -26,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from maillage.economics.engine import (
     AMORTISATION_KIND,
     POOL_LABELS,
+    PRODUCT_KIND,
     SCENARIO_LABELS,
     ChargeKind,
     PlanInput,
@@ -41,7 +42,6 @@ UNITS = "#,##0.00"
 HYPOTHESES = "Hypothèses"
 COMPARISON = "Comparaison"
 REALISED = "Réalisé"
-PRODUCT_KIND = "produit"
 # Hypothèses: label, nature / pool, VAT rate, then one column per year from D.
 HYP_YEAR_COLUMN = 4
 # Compte de résultat: label, nature, then one column per year from C.
