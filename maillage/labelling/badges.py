@@ -25,8 +25,12 @@ def paris_day(now: datetime | None = None) -> date:
 
 
 def scheme_short_name() -> str:
-    """The badge's text: the short name of the coordination's (first) label scheme."""
-    name = LabelScheme.objects.order_by("id").values_list("short_name", flat=True).first()
+    """The badge's text: the short name of the label the pages run (the oldest scheme)."""
+    name = (
+        LabelScheme.objects.order_by("created_at", "id")
+        .values_list("short_name", flat=True)
+        .first()
+    )
     return name or DEFAULT_SHORT_NAME
 
 
