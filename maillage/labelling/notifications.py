@@ -32,6 +32,10 @@ INTROS = {
 }
 
 
+# E-mail subjects that read better than the history's step name.
+SUBJECTS = {ApplicationStep.Kind.REMINDER: "Renouvellement du label à prévoir"}
+
+
 def team_emails(place: Place) -> list[str]:
     """The addresses of the active members of the organisation running the place."""
     if place.operator_id is None:
@@ -58,7 +62,8 @@ def team_notify(
         if application is not None
         else absolute_url("labelling:place", place.public_id)
     )
-    subject = f"{scheme_name} — {ApplicationStep.Kind(kind).label} — {place.name}"[:200]
+    what = SUBJECTS.get(kind, ApplicationStep.Kind(kind).label)
+    subject = f"{scheme_name} — {what} — {place.name}"[:200]
     body = render_to_string(
         "labelling/emails/step.txt",
         {"place": place, "intro": INTROS.get(kind, ""), "message": message, "link": link},
