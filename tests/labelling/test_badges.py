@@ -291,3 +291,15 @@ def test_mediation_export_names_the_label_in_its_free_field(client, place, grant
     row, _warnings = mediation_row(labelled)
     assert row["autres_formations_labels"] == "Label régional des tiers-lieux de Normandie"
     assert row["formations_labels"] == ""
+
+
+def test_export_command_places_carry_the_label(granted_today, fablab):
+    from maillage.places.opendata.export import exported_places, place_row
+
+    expires = (paris_today() + timedelta(days=3 * 365)).isoformat()
+    rows = {row["nom"]: row for row in map(place_row, exported_places())}
+    assert (
+        rows["La Fabrique du Port"]["label_regional"],
+        rows["La Fabrique du Port"]["label_regional_echeance"],
+    ) == ("Label régional", expires)
+    assert rows["Fablab de Bayeux"]["label_regional"] == ""
