@@ -69,7 +69,7 @@ CRITERIA = [
         "Une salle ou un poste équipé (caméra, micro, écran) réservable par les usagers.",
         False,
         "",
-        "occupation",
+        "services",
     ),
     (
         "animation",
