@@ -2,7 +2,7 @@
 nothing; throttled per address like the page)."""
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from maillage.core.ratelimit import Throttled, client_ip, ratelimit_hit
@@ -136,24 +136,30 @@ def ranking_post(request: HttpRequest, body: AnswersIn):
     answers = {str(k)[:40]: str(v)[:40] for k, v in body.reponses.items()}
     errors = sheet.answer_errors(version.content, answers)
     if errors:
-        return 400, {
-            "detail": "Réponses invalides.",
-            "erreurs": [
-                {"champ": key, "emplacement": ["body", "reponses", key], "message": message}
-                for key, message in errors.items()
-            ],
-        }
-    return 200, {
-        "version": version.number,
-        "classement": [
+        return Status(
+            400,
             {
-                "rang": row.rank,
-                "ex_aequo": row.tied,
-                "cle": row.key,
-                "nom": row.name,
-                "points": row.score,
-                "raisons": [{"points": r.points, "texte": r.text} for r in row.reasons],
-            }
-            for row in sheet.ranking(version.content, answers)
-        ],
-    }
+                "detail": "Réponses invalides.",
+                "erreurs": [
+                    {"champ": key, "emplacement": ["body", "reponses", key], "message": message}
+                    for key, message in errors.items()
+                ],
+            },
+        )
+    return Status(
+        200,
+        {
+            "version": version.number,
+            "classement": [
+                {
+                    "rang": row.rank,
+                    "ex_aequo": row.tied,
+                    "cle": row.key,
+                    "nom": row.name,
+                    "points": row.score,
+                    "raisons": [{"points": r.points, "texte": r.text} for r in row.reasons],
+                }
+                for row in sheet.ranking(version.content, answers)
+            ],
+        },
+    )

@@ -23,7 +23,7 @@ def test_ranking_operator_answers_puts_the_concession_first():
         (6, False, "regie", -3),
     ]
     dsp = sheet.ranking(CONTENT, TO_OPERATOR)[0]
-    assert [(r.points, r.text) for r in dsp.reasons][0] == (
+    assert (dsp.reasons[0].points, dsp.reasons[0].text) == (
         3,
         "Vous ne souhaitez pas porter le risque d'exploitation : la DSP le transfère au "
         "délégataire (CCP L1121-1).",
