@@ -389,7 +389,8 @@ def awards(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "which": which,
     }
-    return render(request, "labelling/awards.html", context)
+    bad_filter = bool(request.GET) and not form.is_valid()
+    return render(request, "labelling/awards.html", context, status=400 if bad_filter else 200)
 
 
 def _award_action(request: HttpRequest, award_id, action) -> HttpResponse:
