@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 MIN_POINTS, MAX_POINTS = -3, 3
+# Below this share of words in common, the history shows the old and new texts whole.
+REWRITE_RATIO = 0.5
 SUMMARY = "summary"
 SOURCES = "sources"
 _ADDRESS = re.compile(r"^(modele\.[a-z0-9_]{1,40}\.[a-z0-9_]{1,40}|bareme(\.[a-z0-9_]{1,40}){3})$")
@@ -148,10 +150,13 @@ class CellChange:
 
 
 def _segments(before: str, after: str) -> list[tuple[str, str]]:
-    """Word-level difference: what stayed, what went, what came."""
+    """Word-level difference: what stayed, what went, what came (whole texts when rewritten)."""
     old, new = re.split(r"(\s+)", before), re.split(r"(\s+)", after)
     result: list[tuple[str, str]] = []
     matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    if matcher.ratio() < REWRITE_RATIO:
+        # A rewritten text read as a patchwork of words is harder than the two texts whole.
+        return [(op, text) for op, text in (("del", before), ("ins", after)) if text]
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             result.append(("same", "".join(old[i1:i2])))

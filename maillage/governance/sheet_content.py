@@ -153,8 +153,8 @@ MODELS = [
         "collectivités autour d'un projet d'intérêt collectif, une personne une voix.",
         "cells": {
             "risk": "La SCIC, société commerciale ; chaque associé à hauteur de ses parts.",
-            "staff": "La SCIC emploie l'équipe sous le droit du travail ; les salariés sont "
-            "associés de droit (loi n° 47-1775, art. 19 septies).",
+            "staff": "La SCIC emploie l'équipe sous le droit du travail ; les salariés forment "
+            "obligatoirement une catégorie d'associés (loi n° 47-1775, art. 19 septies).",
             "procurement": "Entrer au capital d'une SCIC n'est pas un achat. Si la collectivité "
             "attend de la SCIC un service rémunéré répondant à ses besoins, c'est un marché "
             "public ou une concession, avec mise en concurrence. " + CHECK,
@@ -238,14 +238,14 @@ MODELS = [
             "L1511-3).",
             "timeline": "Quelques mois : publicité ou sélection, puis signature de la "
             "convention ; plus si des travaux sont nécessaires.",
-            "attention": "Le titre d'occupation est précaire et sa durée limitée (CG3P L2122-2). "
+            "attention": "L'occupation est temporaire (CG3P L2122-2), précaire et révocable (L2122-3). "
             "La redevance tient compte des avantages procurés à l'occupant (CG3P L2125-3). Si la "
             "collectivité impose un programme et rémunère l'opérateur, le montage devient un "
             "marché ou une concession.",
         },
         "sources": [
             {
-                "label": "CG3P, art. L2122-1, L2122-1-1, L2122-1-4 et L2122-2 (occupation, sélection, durée)",
+                "label": "CG3P, art. L2122-1 à L2122-3 (occupation, sélection, durée, précarité)",
                 "url": CG3P,
             },
             {"label": "CG3P, art. L2125-1 et L2125-3 (redevance)", "url": CG3P},
@@ -345,7 +345,8 @@ QUESTIONS = [
                 "scores": {
                     "dsp": _score(2, "Le délégataire recrute et emploie l'équipe."),
                     "scic": _score(
-                        2, "La SCIC emploie l'équipe, et ses salariés en sont associés."
+                        2,
+                        "La SCIC emploie l'équipe, et ses salariés forment une catégorie de ses associés.",
                     ),
                     "association": _score(
                         2, "L'association emploie l'équipe sous le droit du travail."

@@ -147,4 +147,8 @@ def test_diff_lists_changed_cells_with_word_segments():
         ("ins", " municipale"),
         ("same", " crée la régie."),
     ]
+    assert changes[0].segments == [
+        ("del", CONTENT["models"][0]["cells"]["timeline"]),
+        ("ins", "Une délibération suffit."),
+    ]
     assert sheet.sheet_diff(CONTENT, CONTENT) == []

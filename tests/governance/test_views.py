@@ -87,7 +87,10 @@ def test_edit_saves_a_version_then_history_shows_the_difference(coordinator):
     assert "Version 2, mise à jour le" in html and f"par {coordinator.email}" in html
     history = client.get(reverse("governance:history")).content.decode()
     assert "<h3>Régie directe — Délai type avant l&#x27;ouverture</h3>" in history
-    assert '<ins><span class="visually-hidden">ajouté : </span>suffit.</ins>' in history
+    assert (
+        '<ins><span class="visually-hidden">ajouté : </span>Une délibération suffit.</ins>'
+        in history
+    )
     assert "Restaurer la version 1" in history
 
 
