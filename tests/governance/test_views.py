@@ -7,7 +7,9 @@ import io
 import json
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -270,3 +272,17 @@ def test_api_ranking_bad_input(client):
         ).status_code
         == 422
     )
+
+
+@pytest.mark.parametrize("versions", [1, 3])
+def test_history_and_sheet_queries_do_not_grow_with_versions(client, coordinator, versions):
+    for number in range(1, versions):
+        sheet_cell_update(
+            actor=coordinator, base_number=number, address=TIMELINE, value=f"Texte {number}."
+        )
+    counts = []
+    for url in [reverse("governance:history"), reverse("governance:sheet")]:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts == [4, 1]
