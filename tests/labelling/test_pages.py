@@ -479,3 +479,21 @@ def test_history_shows_every_step_to_the_team(client, manager, coordinator, appl
     )
     assert kinds == ["creee", "deposee", "commentaire"]
     assert Answer.objects.filter(application=application).exclude(self_assessment="").count() == 12
+
+
+def test_evidence_uploads_are_throttled_per_person(client, manager, draft, monkeypatch):
+    from maillage.core.ratelimit import Limit
+    from maillage.labelling.views import team
+
+    monkeypatch.setattr(team, "EVIDENCE_LIMIT", Limit("label-evidence-test", 2, 3600))
+    client.force_login(manager)
+    url = answer_url(draft, first_criterion(draft).pk)
+    statuses = [
+        client.post(
+            url,
+            {"self_assessment": "atteint", "file": SimpleUploadedFile(f"{i}.pdf", PDF_BYTES)},
+        ).status_code
+        for i in range(3)
+    ]
+    assert statuses == [302, 302, 429]
+    assert Evidence.objects.count() == 2

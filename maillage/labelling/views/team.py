@@ -9,12 +9,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from maillage.booking.bounds import id_from_text
+from maillage.core.ratelimit import Limit, Throttled, ratelimit_check, ratelimit_hit
 from maillage.labelling import selectors, services
 from maillage.labelling.errors import LabelError
 from maillage.labelling.forms import AnswerForm, add_service_error
 from maillage.labelling.models import Application, Award, Criterion
 from maillage.labelling.platform import platform_figure
 from maillage.places.permissions import is_coordinator
+
+# Signed-in teams only, but a runaway session should not fill the private storage.
+EVIDENCE_LIMIT = Limit("label-evidence", attempts=60, window=3600)
 
 
 @login_required
@@ -147,6 +151,16 @@ def answer_edit(request: HttpRequest, application_id, criterion_id: str) -> Http
     if not form.is_valid():
         return render(request, "labelling/answer.html", context, status=400)
     data = form.cleaned_data
+    if data["file"]:
+        check = (EVIDENCE_LIMIT, str(request.user.pk))
+        try:
+            ratelimit_check(check)
+        except Throttled as error:
+            form.add_error("file", error.message)
+            response = render(request, "labelling/answer.html", context, status=429)
+            response["Retry-After"] = str(error.retry_after)
+            return response
+        ratelimit_hit(check)
     try:
         services.answer_save(
             user=request.user,
