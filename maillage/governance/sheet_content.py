@@ -3,7 +3,9 @@
 
 Read by elected officials: every statement here is either a rule quoted with its article or
 flagged « à vérifier avec le service juridique ». Article references point to the code or the
-text on Légifrance (the code's table of contents: article pages have opaque ids that change).
+text on Légifrance (the code's table of contents: article pages have opaque ids that change);
+the décret n° 2001-495 and the ordonnance n° 2017-562 are reached through the law they apply
+and the code they amended, whose Légifrance ids were checked.
 Figures that move (thresholds of the commande publique, European thresholds) are deliberately not
 written: they are revised every two years. After the first version, the coordination edits the
 sheet from /gouvernance/ and each edit is a new `SheetVersion`; this file is not read again.
@@ -15,9 +17,7 @@ CG3P = "https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000006070299/"
 CODE_COMMERCE = "https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000005634379/"
 LOI_1947 = "https://www.legifrance.gouv.fr/loda/id/JORFTEXT000000684004/"
 LOI_2000_321 = "https://www.legifrance.gouv.fr/loda/id/JORFTEXT000000215117/"
-DECRET_2001_495 = "https://www.legifrance.gouv.fr/eli/decret/2001/6/6/2001-495/jo/texte"
-ORDONNANCE_2017_562 = "https://www.legifrance.gouv.fr/eli/ordonnance/2017/4/19/2017-562/jo/texte"
-LOI_ESS_2014 = "https://www.legifrance.gouv.fr/eli/loi/2014/7/31/2014-856/jo/texte"
+LOI_ESS_2014 = "https://www.legifrance.gouv.fr/loda/id/JORFTEXT000029313296/"
 
 # The comparison's rows, in reading order. Each model has one text per dimension.
 DIMENSIONS = [
@@ -209,8 +209,8 @@ MODELS = [
                 "url": LOI_2000_321,
             },
             {
-                "label": "Décret n° 2001-495 du 6 juin 2001 (seuil de 23 000 €)",
-                "url": DECRET_2001_495,
+                "label": "Décret n° 2001-495 du 6 juin 2001, pris pour l'application de l'article 10 de la loi n° 2000-321 (seuil de 23 000 €) : lien vers la loi appliquée",
+                "url": LOI_2000_321,
             },
             {
                 "label": "Code de commerce, art. L612-4 (comptes au-delà de 153 000 €)",
@@ -250,8 +250,8 @@ MODELS = [
             },
             {"label": "CG3P, art. L2125-1 et L2125-3 (redevance)", "url": CG3P},
             {
-                "label": "Ordonnance n° 2017-562 du 19 avril 2017 relative à la propriété des personnes publiques",
-                "url": ORDONNANCE_2017_562,
+                "label": "Ordonnance n° 2017-562 du 19 avril 2017 : articles L2122-1-1 à L2122-1-4 du CG3P (sélection préalable), lien vers le code",
+                "url": CG3P,
             },
             {"label": "CGCT, art. L1511-2 et L1511-3 (aides aux entreprises)", "url": CGCT},
         ],

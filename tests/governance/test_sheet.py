@@ -152,3 +152,17 @@ def test_diff_lists_changed_cells_with_word_segments():
         ("ins", "Une délibération suffit."),
     ]
     assert sheet.sheet_diff(CONTENT, CONTENT) == []
+
+
+def test_source_links_are_the_checked_legifrance_texts():
+    """Codes by their LEGITEXT id, laws by their JORFTEXT id: the ids checked when writing."""
+    urls = {source["url"] for model in CONTENT["models"] for source in model["sources"]}
+    assert urls == {
+        "https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000006070633/",  # CGCT
+        "https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000037701019/",  # CCP
+        "https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000006070299/",  # CG3P
+        "https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000005634379/",  # C. com.
+        "https://www.legifrance.gouv.fr/loda/id/JORFTEXT000000684004/",  # loi 47-1775
+        "https://www.legifrance.gouv.fr/loda/id/JORFTEXT000000215117/",  # loi 2000-321
+        "https://www.legifrance.gouv.fr/loda/id/JORFTEXT000029313296/",  # loi 2014-856
+    }
