@@ -259,8 +259,10 @@ def criterion_move(*, user, criterion: Criterion, direction: str) -> Criterion:
 
 
 def _lock(application: Application) -> Application:
+    """The application's row only (PostgreSQL would otherwise lock the joined place and
+    scheme too, serialising every place's audit); SQLite serialises writers anyway."""
     return (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("place", "scheme")
         .get(pk=application.pk)
     )
@@ -773,7 +775,12 @@ def application_refuse(
 
 
 def _lock_award(award: Award) -> Award:
-    return Award.objects.select_for_update().select_related("place", "scheme").get(pk=award.pk)
+    # Only the award's row (PostgreSQL would otherwise lock the joined place and scheme too).
+    return (
+        Award.objects.select_for_update(of=("self",))
+        .select_related("place", "scheme")
+        .get(pk=award.pk)
+    )
 
 
 def _award_step(award: Award, kind: str, *, user, now: datetime, message: str, action: str):
