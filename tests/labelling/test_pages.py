@@ -497,3 +497,27 @@ def test_evidence_uploads_are_throttled_per_person(client, manager, draft, monke
     ]
     assert statuses == [302, 302, 429]
     assert Evidence.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"verdict": "parfait"}, "Sélectionnez un choix valide."),
+        ({"verdict": "conforme", "audit_comment": "x" * 5001}, "au plus 5000 caractères"),
+    ],
+)
+def test_bad_verdicts_are_refused_and_nothing_is_saved(
+    client, coordinator, application, fields, message
+):
+    answer = application.answers.first()
+    prefix = f"c{answer.criterion_id}"
+    client.force_login(coordinator)
+    response = client.post(
+        f"/label/candidatures/{application.public_id}/avis/{answer.criterion_id}/",
+        {f"{prefix}-{name}": value for name, value in fields.items()},
+    )
+    assert response.status_code == 400
+    assert message in text(response)
+    assert "L'avis n'a pas été enregistré." in text(response)
+    answer.refresh_from_db()
+    assert (answer.verdict, answer.audit_comment) == ("", "")
