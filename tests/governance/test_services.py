@@ -6,10 +6,12 @@ from datetime import UTC, datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from maillage.accounts.services import account_erase
 from maillage.audit.models import AuditEvent
 from maillage.governance import sheet
 from maillage.governance.errors import GovernanceError
 from maillage.governance.models import SavedQuestionnaire, SheetVersion
+from maillage.governance.selectors import author_label
 from maillage.governance.services import (
     cell_value_clean,
     questionnaire_save,
@@ -183,3 +185,17 @@ def test_questionnaire_kept_and_erased(member, sheet_v1):
         questionnaire_save(owner=member, project=" ", answers=TO_OPERATOR, version=sheet_v1)
     assert questionnaires_erase(member) == 1
     assert SavedQuestionnaire.objects.count() == 0
+
+
+def test_account_erasure_removes_kept_questionnaires_and_hides_the_author(
+    member, coordinator, sheet_v1
+):
+    questionnaire_save(owner=member, project="P", answers=TO_OPERATOR, version=sheet_v1)
+    version = sheet_cell_update(actor=coordinator, base_number=1, address=TIMELINE, value="Vite.")
+    report = account_erase(user=member, actor=member)
+    assert report["questionnaires de gouvernance"] == 1
+    assert SavedQuestionnaire.objects.count() == 0
+    account_erase(user=coordinator, actor=coordinator)
+    version.refresh_from_db()
+    assert author_label(version) == "compte supprimé"
+    assert author_label(sheet_v1) == "la plateforme"
