@@ -157,6 +157,19 @@ def plan_list(request: HttpRequest):
     return [_summary(plan) for plan in selectors.plans_of(request.user)[:200]]
 
 
+@router.post(
+    "/calcul",
+    response={200: ComputedOut, 422: dict},
+    auth=django_auth,
+    summary="Vérifier et calculer un plan sans l'enregistrer",
+)
+def plan_compute_only(request: HttpRequest, payload: PlanIn):
+    plan_input, errors = document_input(payload.dict())
+    if errors:
+        return _refused(errors)
+    return {"resultats": _results(plan_compute(plan_input))}
+
+
 @router.get(
     "/{plan_id}",
     response={200: PlanOut, 422: dict},
@@ -174,19 +187,6 @@ def plan_get(request: HttpRequest, plan_id: UUID, annee: int | None = None):
         for item in results:
             item["annees"] = [y for y in item["annees"] if y["annee"] == annee]
     return _summary(plan) | {"hypotheses": plan.inputs, "resultats": results}
-
-
-@router.post(
-    "/calcul",
-    response={200: ComputedOut, 422: dict},
-    auth=django_auth,
-    summary="Vérifier et calculer un plan sans l'enregistrer",
-)
-def plan_compute_only(request: HttpRequest, payload: PlanIn):
-    plan_input, errors = document_input(payload.dict())
-    if errors:
-        return _refused(errors)
-    return {"resultats": _results(plan_compute(plan_input))}
 
 
 @router.put(
