@@ -75,10 +75,15 @@ def _seed_catalogue(using: str = "default", **kwargs) -> None:
     """After a flush, as after the migrations: the catalogue's starting vocabulary."""
     from django.contrib.auth.models import Group
 
+    from maillage.governance.services import sheet_seed
+    from maillage.labelling.models import Criterion, LabelScheme
+    from maillage.labelling.seed import seed_default_scheme
     from maillage.places.catalogue_seed import seed_catalogue
     from maillage.places.models import Kind, Label, Service
 
     seed_catalogue(Kind, Service, Label, Group)
+    seed_default_scheme(LabelScheme, Criterion)
+    sheet_seed()
 
 
 @pytest.fixture(autouse=True)

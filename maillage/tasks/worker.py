@@ -21,6 +21,7 @@ from maillage.core.single_flight import single_flight
 from maillage.demand.openings import demand_openings_notify
 from maillage.employers.services import employers_last_month_invoice
 from maillage.events.services import event_reminders_send
+from maillage.labelling.reminders import label_reminders_send
 from maillage.managers.services import managers_digest_send
 
 logger = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ class PeriodicResult:
     event_reminded: int = 0  # registrations reminded of tomorrow's event (event_reminders_send)
     digests: int = 0  # weekly digests of the managers' space (managers_digest_send)
     demand_notified: int = 0  # people told a place opened near them (demand_openings_notify)
+    label_reminded: int = 0  # label renewal reminders sent to place teams (label_reminders_send)
 
 
 def outbox_purge(*, now: datetime | None = None) -> int:
@@ -93,13 +95,14 @@ def periodic_run(*, now: datetime | None = None) -> PeriodicResult | None:
             event_reminders_send(now=now),
             managers_digest_send(now=now),
             demand_openings_notify(now=now),
+            label_reminders_send(now=now),
         )
     logger.log(
         logging.INFO if any(vars(result).values()) else logging.DEBUG,
         "Tâches périodiques : %s proposition(s) expirée(s), %s rappel(s) envoyé(s), "
         "%s e-mail(s) ancien(s) effacé(s), %s facture(s) mensuelle(s) d'employeur, "
         "%s rappel(s) d'événement, %s lettre(s) hebdomadaire(s) des gestionnaires, "
-        "%s personne(s) prévenue(s) d'une ouverture.",
+        "%s personne(s) prévenue(s) d'une ouverture, %s relance(s) de renouvellement du label.",
         result.expired,
         result.reminded,
         result.purged,
@@ -107,6 +110,7 @@ def periodic_run(*, now: datetime | None = None) -> PeriodicResult | None:
         result.event_reminded,
         result.digests,
         result.demand_notified,
+        result.label_reminded,
         extra=vars(result),
     )
     return result

@@ -228,15 +228,16 @@ def test_the_worker_logs_each_pass_with_fields(open_space, smtp, caplog):
         "Tâches périodiques : 0 proposition(s) expirée(s), 0 rappel(s) envoyé(s), "
         "0 e-mail(s) ancien(s) effacé(s), 0 facture(s) mensuelle(s) d'employeur, "
         "0 rappel(s) d'événement, 0 lettre(s) hebdomadaire(s) des gestionnaires, "
-        "0 personne(s) prévenue(s) d'une ouverture."
+        "0 personne(s) prévenue(s) d'une ouverture, 0 relance(s) de renouvellement du label."
     ]
     # Nothing done: only at DEBUG, so an idle worker does not fill the logs.
-    assert (periodic.levelno, periodic.expired, periodic.reminded, periodic.purged) == (
-        logging.DEBUG,
-        0,
-        0,
-        0,
-    )
+    assert (
+        periodic.levelno,
+        periodic.expired,
+        periodic.reminded,
+        periodic.purged,
+        periodic.label_reminded,
+    ) == (logging.DEBUG, 0, 0, 0, 0)
 
 
 def test_sigterm_stops_the_loop_after_the_current_pass(monkeypatch):
