@@ -8,7 +8,9 @@ from django.views.decorators.http import require_POST
 
 from maillage.core.tables import XLSX_TYPE, attachment, csv_response
 from maillage.economics import selectors, services
+from maillage.economics.catchment import catchment_need
 from maillage.economics.document import document_input
+from maillage.economics.engine import Pool
 from maillage.economics.forms import (
     CreateForm,
     InviteForm,
@@ -124,15 +126,27 @@ def _results_context(plan) -> dict:
             "scenarios": selectors.comparison(computed.result),
             "chart": selectors.balance_chart(computed.plan, computed.result),
             "vat_liable": computed.plan.vat_liable,
+            "seats": sum(c.units for c in computed.plan.capacities if c.pool == Pool.SEATS),
         }
     return context
+
+
+def _catchment(plan):
+    commune = plan.place.commune if plan.place_id else plan.commune
+    if commune is None:
+        return None
+    try:
+        return catchment_need(commune)
+    except Http404:  # no located commune around: no figure rather than an error
+        return None
 
 
 @login_required
 def plan_results(request: HttpRequest, public_id) -> HttpResponse:
     """The P&L of each scenario, the scenarios side by side, the chart and the downloads."""
     plan = plan_for(request.user, public_id)
-    return render(request, "economics/results.html", _results_context(plan))
+    context = _results_context(plan) | {"catchment": _catchment(plan)}
+    return render(request, "economics/results.html", context)
 
 
 @login_required
