@@ -19,6 +19,7 @@ from maillage.economics.forms import (
     page_sections,
 )
 from maillage.economics.permissions import can_manage, plan_for
+from maillage.economics.realised import place_realised, realised_rows, workbook_realised
 from maillage.economics.workbook import plan_workbook
 from maillage.places.models import Place
 from maillage.places.permissions import is_coordinator, managed_organisation_ids
@@ -146,6 +147,11 @@ def plan_results(request: HttpRequest, public_id) -> HttpResponse:
     """The P&L of each scenario, the scenarios side by side, the chart and the downloads."""
     plan = plan_for(request.user, public_id)
     context = _results_context(plan) | {"catchment": _catchment(plan)}
+    computed = context["computed"]
+    if plan.place_id and computed.result is not None:
+        context["realised"] = realised_rows(
+            computed.plan, computed.result, place_realised(plan.place, computed.plan)
+        )
     return render(request, "economics/results.html", context)
 
 
@@ -167,7 +173,10 @@ def plan_download(request: HttpRequest, public_id, fmt: str) -> HttpResponse:
     if fmt == "csv":
         header, rows = selectors.csv_rows(computed.plan, computed.result)
         return csv_response(header, rows, f"{filename}.csv")
-    body = plan_workbook(computed.plan, title=f"{plan.name} — {plan.subject}")
+    realised = None
+    if plan.place_id:
+        realised = workbook_realised(computed.plan, place_realised(plan.place, computed.plan))
+    body = plan_workbook(computed.plan, title=f"{plan.name} — {plan.subject}", realised=realised)
     return attachment(body, XLSX_TYPE, f"{filename}.xlsx")
 
 
