@@ -189,6 +189,11 @@ def test_two_tabs_the_second_save_gets_a_conflict_and_keeps_its_input(client, pl
         ({"produits.0.prix": "9" * 40}, "produits.0.prix", "Saisissez un montant en euros"),
         ({"annee_debut": "1999"}, "annee_debut", "La première année doit être entre 2000 et 2100."),
         (
+            {"investissements.0.premiere_annee": "9"},
+            "investissements.0.premiere_annee",
+            "La première année d&#x27;amortissement doit être entre 1 et 4.",
+        ),
+        (
             {
                 "charges.0.montants.0": "0",
                 "charges.0.montants.1": "0",
@@ -300,3 +305,36 @@ def test_api_get_compute_and_save(client, plan, manager, document):
     assert stale.status_code == 409
     assert stale.json()["version"] == 3
     assert BusinessPlan.objects.get(pk=plan.pk).version == 3
+
+
+def test_a_new_empty_plan_opens_and_saves(client, manager, place):
+    from maillage.economics import services
+
+    plan = services.plan_create(actor=manager, name="Vide", place=place)
+    client.force_login(manager)
+    for name in ("edit", "results", "print"):
+        url = reverse(f"economics:{name}", kwargs={"public_id": plan.public_id})
+        assert client.get(url).status_code == 200, name
+    url = reverse("economics:edit", kwargs={"public_id": plan.public_id})
+    assert client.post(url, form_of(plan)).status_code == 302
+    assert BusinessPlan.objects.get(pk=plan.pk).version == 2
+
+
+def test_api_refuses_huge_numbers_and_text(client, plan, manager, document):
+    client.force_login(manager)
+    huge = document | {
+        "produits": [document["produits"][0] | {"prix": 10**30}, *document["produits"][1:]]
+    }
+    response = client.post(
+        "/api/plans-affaires/calcul", data=json.dumps(huge), content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert response.json()["erreurs"] == [
+        {"champ": "produits.0.prix", "message": "Ce nombre est trop grand."}
+    ]
+    text = document | {"occupation": {"central": {"postes": ["beaucoup"]}}}
+    response = client.post(
+        "/api/plans-affaires/calcul", data=json.dumps(text), content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert BusinessPlan.objects.get(pk=plan.pk).version == 2
