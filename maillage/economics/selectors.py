@@ -68,6 +68,10 @@ def scenario_table(result: ScenarioResult) -> dict:
             for line in result.charge_lines
         ],
         "revenues_total": [y.revenues_cents for y in result.years],
+        "revenues_ttc": [
+            sum(_ttc(line)[index] for line in result.revenue_lines)
+            for index in range(len(result.years))
+        ],
         "charges_total": [y.charges_cents for y in result.years],
         "balance": [y.balance_cents for y in result.years],
         "cumulative": [y.cumulative_cents for y in result.years],

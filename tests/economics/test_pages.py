@@ -68,6 +68,9 @@ def test_results_page_shows_the_pl_and_the_scenarios_side_by_side(client, plan, 
     # Central balance by year (hand computation of tests/economics/test_engine.py).
     for shown in ("−6 723,56 €", "−1 209,17 €", "−3 924,19 €", "1 043,54 €"):
         assert shown.replace(" ", NNBSP).replace(f"{NNBSP}€", f"{NBSP}€") in html
+    # Revenues TTC, central year 1: 34 975,20 € HT + 3 895,04 € of product VAT + 100,00 € of
+    # VAT on events (712,80 + 285,12 + 933,12 + 1 260,00 + 704,00 = 3 895,04).
+    assert f"<td>38{NNBSP}970,24{NBSP}€</td>" in html
     assert "Point mort : 2030 (année 4)." in html
     assert "Point mort : 2027 (année 1)." in html
     assert "Point mort : non atteint sur la durée du plan." in html
