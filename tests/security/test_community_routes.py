@@ -95,7 +95,7 @@ def _reverse(name: str, entry: URLPattern, real_uuid=None, real_int=None) -> str
     raise AssertionError(f"{name}: no garbage fits {entry.pattern}")
 
 
-def routes(real_uuids=(None,), real_ints=(None,)) -> list[str]:
+def routes(real_uuids=(None,), real_ints=(None,), namespaces=NAMESPACES) -> list[str]:
     """Every route of the apps, once with garbage ids and once per real id given (a real id
     reaches the code behind the lookup: forms, services, permissions)."""
     paths = []
@@ -104,7 +104,7 @@ def routes(real_uuids=(None,), real_ints=(None,)) -> list[str]:
         for entry in patterns:
             if isinstance(entry, URLResolver):
                 walk(entry.url_patterns, entry.namespace or namespace)
-            elif isinstance(entry, URLPattern) and namespace in NAMESPACES and entry.name:
+            elif isinstance(entry, URLPattern) and namespace in namespaces and entry.name:
                 for real_uuid in real_uuids:
                     for real_int in real_ints:
                         paths.append(
