@@ -83,7 +83,7 @@ class PlanSummaryOut(Schema):
     modifie_le: str
 
 
-class YearOut(Schema):
+class PlanYearOut(Schema):
     annee: int
     recettes: int
     charges: int
@@ -92,19 +92,19 @@ class YearOut(Schema):
     occupation_equilibre: float | None
 
 
-class ScenarioOut(Schema):
+class PlanScenarioOut(Schema):
     scenario: str
     annee_point_mort: int | None
-    annees: list[YearOut]
+    annees: list[PlanYearOut]
 
 
 class PlanOut(PlanSummaryOut):
     hypotheses: dict
-    resultats: list[ScenarioOut]
+    resultats: list[PlanScenarioOut]
 
 
 class ComputedOut(Schema):
-    resultats: list[ScenarioOut]
+    resultats: list[PlanScenarioOut]
 
 
 def _summary(plan) -> dict:

@@ -53,7 +53,7 @@ class ErrorItem(Schema):
     message: str
 
 
-class Error(Schema):
+class ObservatoryErrorOut(Schema):
     detail: str
     erreurs: list[ErrorItem] = []
 
@@ -105,7 +105,7 @@ def scenario_list(request: HttpRequest):
 
 @router.get(
     "/scenarios/{nom}",
-    response={200: ScenarioOut, 404: Error},
+    response={200: ScenarioOut, 404: ObservatoryErrorOut},
     summary="Un scénario (dernière version)",
 )
 def scenario_detail(request: HttpRequest, nom: Path[Annotated[str, Field(max_length=60)]]):
@@ -125,7 +125,7 @@ class ScenarioIn(Schema):
 @router.post(
     "/scenarios",
     auth=django_auth,
-    response={201: ScenarioOut, 409: Error, 422: Error},
+    response={201: ScenarioOut, 409: ObservatoryErrorOut, 422: ObservatoryErrorOut},
     summary="Enregistrer une copie modifiée d'un scénario",
     description="Chaque enregistrement d'un nom ajoute une version ; 409 si le nom appartient "
     "à quelqu'un d'autre ou si des enregistrements simultanés du même nom n'ont pu être "
@@ -309,7 +309,7 @@ def _catchment(query: AnalysisParams):
 
 @router.get(
     "/territoires/{echelon}/{code}/resultats",
-    response={200: ResultsOut, 404: Error, 422: Error},
+    response={200: ResultsOut, 404: ObservatoryErrorOut, 422: ObservatoryErrorOut},
     summary="Résultats d'un scénario par commune ou par EPCI",
 )
 def results(
@@ -503,7 +503,12 @@ class SitingOut(Schema):
 @router.post(
     "/territoires/{echelon}/{code}/implantation",
     auth=django_auth,
-    response={200: SitingOut, 404: Error, 422: Error, 429: Error},
+    response={
+        200: SitingOut,
+        404: ObservatoryErrorOut,
+        422: ObservatoryErrorOut,
+        429: ObservatoryErrorOut,
+    },
     summary="Où ouvrir : sites qui couvrent le plus de besoin non couvert",
 )
 def siting(request: HttpRequest, echelon: Path[Level], code: Path[Code], body: SitingIn):
@@ -537,7 +542,7 @@ def siting(request: HttpRequest, echelon: Path[Level], code: Path[Code], body: S
 @router.get(
     "/territoires/{echelon}/{code}/demande",
     auth=django_auth,
-    response={200: dict, 404: Error},
+    response={200: dict, 404: ObservatoryErrorOut},
     summary="Demande exprimée par commune et par EPCI (coordination du réseau)",
 )
 def stated_demand(request: HttpRequest, echelon: Path[Level], code: Path[Code]):
