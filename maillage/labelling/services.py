@@ -184,6 +184,18 @@ def criterion_create(*, user, scheme: LabelScheme, data: CriterionInput) -> Crit
             m=Max("position")
         )["m"]
         criterion = Criterion.objects.create(scheme=scheme, position=(last or 0) + 1, **fields)
+        # Applications already open get an empty answer too, so their pages list the new
+        # criterion and the team can answer it before submitting (under the scheme's lock, so
+        # an application opening at the same time either sees the criterion or gets this row).
+        Answer.objects.bulk_create(
+            [
+                Answer(application_id=pk, criterion=criterion)
+                for pk in Application.objects.filter(
+                    scheme=scheme, status__in=Application.OPEN_STATUSES
+                ).values_list("pk", flat=True)
+            ],
+            ignore_conflicts=True,
+        )
         audit_record(actor=user, action="label.criterion_create", obj=criterion)
     return criterion
 
