@@ -397,10 +397,17 @@ def answer_save(
             application = _lock(application)
             _expect(application, EDITABLE, "Cette candidature ne peut plus être modifiée")
             answer = _answer_for(application, criterion_id)
+            changed = checked is not None or (
+                answer.self_assessment,
+                answer.comment,
+                answer.links,
+            ) != (self_assessment, comment, links)
             answer.self_assessment = self_assessment
             answer.comment = comment
             answer.links = links
             answer.save(update_fields=["self_assessment", "comment", "links"])
+            if changed:
+                _verdict_reset(user, application, answer)
             if checked:
                 _evidence_create(user, application, answer, path, checked)
     except BaseException:
@@ -408,6 +415,21 @@ def answer_save(
             documents.document_delete(storage, path)
         raise
     return answer
+
+
+def _verdict_reset(user, application: Application, answer: Answer) -> None:
+    """The team changed what was judged: a verdict given earlier no longer holds (a
+    « conforme » must not survive a downgrade), so the answer is to be judged again."""
+    if answer.verdict == Answer.Verdict.PENDING:
+        return
+    audit_record(
+        actor=user,
+        action="label.verdict_reset",
+        obj=application,
+        data={"criterion_id": answer.criterion_id, "verdict": answer.verdict},
+    )
+    answer.verdict = Answer.Verdict.PENDING
+    answer.save(update_fields=["verdict"])
 
 
 def _evidence_create(
@@ -437,6 +459,7 @@ def evidence_remove(*, user, evidence: Evidence) -> None:
     with transaction.atomic():
         application = _lock(evidence.answer.application)
         _expect(application, EDITABLE, "Cette candidature ne peut plus être modifiée")
+        evidence = Evidence.objects.select_related("answer").get(pk=evidence.pk)
         path = evidence.path
         audit_record(
             actor=user,
@@ -445,6 +468,7 @@ def evidence_remove(*, user, evidence: Evidence) -> None:
             data={"evidence_id": evidence.pk},
         )
         evidence.delete()
+        _verdict_reset(user, application, evidence.answer)
         transaction.on_commit(lambda: documents.document_delete(evidence_storage(), path))
 
 
