@@ -81,8 +81,9 @@ class FieldErrorOut(Schema):
 
 
 class ErrorsOut(Schema):
+    # A body that is not JSON is refused by django-ninja itself, with `detail` only.
     detail: str
-    erreurs: list[FieldErrorOut]
+    erreurs: list[FieldErrorOut] = []
 
 
 @router.get(
