@@ -11,15 +11,17 @@ Whether a place is labelled on a given day is computed from the award's dates an
 """
 
 import uuid
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from maillage.places.models import Place
 
 MIN_VALIDITY_MONTHS, MAX_VALIDITY_MONTHS = 6, 120
+PARIS = ZoneInfo("Europe/Paris")  # the awards' dates are Paris calendar days
 
 
 class LabelScheme(models.Model):
@@ -256,15 +258,26 @@ class ApplicationStep(models.Model):
         raise ValueError("Une étape de l'historique du label ne peut pas être supprimée.")
 
 
+def _day_end(day: date) -> datetime:
+    """The first instant after the Paris calendar day `day` (midnight of the next day)."""
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=PARIS)
+
+
 class AwardQuerySet(models.QuerySet):
     def active_on(self, day: date) -> "AwardQuerySet":
-        """Awards in force on `day`: started, not expired, not suspended, not revoked."""
+        """Awards in force on the Paris day `day`, as history: started, not expired, not
+        revoked by the end of the day before (revoked on day D: out of force from D), and not
+        inside a suspension period (suspended on D: out from D; reinstated on R: back on R).
+        A revocation or suspension today leaves the past days as they were."""
+        end = _day_end(day)
+        suspended = AwardSuspension.objects.filter(
+            award=OuterRef("pk"), suspended_at__lt=end
+        ).filter(Q(reinstated_at__isnull=True) | Q(reinstated_at__gte=end))
         return self.filter(
+            Q(revoked_at__isnull=True) | Q(revoked_at__gte=end),
             starts_on__lte=day,
             expires_on__gt=day,
-            suspended_at__isnull=True,
-            revoked_at__isnull=True,
-        )
+        ).exclude(Exists(suspended))
 
 
 class Award(models.Model):
@@ -295,6 +308,36 @@ class Award(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scheme.short_name} — {self.place} ({self.starts_on} → {self.expires_on})"
+
+
+class AwardSuspension(models.Model):
+    """One period during which an award was (or is) suspended: kept so that whether a place
+    was labelled on a past day never changes after the fact. `origin` is the award the
+    coordination suspended; a renewal already granted is suspended with it (same origin) and
+    reinstated with it."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="suspensions")
+    origin = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="+")
+    suspended_at = models.DateTimeField()
+    reinstated_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(max_length=5000)
+
+    class Meta:
+        ordering = ["suspended_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["award"],
+                condition=Q(reinstated_at__isnull=True),
+                name="labelling_one_open_suspension",
+            ),
+            models.CheckConstraint(
+                condition=Q(reinstated_at__isnull=True) | Q(reinstated_at__gte=F("suspended_at")),
+                name="labelling_suspension_dates",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.award} suspendu le {self.suspended_at:%d/%m/%Y}"
 
 
 class ReminderSent(models.Model):

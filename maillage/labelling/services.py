@@ -27,6 +27,7 @@ from maillage.labelling.models import (
     Application,
     ApplicationStep,
     Award,
+    AwardSuspension,
     Criterion,
     Evidence,
     LabelScheme,
@@ -216,6 +217,19 @@ def criterion_update(*, user, criterion: Criterion, data: CriterionInput) -> Cri
     return criterion
 
 
+def _answered(criterion: Criterion) -> bool:
+    """Whether an application answered the criterion: an answer with any content, or any
+    answer of an application no longer open (open ones get empty answers when it is added)."""
+    answers = criterion.answers.all()
+    if answers.exclude(application__status__in=Application.OPEN_STATUSES).exists():
+        return True
+    if answers.exclude(self_assessment="", comment="").exists():
+        return True
+    if Evidence.objects.filter(answer__criterion=criterion).exists():
+        return True
+    return any(links for links in answers.values_list("links", flat=True))
+
+
 def criterion_retire(*, user, criterion: Criterion, now: datetime | None = None) -> str:
     """Retire a criterion: kept (retired) when an application answered it, else deleted.
     Returns "retired" or "deleted". Side effect: audit `label.criterion_retire`."""
@@ -225,7 +239,7 @@ def criterion_retire(*, user, criterion: Criterion, now: datetime | None = None)
         if criterion.retired_at is not None:
             raise LabelError("Ce critère est déjà retiré.")
         data = {"criterion_id": criterion.pk}
-        if criterion.answers.exists():
+        if _answered(criterion):
             criterion.retired_at = now
             criterion.save(update_fields=["retired_at"])
             audit_record(actor=user, action="label.criterion_retire", obj=criterion, data=data)
@@ -237,6 +251,7 @@ def criterion_retire(*, user, criterion: Criterion, now: datetime | None = None)
             object_id=str(criterion.pk),
             data=data,
         )
+        criterion.answers.all().delete()  # the empty answers of open applications
         criterion.delete()
         return "deleted"
 
@@ -819,7 +834,9 @@ def _lock_award(award: Award) -> Award:
     )
 
 
-def _award_step(award: Award, kind: str, *, user, now: datetime, message: str, action: str):
+def _award_step(
+    award: Award, kind: str, *, user, now: datetime, message: str, action: str, notify=True
+):
     _step(
         place=award.place,
         kind=kind,
@@ -830,58 +847,131 @@ def _award_step(award: Award, kind: str, *, user, now: datetime, message: str, a
         message=message,
     )
     audit_record(actor=user, action=action, obj=award)
-    notifications.team_notify(
-        place=award.place,
-        kind=kind,
-        scheme_name=award.scheme.name,
-        message=message,
-        application=award.application,
+    if notify:
+        notifications.team_notify(
+            place=award.place,
+            kind=kind,
+            scheme_name=award.scheme.name,
+            message=message,
+            application=award.application,
+        )
+
+
+def _later_awards(award: Award) -> list[Award]:
+    """The place's later awards of the same label not revoked (a renewal already granted,
+    chained at this award's expiry), locked: they share the award's fate, else the label
+    would come back at the expiry of a revoked or suspended award."""
+    return list(
+        Award.objects.select_for_update(of=("self",))
+        .select_related("place", "scheme", "application")
+        .filter(
+            place_id=award.place_id,
+            scheme_id=award.scheme_id,
+            starts_on__gt=award.starts_on,
+            revoked_at__isnull=True,
+        )
+        .order_by("pk")
     )
 
 
 def award_suspend(*, user, award: Award, reason: str, now: datetime | None = None) -> Award:
-    """Suspend an award (reason required): the place is not labelled while suspended."""
+    """Suspend an award (reason required): the place is not labelled while suspended, from
+    the Paris day of the suspension. A renewal already granted is suspended with it (its own
+    step), and reinstated with it. The period is kept (`AwardSuspension`) so past days keep
+    their answer. Side effects: SUSPENDED steps, audit, one e-mail to the team."""
     now = now or timezone.now()
     reason = _required_text(reason, field="reason", what="le motif de la suspension")
     with transaction.atomic():
         award = _lock_award(award)
         if award.revoked_at is not None or award.suspended_at is not None:
             raise LabelError("Ce label est déjà suspendu ou retiré.", status=409, code="etat")
-        award.suspended_at = now
-        award.suspension_reason = reason
-        award.save(update_fields=["suspended_at", "suspension_reason"])
-        _award_step(
-            award, Step.SUSPENDED, user=user, now=now, message=reason, action="label.suspend"
-        )
+        later = [a for a in _later_awards(award) if a.suspended_at is None]
+        for target in [award, *later]:
+            target.suspended_at = now
+            target.suspension_reason = reason
+            target.save(update_fields=["suspended_at", "suspension_reason"])
+            AwardSuspension.objects.create(
+                award=target, origin=award, suspended_at=now, reason=reason
+            )
+            message = reason if target is award else f"Suspendu avec le label en cours : {reason}"
+            _award_step(
+                target,
+                Step.SUSPENDED,
+                user=user,
+                now=now,
+                message=message,
+                action="label.suspend",
+                notify=target is award,
+            )
     return award
 
 
 def award_reinstate(*, user, award: Award, message: str = "", now: datetime | None = None) -> Award:
-    """Lift a suspension (the expiry date is unchanged)."""
+    """Lift a suspension (the expiry date is unchanged), with the awards suspended together
+    (a renewal suspended with the running award). Side effects: REINSTATED steps, audit,
+    one e-mail to the team."""
     now = now or timezone.now()
     message = (message or "").strip()[:2000]
     with transaction.atomic():
         award = _lock_award(award)
         if award.revoked_at is not None or award.suspended_at is None:
             raise LabelError("Ce label n'est pas suspendu.", status=409, code="etat")
-        award.suspended_at = None
-        award.suspension_reason = ""
-        award.save(update_fields=["suspended_at", "suspension_reason"])
-        _award_step(
-            award, Step.REINSTATED, user=user, now=now, message=message, action="label.reinstate"
+        period = AwardSuspension.objects.filter(award=award, reinstated_at__isnull=True).first()
+        together = (
+            list(
+                AwardSuspension.objects.select_for_update(of=("self",))
+                .filter(origin_id=period.origin_id, reinstated_at__isnull=True)
+                .exclude(award__revoked_at__isnull=False)
+                .order_by("pk")
+            )
+            if period is not None
+            else []
         )
+        targets = [award] + [_lock_award(p.award) for p in together if p.award_id != award.pk]
+        AwardSuspension.objects.filter(
+            award__in=[t.pk for t in targets], reinstated_at__isnull=True
+        ).update(reinstated_at=now)
+        for target in targets:
+            target.suspended_at = None
+            target.suspension_reason = ""
+            target.save(update_fields=["suspended_at", "suspension_reason"])
+            _award_step(
+                target,
+                Step.REINSTATED,
+                user=user,
+                now=now,
+                message=message,
+                action="label.reinstate",
+                notify=target is award,
+            )
     return award
 
 
 def award_revoke(*, user, award: Award, reason: str, now: datetime | None = None) -> Award:
-    """Withdraw the label for good (reason required); a new application starts over."""
+    """Withdraw the label for good (reason required), from the Paris day of the revocation;
+    a renewal already granted is revoked with it (its own step). A new application starts
+    over. Side effects: REVOKED steps, audit, one e-mail to the team."""
     now = now or timezone.now()
     reason = _required_text(reason, field="reason", what="le motif du retrait")
     with transaction.atomic():
         award = _lock_award(award)
         if award.revoked_at is not None:
             raise LabelError("Ce label est déjà retiré.", status=409, code="etat")
-        award.revoked_at = now
-        award.save(update_fields=["revoked_at"])
-        _award_step(award, Step.REVOKED, user=user, now=now, message=reason, action="label.revoke")
+        for target in [award, *_later_awards(award)]:
+            target.revoked_at = now
+            target.save(update_fields=["revoked_at"])
+            # An open suspension ends with the revocation (the revocation rules from now on).
+            AwardSuspension.objects.filter(award=target, reinstated_at__isnull=True).update(
+                reinstated_at=now
+            )
+            message = reason if target is award else f"Retiré avec le label en cours : {reason}"
+            _award_step(
+                target,
+                Step.REVOKED,
+                user=user,
+                now=now,
+                message=message,
+                action="label.revoke",
+                notify=target is award,
+            )
     return award

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from maillage.labelling.models import Application, Award, LabelScheme
+from maillage.labelling.models import Application, Award, AwardSuspension, LabelScheme
 from maillage.places.opening_hours import PARIS
 
 MONTHS = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
@@ -43,7 +43,7 @@ def grant(badge_scheme):
             status=Application.Status.GRANTED,
             decided_at=timezone.now(),
         )
-        return Award.objects.create(
+        award = Award.objects.create(
             scheme=badge_scheme,
             place=place,
             application=application,
@@ -53,6 +53,14 @@ def grant(badge_scheme):
             suspension_reason="Horaires non respectés" if suspended else "",
             revoked_at=timezone.now() if revoked else None,
         )
+        if suspended:  # the suspension period, as award_suspend keeps it
+            AwardSuspension.objects.create(
+                award=award,
+                origin=award,
+                suspended_at=award.suspended_at,
+                reason=award.suspension_reason,
+            )
+        return award
 
     return make
 

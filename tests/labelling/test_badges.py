@@ -14,13 +14,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from maillage.labelling import services
 from maillage.labelling.badges import (
     labelled_place_ids,
     labels_version,
     place_awards_in_force,
     scheme_short_name,
 )
-from maillage.labelling.models import Award, Criterion, LabelScheme
+from maillage.labelling.models import Criterion, LabelScheme
 from maillage.places.selectors import PlaceFilters, place_directory, place_map_features
 from maillage.places.services import place_create
 from tests.factories import fablab_data, place_data
@@ -64,9 +65,11 @@ def test_labelled_on_a_day_follows_dates_suspension_and_revocation(place, fablab
     assert labelled_place_ids(today - timedelta(days=31)) == set()
     assert place_awards_in_force([place.pk, fablab.pk], today) == {place.pk: award}
 
-    Award.objects.filter(pk=award.pk).update(suspended_at=timezone.now(), suspension_reason="x")
+    services.award_suspend(user=None, award=award, reason="x")
     assert labelled_place_ids(today) == set()
-    Award.objects.filter(pk=award.pk).update(suspended_at=None, revoked_at=timezone.now())
+    services.award_reinstate(user=None, award=award)
+    assert labelled_place_ids(today) == {place.pk}
+    services.award_revoke(user=None, award=award, reason="y")
     assert labelled_place_ids(today) == set()
 
 
@@ -138,11 +141,11 @@ def test_cached_map_follows_grant_suspension_and_revocation(client, place, grant
     today = paris_today()
     award = grant(place, today, today + timedelta(days=365))
     assert features(client)["La Fabrique du Port"]["label"] == "Label régional"
-    Award.objects.filter(pk=award.pk).update(suspended_at=timezone.now(), suspension_reason="x")
+    services.award_suspend(user=None, award=award, reason="x")
     assert "label" not in features(client)["La Fabrique du Port"]
-    Award.objects.filter(pk=award.pk).update(suspended_at=None)
+    services.award_reinstate(user=None, award=award)
     assert features(client)["La Fabrique du Port"]["label"] == "Label régional"
-    Award.objects.filter(pk=award.pk).update(revoked_at=timezone.now())
+    services.award_revoke(user=None, award=award, reason="y")
     assert "label" not in features(client)["La Fabrique du Port"]
 
 

@@ -1,12 +1,22 @@
 """Regressions of the issue 15 review: each test failed before its fix."""
 
+from datetime import UTC, date, datetime, timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from maillage.audit.models import AuditEvent
 from maillage.labelling import services
+from maillage.labelling.badges import labelled_place_ids, labels_version
 from maillage.labelling.errors import LabelError
-from maillage.labelling.models import Answer, Application, Award, Evidence
+from maillage.labelling.models import (
+    Answer,
+    Application,
+    ApplicationStep,
+    Award,
+    AwardSuspension,
+    Evidence,
+)
 from tests.labelling.conftest import NOW, PDF_BYTES, answer_all, judge_all
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +113,94 @@ def test_removing_a_file_clears_the_verdict(application, coordinator, manager):
     services.evidence_remove(user=manager, evidence=Evidence.objects.get())
     assert application.answers.get(criterion=criterion).verdict == ""
     assert application.answers.exclude(criterion=criterion).filter(verdict="").count() == 0
+
+
+def _renewed(application, coordinator, manager, scheme, place):
+    """The first award granted at NOW, then a renewal granted two years later (chained)."""
+    judge_all(application, coordinator)
+    first = services.application_grant(user=coordinator, application=application, now=NOW)
+    later = NOW + timedelta(days=365 * 2)
+    renewal = services.application_open(user=manager, scheme=scheme, place=place, now=later)
+    answer_all(renewal, manager)
+    services.application_submit(user=manager, application=renewal, now=later)
+    judge_all(renewal, coordinator)
+    second = services.application_grant(user=coordinator, application=renewal, now=later)
+    assert second.starts_on == first.expires_on == date(2029, 11, 30)
+    return first, second, later
+
+
+def test_revoking_the_running_award_revokes_the_renewal_already_granted(
+    application, coordinator, manager, scheme, place
+):
+    first, second, later = _renewed(application, coordinator, manager, scheme, place)
+    revoked_at = later + timedelta(days=30)  # 30 December 2028
+    services.award_revoke(
+        user=coordinator, award=first, reason="Manquements graves.", now=revoked_at
+    )
+    second.refresh_from_db()
+    assert second.revoked_at == revoked_at
+    assert labelled_place_ids(date(2029, 11, 29)) == set()
+    assert labelled_place_ids(date(2029, 11, 30)) == set()
+    assert labelled_place_ids(date(2030, 6, 1)) == set()
+    steps = ApplicationStep.objects.filter(kind=ApplicationStep.Kind.REVOKED).order_by("award_id")
+    assert [s.award_id for s in steps] == [first.pk, second.pk]
+    assert steps[1].message == "Retiré avec le label en cours : Manquements graves."
+
+
+def test_suspending_the_running_award_suspends_the_renewal_and_reinstating_brings_both_back(
+    application, coordinator, manager, scheme, place
+):
+    first, second, later = _renewed(application, coordinator, manager, scheme, place)
+    services.award_suspend(
+        user=coordinator, award=first, reason="Travaux.", now=later + timedelta(days=1)
+    )
+    second.refresh_from_db()
+    assert second.suspended_at is not None
+    assert labelled_place_ids(date(2029, 12, 15)) == set()
+    with pytest.raises(LabelError) as refused:
+        services.award_suspend(user=coordinator, award=second, reason="Encore.", now=later)
+    assert refused.value.status == 409
+    services.award_reinstate(user=coordinator, award=first, now=later + timedelta(days=40))
+    second.refresh_from_db()
+    assert (second.suspended_at, second.suspension_reason) == (None, "")
+    assert labelled_place_ids(date(2029, 12, 15)) == {place.pk}
+    kinds = list(ApplicationStep.objects.filter(award=second).values_list("kind", flat=True))
+    assert kinds == ["accordee", "suspendu", "retabli"]
+
+
+def test_a_revocation_leaves_the_past_days_labelled(application, coordinator, place):
+    judge_all(application, coordinator)
+    services.application_grant(user=coordinator, application=application, now=NOW)
+    award = Award.objects.get()
+    # Revoked on 4 January 2028 at 23:30 in Paris (22:30 UTC).
+    services.award_revoke(
+        user=coordinator,
+        award=award,
+        reason="Fermeture.",
+        now=datetime(2028, 1, 4, 22, 30, tzinfo=UTC),
+    )
+    assert labelled_place_ids(date(2026, 12, 5)) == {place.pk}
+    assert labelled_place_ids(date(2028, 1, 3)) == {place.pk}
+    assert labelled_place_ids(date(2028, 1, 4)) == set()
+    assert labelled_place_ids(date(2028, 1, 5)) == set()
+
+
+def test_a_suspension_period_is_kept_as_history(application, coordinator, place):
+    judge_all(application, coordinator)
+    award = services.application_grant(user=coordinator, application=application, now=NOW)
+    version_before = labels_version(date(2027, 3, 1))
+    # Suspended on 10 March 2027 (Paris), reinstated on 20 March 2027.
+    services.award_suspend(
+        user=coordinator, award=award, reason="Travaux.", now=datetime(2027, 3, 10, 8, tzinfo=UTC)
+    )
+    assert labels_version(date(2027, 3, 1)) == version_before
+    services.award_reinstate(
+        user=coordinator, award=award, now=datetime(2027, 3, 20, 8, tzinfo=UTC)
+    )
+    assert labelled_place_ids(date(2027, 3, 9)) == {place.pk}
+    assert labelled_place_ids(date(2027, 3, 10)) == set()
+    assert labelled_place_ids(date(2027, 3, 19)) == set()
+    assert labelled_place_ids(date(2027, 3, 20)) == {place.pk}
+    assert labels_version(date(2027, 3, 1)) == version_before
+    period = AwardSuspension.objects.get()
+    assert (period.award_id, period.origin_id, period.reason) == (award.pk, award.pk, "Travaux.")
