@@ -4,6 +4,7 @@
 import re
 
 from django import forms
+from django.utils import timezone
 
 from maillage.labelling.errors import LabelError
 from maillage.labelling.models import (
@@ -14,7 +15,12 @@ from maillage.labelling.models import (
     Criterion,
 )
 from maillage.labelling.selectors import AWARD_FILTERS
-from maillage.labelling.services import MAX_LINKS, MAX_REMINDER_DAYS, CriterionInput
+from maillage.labelling.services import (
+    MAX_LINKS,
+    MAX_REMINDER_DAYS,
+    CriterionInput,
+    grant_start_check,
+)
 
 TEXT_ROWS = {"rows": 4}
 
@@ -154,6 +160,15 @@ class GrantForm(forms.Form):
         help_text="Seulement pour accorder le label alors qu'un critère obligatoire n'est pas "
         "jugé conforme.",
     )
+
+    def clean_starts_on(self):
+        starts_on = self.cleaned_data.get("starts_on")
+        if starts_on is not None:
+            try:
+                grant_start_check(starts_on, today=timezone.localdate())
+            except LabelError as error:
+                raise forms.ValidationError(error.message) from None
+        return starts_on
 
 
 class ReasonForm(forms.Form):

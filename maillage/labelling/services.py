@@ -7,7 +7,7 @@ at once give one transition and a French refusal for the other, and a refusal sa
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import Storage, storages
@@ -676,6 +676,24 @@ def application_set_visit(
     return application
 
 
+GRANT_START_DAYS_BACK = 31
+GRANT_START_MONTHS_AHEAD = 12
+
+
+def grant_start_check(starts_on: date, *, today: date) -> date:
+    """The chosen first day of an award, bounded: at most a month back (a decision taken at
+    a meeting and typed in later) and a year ahead. Beyond, a label never in force or a date
+    out of reach of the calendar; refused with a French message on `starts_on`."""
+    first = today - timedelta(days=GRANT_START_DAYS_BACK)
+    last = add_months(today, GRANT_START_MONTHS_AHEAD)
+    if not first <= starts_on <= last:
+        raise LabelError(
+            f"Le début du label doit être entre le {first:%d/%m/%Y} et le {last:%d/%m/%Y}.",
+            field="starts_on",
+        )
+    return starts_on
+
+
 def _award_start(application: Application, starts_on: date) -> date:
     """A renewal granted while the previous award still runs starts at its expiry (no gap, no
     overlap); otherwise the chosen day."""
@@ -711,6 +729,8 @@ def application_grant(
     override_reason = (override_reason or "").strip()
     if len(reason) > 5000 or len(override_reason) > 5000:
         raise LabelError("Texte trop long : 5000 caractères au plus.", field="reason")
+    if starts_on is not None:
+        grant_start_check(starts_on, today=_today(now))
     with transaction.atomic():
         application = _lock(application)
         _expect(

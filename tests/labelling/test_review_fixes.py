@@ -204,3 +204,40 @@ def test_a_suspension_period_is_kept_as_history(application, coordinator, place)
     assert labels_version(date(2027, 3, 1)) == version_before
     period = AwardSuspension.objects.get()
     assert (period.award_id, period.origin_id, period.reason) == (award.pk, award.pk, "Travaux.")
+
+
+@pytest.mark.parametrize("starts_on", [date(2001, 1, 1), date(2026, 10, 29), date(2027, 12, 1)])
+def test_grant_start_out_of_bounds_is_refused_and_nothing_saved(
+    application, coordinator, starts_on
+):
+    judge_all(application, coordinator)
+    with pytest.raises(LabelError) as refused:
+        services.application_grant(
+            user=coordinator, application=application, starts_on=starts_on, now=NOW
+        )
+    assert refused.value.field == "starts_on"
+    assert refused.value.message == (
+        "Le début du label doit être entre le 30/10/2026 et le 30/11/2027."
+    )
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED
+    assert not Award.objects.exists()
+
+
+def test_grant_start_at_the_bounds_is_accepted(application, coordinator):
+    judge_all(application, coordinator)
+    award = services.application_grant(
+        user=coordinator, application=application, starts_on=date(2026, 10, 30), now=NOW
+    )
+    assert (award.starts_on, award.expires_on) == (date(2026, 10, 30), date(2029, 10, 30))
+
+
+def test_grant_page_refuses_a_far_start_in_french(client, application, coordinator):
+    judge_all(application, coordinator)
+    client.force_login(coordinator)
+    response = client.post(
+        f"/label/candidatures/{application.public_id}/accorder/", {"starts_on": "9999-12-01"}
+    )
+    assert response.status_code == 400
+    assert "Le début du label doit être entre le" in response.content.decode()
+    assert not Award.objects.exists()
