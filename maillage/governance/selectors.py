@@ -28,12 +28,13 @@ def sheet_version_get(number: int) -> SheetVersion:
 
 
 def author_label(version: SheetVersion) -> str:
-    """Who made a version, as the page says it (no address kept for an erased account)."""
+    """Who made a version, as the public pages say it: the author's display name, else « la
+    coordination » (only coordinators edit); never an e-mail address, which is personal."""
     if version.author is None:
         return "la plateforme" if version.number == 1 else "compte supprimé"
     if version.author.email.endswith("@" + ERASED_EMAIL_DOMAIN):
         return "compte supprimé"
-    return version.author.email
+    return version.author.display_name.strip() or "la coordination"
 
 
 def questionnaires_for(user) -> QuerySet[SavedQuestionnaire]:

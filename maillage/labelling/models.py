@@ -257,6 +257,19 @@ class ApplicationStep(models.Model):
     def delete(self, *args, **kwargs):
         raise ValueError("Une étape de l'historique du label ne peut pas être supprimée.")
 
+    TEAM_KINDS = ("creee", "deposee", "retiree")  # the steps a place's team takes
+
+    @property
+    def actor_label(self) -> str:
+        """Who took the step, as the pages say it: the display name, else « l'équipe du lieu »
+        or « la coordination »; never the e-mail address (personal)."""
+        if self.actor is None:
+            return ""
+        name = (self.actor.display_name or "").strip()
+        if name:
+            return name
+        return "l'équipe du lieu" if self.kind in self.TEAM_KINDS else "la coordination"
+
 
 def _day_end(day: date) -> datetime:
     """The first instant after the Paris calendar day `day` (midnight of the next day)."""

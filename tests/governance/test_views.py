@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from maillage.governance.models import SavedQuestionnaire, SheetVersion
 from maillage.governance.services import questionnaire_save, sheet_cell_update
+from tests.factories import UserFactory
 from tests.governance.conftest import LEVEL, TO_OPERATOR
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +87,8 @@ def test_edit_saves_a_version_then_history_shows_the_difference(coordinator):
     assert response.status_code == 302
     assert response["Location"] == reverse("governance:sheet") + "#regie"
     html = client.get(reverse("governance:sheet")).content.decode()
-    assert "Version 2, mise à jour le" in html and f"par {coordinator.email}" in html
+    assert "Version 2, mise à jour le" in html and f"par {coordinator.display_name}." in html
+    assert coordinator.email not in html
     history = client.get(reverse("governance:history")).content.decode()
     assert "<h3>Régie directe — Délai type avant l&#x27;ouverture</h3>" in history
     assert (
@@ -286,3 +288,16 @@ def test_history_and_sheet_queries_do_not_grow_with_versions(client, coordinator
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts == [4, 1]
+
+
+def test_public_pages_never_show_an_author_e_mail(client):
+    nameless = UserFactory(coordinator=True, display_name="", email="elu.coordination@exemple.fr")
+    edit = logged_in(nameless).post(
+        reverse("governance:edit", args=[TIMELINE]), {"base": 1, "value": "Une délibération."}
+    )
+    assert edit.status_code == 302
+    client.logout()
+    for name in ("governance:sheet", "governance:history"):
+        html = client.get(reverse(name)).content.decode()
+        assert "elu.coordination@exemple.fr" not in html
+        assert "par la coordination" in html

@@ -17,6 +17,7 @@ from maillage.labelling.models import (
     AwardSuspension,
     Evidence,
 )
+from tests.factories import UserFactory
 from tests.labelling.conftest import NOW, PDF_BYTES, answer_all, judge_all
 
 pytestmark = pytest.mark.django_db
@@ -241,3 +242,15 @@ def test_grant_page_refuses_a_far_start_in_french(client, application, coordinat
     assert response.status_code == 400
     assert "Le début du label doit être entre le" in response.content.decode()
     assert not Award.objects.exists()
+
+
+def test_the_history_names_people_without_their_e_mail(client, application, manager):
+    nameless = UserFactory(
+        coordinator=True, display_name="", email="coordinatrice.perso@exemple.fr"
+    )
+    services.application_comment(user=nameless, application=application, message="Bien reçu.")
+    client.force_login(manager)
+    page = client.get(f"/label/candidature/{application.public_id}/").content.decode()
+    assert "coordinatrice.perso@exemple.fr" not in page
+    assert "par la coordination<br>Bien reçu." in page
+    assert f"par {manager.display_name}" in page  # the team's own steps: its display name
