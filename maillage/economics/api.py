@@ -1,11 +1,13 @@
 """/api/plans-affaires/: my plans, one plan with its results, compute without saving, save with
 its version. Same permission rule as the pages: someone else's plan is 404."""
 
+from typing import Annotated, Literal
 from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
+from pydantic import ConfigDict
 
 from maillage.economics import selectors, services
 from maillage.economics.document import MAX_LINES, document_input
@@ -15,32 +17,41 @@ from maillage.economics.permissions import plan_for
 router = Router(tags=["economics"])
 
 Text = Field(max_length=200)
+# Rates (occupancy, mix, fee share) are finite numbers: NaN and Infinity are 422, never stored.
+Rate = Annotated[float, Field(allow_inf_nan=False, ge=-1000, le=1000)]
+PoolKey = Literal["postes", "bureaux", "salles"]
 
 
-class CapacityIn(Schema):
-    pool: str = Field(max_length=20)
+class StrictSchema(Schema):
+    """Unknown keys are refused (422), and no float may be NaN or infinite."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class CapacityIn(StrictSchema):
+    pool: PoolKey
     libelle: str = Text
     unites: int
 
 
-class ProductIn(Schema):
+class ProductIn(StrictSchema):
     cle: str = Field(max_length=50)
     libelle: str = Text
-    pool: str = Field(max_length=20)
+    pool: PoolKey
     prix: int = Field(description="Prix unitaire HT en centimes")
     tva: int = Field(description="Taux de TVA en points de base (2000 = 20 %)")
     unites: int = Field(description="Unités vendues par an par unité de capacité à 100 %")
-    mix: float = Field(description="Part de la capacité, de 0 à 1")
+    mix: Rate = Field(description="Part de la capacité, de 0 à 1")
 
 
-class AmountLineIn(Schema):
+class AmountLineIn(StrictSchema):
     libelle: str = Text
     nature: str = Field(max_length=20)
     montants: list[int] = Field(max_length=15, description="Montant HT par année, en centimes")
     tva: int
 
 
-class InvestmentIn(Schema):
+class InvestmentIn(StrictSchema):
     libelle: str = Text
     montant: int
     tva: int
@@ -48,20 +59,37 @@ class InvestmentIn(Schema):
     duree: int
 
 
-class FeeIn(Schema):
+class FeeIn(StrictSchema):
     libelle: str = Text
-    part: float
+    part: Rate
     tva: int
 
 
-class PlanIn(Schema):
+YearRates = Annotated[list[Rate], Field(max_length=15)]
+
+
+class PoolsIn(StrictSchema):
+    """Occupancy of one scenario: one rate (0 to 1) per year for each pool."""
+
+    postes: YearRates | None = None
+    bureaux: YearRates | None = None
+    salles: YearRates | None = None
+
+
+class OccupancyIn(StrictSchema):
+    prudent: PoolsIn
+    central: PoolsIn
+    optimiste: PoolsIn
+
+
+class PlanIn(StrictSchema):
     annees: int = Field(description="Durée du plan en années, 1 à 15")
     annee_debut: int
     assujetti_tva: bool
     capacites: list[CapacityIn] = Field(max_length=MAX_LINES)
     produits: list[ProductIn] = Field(max_length=MAX_LINES)
-    occupation: dict[str, dict[str, list[float]]] = Field(
-        max_length=3, description="Scénario → capacité (postes, bureaux, salles) → taux par année"
+    occupation: OccupancyIn = Field(
+        description="Scénario → capacité (postes, bureaux, salles) → taux par année"
     )
     recettes: list[AmountLineIn] = Field(default=[], max_length=MAX_LINES)
     charges: list[AmountLineIn] = Field(default=[], max_length=MAX_LINES)
@@ -69,7 +97,17 @@ class PlanIn(Schema):
     redevance: FeeIn | None = None
 
 
-class SaveIn(Schema):
+def _plan_document(payload: PlanIn) -> dict:
+    """The document of a posted plan: pools left out of a scenario are not sent as null."""
+    document = payload.dict()
+    document["occupation"] = {
+        scenario: {pool: rates for pool, rates in pools.items() if rates is not None}
+        for scenario, pools in document["occupation"].items()
+    }
+    return document
+
+
+class SaveIn(StrictSchema):
     version: int = Field(ge=0, le=2**31, description="La version lue ; refusée si elle a changé")
     hypotheses: PlanIn
 
@@ -164,7 +202,7 @@ def plan_list(request: HttpRequest):
     summary="Vérifier et calculer un plan sans l'enregistrer",
 )
 def plan_compute_only(request: HttpRequest, payload: PlanIn):
-    plan_input, errors = document_input(payload.dict())
+    plan_input, errors = document_input(_plan_document(payload))
     if errors:
         return _refused(errors)
     return {"resultats": _results(plan_compute(plan_input))}
@@ -201,7 +239,7 @@ def plan_save(request: HttpRequest, plan_id: UUID, payload: SaveIn):
         plan = services.plan_save(
             actor=request.user,
             plan=plan,
-            inputs=payload.hypotheses.dict(),
+            inputs=_plan_document(payload.hypotheses),
             version=payload.version,
         )
     except services.PlanRefused as refused:

@@ -152,8 +152,22 @@ def document_input(document: dict) -> tuple[PlanInput | None, dict[str, str]]:
     if not isinstance(raw, dict):
         reader.fail("occupation", "L'occupation par scénario est attendue.")
         raw = {}
+    scenario_keys = {s.value for s in Scenario}
+    pool_keys = {p.value for p in Pool}
+    for key in raw:
+        if key not in scenario_keys:
+            reader.fail(
+                f"occupation.{key}"[:100], "Scénario inconnu : prudent, central ou optimiste."
+            )
     for scenario in Scenario:
         per_pool = raw.get(scenario.value)
+        if isinstance(per_pool, dict):
+            for key in per_pool:
+                if key not in pool_keys:
+                    reader.fail(
+                        f"occupation.{scenario.value}.{key}"[:100],
+                        "Capacité inconnue : postes, bureaux ou salles.",
+                    )
         if not isinstance(per_pool, dict):
             continue  # the engine says which scenario is missing
         occupancy[scenario] = {

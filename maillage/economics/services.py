@@ -5,7 +5,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from maillage.audit.services import audit_record
-from maillage.economics.document import document_input, empty_document
+from maillage.economics.document import document_input, empty_document, input_document
 from maillage.economics.models import BusinessPlan
 from maillage.economics.permissions import can_manage
 from maillage.places.models import Place
@@ -82,9 +82,12 @@ def plan_save(*, actor, plan: BusinessPlan, inputs: dict, version: int) -> Busin
     The version test and the write are one conditional UPDATE, so of two saves made from the
     same version exactly one wins, on SQLite and PostgreSQL alike; the other gets PlanConflict.
     """
-    _, errors = document_input(inputs)
+    plan_input, errors = document_input(inputs)
     if errors:
         raise PlanRefused(errors)
+    # Store the document rebuilt from the checked input, never what was posted: nothing the
+    # engine did not read (an unknown key, a stray value) reaches the database.
+    inputs = input_document(plan_input)
     with transaction.atomic():
         updated = BusinessPlan.objects.filter(pk=plan.pk, version=version).update(
             inputs=inputs, version=F("version") + 1, updated_at=timezone.now()
