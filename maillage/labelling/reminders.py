@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from maillage.audit.services import audit_record
@@ -27,9 +28,18 @@ def label_reminders_send(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     today = timezone.localdate(now)
     sent = 0
+    # A renewal already granted (not revoked, starting by the expiry): nothing to remind.
+    renewed = Award.objects.filter(
+        place_id=OuterRef("place_id"),
+        scheme_id=OuterRef("scheme_id"),
+        starts_on__gt=OuterRef("starts_on"),
+        starts_on__lte=OuterRef("expires_on"),
+        revoked_at__isnull=True,
+    )
     awards = (
         Award.objects.active_on(today)
         .filter(expires_on__lte=today + timedelta(days=MAX_DAYS))
+        .exclude(Exists(renewed))
         .select_related("scheme", "place", "application")
         .order_by("expires_on", "id")
     )
@@ -37,7 +47,8 @@ def label_reminders_send(*, now: datetime | None = None) -> int:
         delay = _due_delay(award.scheme.reminder_days or [], (award.expires_on - today).days)
         if delay is None or ReminderSent.objects.filter(award=award, days_before=delay).exists():
             continue
-        message = f"Échéance du label : {award.expires_on:%d/%m/%Y} (J-{delay})."
+        last_day = award.expires_on - timedelta(days=1)  # expires_on is the first day without
+        message = f"Label valable jusqu'au {last_day:%d/%m/%Y} inclus (J-{delay})."
         try:
             with transaction.atomic():
                 ReminderSent.objects.create(award=award, days_before=delay, sent_at=now)

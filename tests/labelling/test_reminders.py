@@ -57,8 +57,8 @@ def test_each_reminder_is_sent_once_when_its_delay_is_reached(award, manager):
     assert sorted(ReminderSent.objects.values_list("days_before", flat=True)) == [30, 90]
     steps = ApplicationStep.objects.filter(kind=ApplicationStep.Kind.REMINDER)
     assert list(steps.values_list("message", flat=True)) == [
-        "Échéance du label : 30/11/2029 (J-90).",
-        "Échéance du label : 30/11/2029 (J-30).",
+        "Label valable jusqu'au 29/11/2029 inclus (J-90).",
+        "Label valable jusqu'au 29/11/2029 inclus (J-30).",
     ]
     sent = deliver()
     assert [m.to for m in sent] == [[manager.email], [manager.email]]

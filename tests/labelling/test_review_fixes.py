@@ -16,7 +16,9 @@ from maillage.labelling.models import (
     Award,
     AwardSuspension,
     Evidence,
+    ReminderSent,
 )
+from maillage.labelling.reminders import label_reminders_send
 from tests.factories import UserFactory
 from tests.labelling.conftest import NOW, PDF_BYTES, answer_all, judge_all
 
@@ -254,3 +256,18 @@ def test_the_history_names_people_without_their_e_mail(client, application, mana
     assert "coordinatrice.perso@exemple.fr" not in page
     assert "par la coordination<br>Bien reçu." in page
     assert f"par {manager.display_name}" in page  # the team's own steps: its display name
+
+
+def test_no_renewal_reminder_once_the_renewal_is_granted(
+    application, coordinator, manager, scheme, place
+):
+    _first, second, later = _renewed(application, coordinator, manager, scheme, place)
+    # 30 days before the first award's expiry (30 November 2029), 9:00 in Paris.
+    assert label_reminders_send(now=datetime(2029, 10, 31, 8, tzinfo=UTC)) == 0
+    assert not ReminderSent.objects.exists()
+    # A renewal revoked (alone, as an older revocation left it) is no renewal: reminded.
+    Award.objects.filter(pk=second.pk).update(revoked_at=later + timedelta(days=3))
+    assert label_reminders_send(now=datetime(2029, 10, 31, 8, tzinfo=UTC)) == 1
+    assert ApplicationStep.objects.get(kind="relance").message == (
+        "Label valable jusqu'au 29/11/2029 inclus (J-30)."
+    )
