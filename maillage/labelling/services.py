@@ -498,11 +498,14 @@ def application_submit(
         application = _lock(application)
         _expect(application, EDITABLE, "Cette candidature ne peut pas être déposée")
         criteria = list(application.scheme.criteria.filter(retired_at__isnull=True))
+        # No lock of its own: the application's row lock already serialises every writer of
+        # its answers, and locking answers would (through Answer's ordering) join and lock the
+        # shared criterion rows on PostgreSQL (deadlock risk with criterion_move).
         answers = {
             a.criterion_id: a
-            for a in application.answers.select_for_update().filter(
-                criterion__in=[c.pk for c in criteria]
-            )
+            for a in Answer.objects.filter(
+                application=application, criterion_id__in=[c.pk for c in criteria]
+            ).order_by("pk")
         }
         missing = [c for c in criteria if not getattr(answers.get(c.pk), "self_assessment", "")]
         if missing:

@@ -4,6 +4,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from maillage.audit.models import AuditEvent
 from maillage.labelling import services
@@ -271,3 +273,14 @@ def test_no_renewal_reminder_once_the_renewal_is_granted(
     assert ApplicationStep.objects.get(kind="relance").message == (
         "Label valable jusqu'au 29/11/2029 inclus (J-30)."
     )
+
+
+def test_submit_reads_answers_without_joining_the_shared_criteria(scheme, place, manager):
+    draft = services.application_open(user=manager, scheme=scheme, place=place, now=NOW)
+    answer_all(draft, manager)
+    with CaptureQueriesContext(connection) as queries:
+        services.application_submit(user=manager, application=draft, now=NOW)
+    answer_reads = [q["sql"] for q in queries if 'FROM "labelling_answer"' in q["sql"]]
+    assert len(answer_reads) == 1
+    assert "labelling_criterion" not in answer_reads[0]
+    assert "FOR UPDATE" not in answer_reads[0]
