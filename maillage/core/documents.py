@@ -9,7 +9,7 @@ import uuid
 import zipfile
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.storage import Storage
 from django.utils.text import get_valid_filename
 
@@ -74,7 +74,10 @@ def download_name(original: str, extension: str) -> str:
     what the file really is (« ../../rapport.svg » never comes back as such)."""
     base = str(original or "").replace("\\", "/").rsplit("/", 1)[-1]
     stem = os.path.splitext(base)[0].strip(". ")
-    stem = get_valid_filename(stem)[:80] if stem else ""
+    try:
+        stem = get_valid_filename(stem)[:80] if stem else ""
+    except SuspiciousFileOperation:  # nothing usable left (« «».pdf », emoji only…)
+        stem = ""
     return f"{stem or 'document'}.{extension}"
 
 

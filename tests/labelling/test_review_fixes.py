@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from maillage.audit.models import AuditEvent
+from maillage.core import documents
 from maillage.labelling import services
 from maillage.labelling.badges import labelled_place_ids, labels_version
 from maillage.labelling.errors import LabelError
@@ -284,3 +285,34 @@ def test_submit_reads_answers_without_joining_the_shared_criteria(scheme, place,
     assert len(answer_reads) == 1
     assert "labelling_criterion" not in answer_reads[0]
     assert "FOR UPDATE" not in answer_reads[0]
+
+
+@pytest.mark.parametrize(
+    ("original", "offered"),
+    [
+        ("«».pdf", "document.pdf"),
+        ("🏠🏠.pdf", "document.pdf"),
+        ("bail «2026».pdf", "bail_2026.pdf"),
+    ],
+)
+def test_an_odd_file_name_falls_back_to_document(original, offered):
+    assert documents.download_name(original, "pdf") == offered
+
+
+def test_an_odd_file_name_keeps_the_answer_and_the_file(client, scheme, place, manager):
+    draft = services.application_open(user=manager, scheme=scheme, place=place, now=NOW)
+    criterion = draft.answers.order_by("pk").first().criterion
+    client.force_login(manager)
+    response = client.post(
+        f"/label/candidature/{draft.public_id}/critere/{criterion.pk}/",
+        {
+            "self_assessment": "atteint",
+            "comment": "Voir le bail.",
+            "links": "",
+            "file": SimpleUploadedFile("«».pdf", PDF_BYTES),
+        },
+    )
+    assert response.status_code == 302
+    answer = draft.answers.get(criterion=criterion)
+    assert (answer.self_assessment, answer.comment) == ("atteint", "Voir le bail.")
+    assert list(answer.files.values_list("name", flat=True)) == ["document.pdf"]
