@@ -10,8 +10,13 @@ from django.urls import reverse
 
 from maillage.billing.services import Buyer, LineInput, credit_note_issue, invoice_create
 from maillage.booking.services import BookingRequest, booking_create
-from maillage.economics.engine import Pool
-from maillage.economics.realised import OTHER_SALES, place_realised, workbook_realised
+from maillage.economics.engine import Pool, plan_compute
+from maillage.economics.realised import (
+    OTHER_SALES,
+    place_realised,
+    realised_rows,
+    workbook_realised,
+)
 from tests.booking.conftest import make_resource
 from tests.economics.plans import four_year_plan
 from tests.factories import LegalEntityFactory, UserFactory
@@ -137,3 +142,96 @@ def test_workbook_realised_shape(plan_2026):
     assert workbook_realised(plan_2026, [entry]) == {
         1: {"recettes": {"journee": 4500}, "occupation": {Pool.SEATS: 0.25}}
     }
+
+
+HOURLY = {
+    "capacity": 1,
+    "by_hour": True,
+    "by_half_day": True,
+    "by_day": True,
+    "min_minutes": 60,
+    "max_minutes": 540,
+    "price_hour_cents": 2000,
+}
+
+
+def _book(resource, slot="day", start=None, end=None):
+    from datetime import time
+
+    return booking_create(
+        user=UserFactory(),
+        request=BookingRequest(
+            resource=resource,
+            day=date(2026, 12, 1),
+            slot=slot,
+            start=start and time(start),
+            end=end and time(end),
+        ),
+        now=BOOKED_AT,
+    )
+
+
+def test_room_and_office_occupancy_per_kind_equipment_left_out(place, plan_2026):
+    from maillage.booking.models import Resource
+
+    kinds = Resource.Kind
+    meeting = make_resource(place, kind=kinds.MEETING_ROOM, name="Salle Hublot", **HOURLY)
+    visio = make_resource(place, kind=kinds.VISIO_ROOM, name="Salle Écran", **HOURLY)
+    office = make_resource(place, kind=kinds.OFFICE, name="Bureau 1", **HOURLY)
+    printer = make_resource(place, kind=kinds.EQUIPMENT, name="Traceur", **HOURLY)
+    _book(meeting, "hours", 9, 11)  # 2 h
+    _book(visio, "hours", 14, 15)  # 1 h
+    _book(office)  # the day: 9 h
+    _book(printer)  # 9 h, not a room nor an office: left out
+    realised = place_realised(place, plan_2026, today=date(2026, 12, 31))[0]
+    year_hours = 261 * 9 * 3600  # 261 weekdays open 09:00–18:00 in 2026, per resource
+    assert realised.room_occupancy == (3 * 3600) / (2 * year_hours)
+    assert realised.office_occupancy == (9 * 3600) / year_hours
+    rows = realised_rows(plan_2026, plan_compute(plan_2026), [realised])
+    assert [row["label"] for row in rows["occupancy"]] == [
+        "Occupation des postes",
+        "Occupation des bureaux fermés",
+        "Occupation des salles",
+    ]
+    assert rows["occupancy"][1]["cells"] == [(0.50, (9 * 3600) / year_hours)]
+    assert rows["headings"] == ["2026"]
+    assert workbook_realised(plan_2026, [realised])[1]["occupation"] == {
+        Pool.OFFICES: 9 / (261 * 9),
+        Pool.ROOMS: 3 / (2 * 261 * 9),
+    }
+
+
+def test_sales_of_two_places_of_one_operator_are_not_mixed(place, plan_2026):
+    from maillage.places.services import place_create
+    from tests.factories import IN_BAYEUX, place_data
+
+    annex = place_create(data=place_data(name="Annexe", operator=place.operator_id, **IN_BAYEUX))
+    room = make_resource(place, kind="meeting_room", name="Salle Hublot", **HOURLY)
+    booking, _ = _book(room, "hours", 9, 12)
+    seller = LegalEntityFactory(name="SCIC du Port", organisation=place.operator)
+    invoice = invoice_create(
+        seller=seller,
+        buyer=Buyer(user=UserFactory(), address="3 rue Écuyère", postcode="14000", city="Caen"),
+        lines=[
+            dataclasses.replace(line("Salle (heure)", 3, 2000, "HUR"), booking_id=booking.pk),
+            line("Café", 10, 150, "C62"),  # tied to no place: cannot be split between the two
+        ],
+        now=ISSUED_AT,
+    )
+    credit_note_issue(
+        original=invoice,
+        reason="Une heure non due",
+        lines=[dataclasses.replace(line("Salle (heure)", 1, 2000, "HUR"), booking_id=booking.pk)],
+        now=CORRECTED_AT,
+    )
+    today = date(2026, 12, 8)
+    port = place_realised(place, plan_2026, today=today)[0]
+    assert (port.revenue_cents, port.unattributed_cents) == ({"salle-heure": 4000}, 1500)
+    annexe = place_realised(annex, plan_2026, today=today)[0]
+    assert (annexe.revenue_cents, annexe.unattributed_cents) == ({}, 1500)
+    rows = realised_rows(plan_2026, plan_compute(plan_2026), [port])
+    assert rows["revenues"][-1] == {
+        "label": "Ventes de l'organisation non rattachées à un lieu (non comptées dans ce lieu)",
+        "cells": [(None, 1500)],
+    }
+    assert rows["headings"] == ["2026 au 08/12/2026"]
