@@ -169,6 +169,9 @@ def _criterion_fields(data: CriterionInput) -> dict:
     }
 
 
+TITLE_TAKEN = "Un critère porte déjà cet intitulé."
+
+
 def _title_taken(scheme: LabelScheme, title: str, exclude_pk: int | None = None) -> bool:
     others = Criterion.objects.filter(scheme=scheme, title=title, retired_at__isnull=True)
     return others.exclude(pk=exclude_pk).exists()
@@ -177,43 +180,52 @@ def _title_taken(scheme: LabelScheme, title: str, exclude_pk: int | None = None)
 def criterion_create(*, user, scheme: LabelScheme, data: CriterionInput) -> Criterion:
     """Add a criterion at the end of its group. Side effect: audit `label.criterion_create`."""
     fields = _criterion_fields(data)
-    with transaction.atomic():
-        LabelScheme.objects.select_for_update().get(pk=scheme.pk)
-        if _title_taken(scheme, fields["title"]):
-            raise LabelError("Un critère porte déjà cet intitulé.", field="title")
-        last = Criterion.objects.filter(scheme=scheme, group=fields["group"]).aggregate(
-            m=Max("position")
-        )["m"]
-        criterion = Criterion.objects.create(scheme=scheme, position=(last or 0) + 1, **fields)
-        # Applications already open get an empty answer too, so their pages list the new
-        # criterion and the team can answer it before submitting (under the scheme's lock, so
-        # an application opening at the same time either sees the criterion or gets this row).
-        Answer.objects.bulk_create(
-            [
-                Answer(application_id=pk, criterion=criterion)
-                for pk in Application.objects.filter(
-                    scheme=scheme, status__in=Application.OPEN_STATUSES
-                ).values_list("pk", flat=True)
-            ],
-            ignore_conflicts=True,
-        )
-        audit_record(actor=user, action="label.criterion_create", obj=criterion)
+    try:
+        with transaction.atomic():
+            LabelScheme.objects.select_for_update().get(pk=scheme.pk)
+            if _title_taken(scheme, fields["title"]):
+                raise LabelError(TITLE_TAKEN, field="title")
+            last = Criterion.objects.filter(scheme=scheme, group=fields["group"]).aggregate(
+                m=Max("position")
+            )["m"]
+            criterion = Criterion.objects.create(scheme=scheme, position=(last or 0) + 1, **fields)
+            # Applications already open get an empty answer too, so their pages list the new
+            # criterion and the team can answer it before submitting (application_open takes
+            # the scheme's lock too: an application opening meanwhile gets it one way or the other).
+            Answer.objects.bulk_create(
+                [
+                    Answer(application_id=pk, criterion=criterion)
+                    for pk in Application.objects.filter(
+                        scheme=scheme, status__in=Application.OPEN_STATUSES
+                    ).values_list("pk", flat=True)
+                ],
+                ignore_conflicts=True,
+            )
+            audit_record(actor=user, action="label.criterion_create", obj=criterion)
+    except IntegrityError:  # the unique title, should a writer slip past the lock
+        raise LabelError(TITLE_TAKEN, field="title") from None
     return criterion
 
 
 def criterion_update(*, user, criterion: Criterion, data: CriterionInput) -> Criterion:
     """Edit a criterion still in use. Side effect: audit `label.criterion_update`."""
     fields = _criterion_fields(data)
-    with transaction.atomic():
-        criterion = Criterion.objects.select_for_update().get(pk=criterion.pk)
-        if criterion.retired_at is not None:
-            raise LabelError("Ce critère est retiré : il ne peut plus être modifié.")
-        if _title_taken(criterion.scheme, fields["title"], exclude_pk=criterion.pk):
-            raise LabelError("Un critère porte déjà cet intitulé.", field="title")
-        for name, value in fields.items():
-            setattr(criterion, name, value)
-        criterion.save(update_fields=list(fields))
-        audit_record(actor=user, action="label.criterion_update", obj=criterion)
+    try:
+        with transaction.atomic():
+            # The scheme's row first, like criterion_create: two coordinators giving two
+            # criteria the same title are serialised and the second gets the French refusal.
+            LabelScheme.objects.select_for_update().get(pk=criterion.scheme_id)
+            criterion = Criterion.objects.select_for_update().get(pk=criterion.pk)
+            if criterion.retired_at is not None:
+                raise LabelError("Ce critère est retiré : il ne peut plus être modifié.")
+            if _title_taken(criterion.scheme, fields["title"], exclude_pk=criterion.pk):
+                raise LabelError(TITLE_TAKEN, field="title")
+            for name, value in fields.items():
+                setattr(criterion, name, value)
+            criterion.save(update_fields=list(fields))
+            audit_record(actor=user, action="label.criterion_update", obj=criterion)
+    except IntegrityError:  # the unique title, should a writer slip past the lock
+        raise LabelError(TITLE_TAKEN, field="title") from None
     return criterion
 
 
@@ -323,6 +335,9 @@ def application_open(
     kind = Application.Kind.RENEWAL if held else Application.Kind.FIRST
     try:
         with transaction.atomic():
+            # The scheme's row, as criterion_create: a criterion added meanwhile is either
+            # listed below or given an empty answer by criterion_create.
+            LabelScheme.objects.select_for_update().get(pk=scheme.pk)
             application = Application.objects.create(
                 scheme=scheme, place=place, kind=kind, created_by=user
             )

@@ -316,3 +316,21 @@ def test_an_odd_file_name_keeps_the_answer_and_the_file(client, scheme, place, m
     answer = draft.answers.get(criterion=criterion)
     assert (answer.self_assessment, answer.comment) == ("atteint", "Voir le bail.")
     assert list(answer.files.values_list("name", flat=True)) == ["document.pdf"]
+
+
+def test_renaming_a_criterion_to_a_taken_title_is_a_french_field_error(
+    scheme, coordinator, monkeypatch
+):
+    first, second = scheme.criteria.order_by("pk")[:2]
+    data = services.CriterionInput(group=second.group, title=first.title)
+    with pytest.raises(LabelError) as refused:
+        services.criterion_update(user=coordinator, criterion=second, data=data)
+    assert (refused.value.field, refused.value.message) == ("title", services.TITLE_TAKEN)
+    # A writer that passed the check before the other committed (PostgreSQL, no lock) meets
+    # the unique constraint: the same French refusal, nothing saved.
+    monkeypatch.setattr(services, "_title_taken", lambda *args, **kwargs: False)
+    with pytest.raises(LabelError) as refused:
+        services.criterion_update(user=coordinator, criterion=second, data=data)
+    assert (refused.value.field, refused.value.message) == ("title", services.TITLE_TAKEN)
+    second.refresh_from_db()
+    assert second.title != first.title
