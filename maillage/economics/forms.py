@@ -113,7 +113,8 @@ def document_from_post(data, years_before: int) -> tuple[dict, dict[str, str], d
 
     Blank rows are dropped, so row numbers change: the returned mapping (new path prefix → old
     prefix) puts the engine's errors back on the fields the person typed in. When the duration
-    changes, every per-year series is cut or continued with its last value (zero for amounts).
+    changes, every per-year series is cut or continued with its last value (occupancies and
+    amounts alike: a rent goes on; the page then asks to check the new years before saving).
     """
     p = _Parser(data)
     years = p.integer("annees")
@@ -137,7 +138,7 @@ def document_from_post(data, years_before: int) -> tuple[dict, dict[str, str], d
         return {
             "libelle": p.raw(f"{path}.libelle")[:200],
             "nature": p.raw(f"{path}.nature")[:20],
-            "montants": series(f"{path}.montants", p.cents, 0),
+            "montants": series(f"{path}.montants", p.cents, None),
             "tva": p.integer(f"{path}.tva"),
         }
 

@@ -67,6 +67,7 @@ def plan_edit(request: HttpRequest, public_id) -> HttpResponse:
         years_before = _bounded_int(request.POST.get("annees_avant"), 1, 15, 1)
         document, errors, renumber = document_from_post(request.POST, years_before)
         version = _bounded_int(request.POST.get("version"), 0, 2**31, 0)
+        resized = document.get("annees") in range(1, 16) and document["annees"] != years_before
         if "copier_central" in request.POST:
             target = request.POST.get("copier_central")
             if target in ("prudent", "optimiste"):
@@ -74,6 +75,13 @@ def plan_edit(request: HttpRequest, public_id) -> HttpResponse:
                     pool: list(rates) for pool, rates in document["occupation"]["central"].items()
                 }
             messages.info(request, "Occupation du scénario central copiée : enregistrez le plan.")
+        elif resized and not errors:
+            # New years were filled with the last year's values: shown, never saved unseen.
+            messages.info(
+                request,
+                "Durée changée : les montants et occupations de la dernière année sont reportés "
+                "sur les nouvelles années. Vérifiez les nouvelles années puis enregistrez.",
+            )
         elif not errors:
             try:
                 services.plan_save(actor=request.user, plan=plan, inputs=document, version=version)
@@ -96,7 +104,7 @@ def plan_edit(request: HttpRequest, public_id) -> HttpResponse:
             values = request.POST
             status = 409
         else:
-            values = None  # « copier le central »: show the document rebuilt
+            values = None  # « copier le central » or a new duration: show the document rebuilt
     context = {
         "plan": plan,
         "sections": page_sections(document, errors, values),

@@ -66,3 +66,59 @@ def test_save_stores_the_checked_document_not_the_posted_one(plan, manager, docu
     expected = copy.deepcopy(document)
     expected["produits"][0]["libelle"] = "Journée"
     assert BusinessPlan.objects.get(pk=saved.pk).inputs == expected
+
+
+def _edit(client, plan, data):
+    from django.urls import reverse
+
+    url = reverse("economics:edit", kwargs={"public_id": plan.public_id})
+    return client.post(url, data)
+
+
+def test_a_new_duration_is_shown_for_checking_not_saved(client, plan, manager, document):
+    from tests.economics.test_pages import form_of
+
+    client.force_login(manager)
+    response = _edit(client, plan, form_of(plan) | {"annees": "6"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Vérifiez les nouvelles années puis enregistrez" in html
+    # The last year's amounts and occupancies are carried to the new years 5 and 6.
+    assert 'name="charges.0.montants.5" value="8400,00"' in html
+    assert 'name="recettes.0.montants.5" value="2400,00"' in html
+    assert 'name="occupation.central.postes.5" value="60"' in html
+    assert 'name="annees_avant" value="6"' in html
+    fresh = BusinessPlan.objects.get(pk=plan.pk)
+    assert (fresh.version, fresh.inputs) == (plan.version, document)
+    # Sent back as shown, it saves: the six years with the carried amounts.
+    from lxml import html as lxml_html
+
+    tree = lxml_html.fromstring(html)
+    data = {i.get("name"): i.get("value") or "" for i in tree.xpath("//form//input[@name]")}
+    for select in tree.xpath("//form//select[@name]"):
+        chosen = select.xpath("option[@selected]/@value") or select.xpath("option/@value")
+        data[select.get("name")] = chosen[0]
+    data.pop("csrfmiddlewaretoken", None)
+    assert _edit(client, plan, data).status_code == 302
+    saved = BusinessPlan.objects.get(pk=plan.pk).inputs
+    assert saved["annees"] == 6
+    assert saved["charges"][0]["montants"] == [840000] * 6
+    assert saved["recettes"][0]["montants"] == [0, 120000, 180000, 240000, 240000, 240000]
+
+
+def test_enter_in_a_field_saves_the_first_submit_button_is_save(client, plan, manager):
+    from django.urls import reverse
+    from lxml import html as lxml_html
+
+    from tests.economics.test_pages import form_of
+
+    client.force_login(manager)
+    page = client.get(reverse("economics:edit", kwargs={"public_id": plan.public_id}))
+    tree = lxml_html.fromstring(page.content.decode())
+    form = tree.xpath("//form[.//input[@name='annees_avant']]")[0]
+    first = form.xpath(".//button[not(@type) or @type='submit'] | .//input[@type='submit']")[0]
+    # Implicit submission (Enter in a text field) uses the first submit button of the form.
+    assert (first.get("name"), first.text_content().strip()) == ("enregistrer", "Enregistrer")
+    response = _edit(client, plan, form_of(plan) | {"produits.0.prix": "16,00"})
+    assert response.status_code == 302
+    assert BusinessPlan.objects.get(pk=plan.pk).inputs["produits"][0]["prix"] == 1600
