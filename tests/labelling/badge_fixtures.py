@@ -2,7 +2,7 @@
 tests/booking/test_figures_labels.py): awards written directly, as only tests may do (the label
 workflow's services are another part's)."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -34,7 +34,8 @@ def badge_scheme(db) -> LabelScheme:
 
 @pytest.fixture
 def grant(badge_scheme):
-    """grant(place, starts_on, expires_on, suspended=False, revoked=False) -> Award."""
+    """grant(place, starts_on, expires_on, suspended=False, revoked=False) -> Award; a
+    suspended or revoked award is so from its first day."""
 
     def make(place, starts_on: date, expires_on: date, *, suspended=False, revoked=False):
         application = Application.objects.create(
@@ -43,15 +44,17 @@ def grant(badge_scheme):
             status=Application.Status.GRANTED,
             decided_at=timezone.now(),
         )
+        # Suspended or revoked from its first day (Paris), so every day of the award says so.
+        since = datetime.combine(starts_on, time.min, tzinfo=PARIS)
         award = Award.objects.create(
             scheme=badge_scheme,
             place=place,
             application=application,
             starts_on=starts_on,
             expires_on=expires_on,
-            suspended_at=timezone.now() if suspended else None,
+            suspended_at=since if suspended else None,
             suspension_reason="Horaires non respectés" if suspended else "",
-            revoked_at=timezone.now() if revoked else None,
+            revoked_at=since if revoked else None,
         )
         if suspended:  # the suspension period, as award_suspend keeps it
             AwardSuspension.objects.create(
