@@ -5,6 +5,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from maillage.audit.services import audit_record
+from maillage.core.ratelimit import Limit, ratelimit_check, ratelimit_hit
 from maillage.economics.document import document_input, empty_document, input_document
 from maillage.economics.models import BusinessPlan
 from maillage.economics.permissions import can_manage
@@ -146,15 +147,26 @@ def plan_delete(*, actor, plan: BusinessPlan) -> None:
         plan.delete()
 
 
-def plan_invite(*, actor, plan: BusinessPlan, email: str) -> None:
-    """Add an existing account to a project's plan, by its e-mail address."""
+INVITE_LIMIT = Limit("economics-invite", attempts=20, window=3600)
+INVITE_DONE = "Si un compte actif utilise cette adresse, il fait maintenant partie du projet."
+
+
+def plan_invite(*, actor, plan: BusinessPlan, email: str, now: float | None = None) -> None:
+    """Add an existing account to a project's plan, by its e-mail address.
+
+    The answer is the same whether an account uses the address or not, and attempts are
+    throttled per person (Throttled), so the form cannot be used to find who has an account.
+    """
     if plan.place_id:
         raise PlanRefused({"email": "Le plan d'un lieu est partagé avec l'équipe du lieu."})
     if not can_manage(actor, plan):
         raise PlanRefused({"email": "Seule la personne qui a créé le projet peut inviter."})
-    user = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
-    if user is None:
-        raise PlanRefused({"email": "Aucun compte n'utilise cette adresse."})
+    check = (INVITE_LIMIT, str(actor.pk))
+    ratelimit_check(check, now=now)
+    ratelimit_hit(check, now=now)
+    user = User.objects.filter(email__iexact=(email or "").strip()[:254], is_active=True).first()
+    if user is None or user.pk == plan.creator_id:
+        return
     with transaction.atomic():
         plan.members.add(user)
         audit_record(
@@ -162,4 +174,35 @@ def plan_invite(*, actor, plan: BusinessPlan, email: str) -> None:
             action="economics.plan_invite",
             obj=plan,
             data={"id": plan.pk, "user": user.pk},
+        )
+
+
+def plan_member_remove(*, actor, plan: BusinessPlan, member_id: int) -> None:
+    """The project's creator (or a coordinator) takes a member off the project."""
+    if not can_manage(actor, plan):
+        raise PlanRefused({"": "Seule la personne qui a créé le projet peut retirer un membre."})
+    with transaction.atomic():
+        member = plan.members.filter(pk=member_id).first()
+        if member is None:
+            raise PlanRefused({"": "Cette personne ne fait pas partie du projet."})
+        plan.members.remove(member)
+        audit_record(
+            actor=actor,
+            action="economics.plan_member_remove",
+            obj=plan,
+            data={"id": plan.pk, "user": member.pk},
+        )
+
+
+def plan_leave(*, actor, plan: BusinessPlan) -> None:
+    """A member leaves a project (the creator cannot: they delete the plan instead)."""
+    with transaction.atomic():
+        if not plan.members.filter(pk=actor.pk).exists():
+            raise PlanRefused({"": "Vous n'êtes pas membre invité de ce projet."})
+        plan.members.remove(actor)
+        audit_record(
+            actor=actor,
+            action="economics.plan_leave",
+            obj=plan,
+            data={"id": plan.pk, "user": actor.pk},
         )

@@ -12,4 +12,8 @@ urlpatterns = [
     path("plans-affaires/<uuid:public_id>/dupliquer/", views.plan_duplicate, name="duplicate"),
     path("plans-affaires/<uuid:public_id>/supprimer/", views.plan_delete, name="delete"),
     path("plans-affaires/<uuid:public_id>/inviter/", views.plan_invite, name="invite"),
+    path(
+        "plans-affaires/<uuid:public_id>/retirer/", views.plan_member_remove, name="member_remove"
+    ),
+    path("plans-affaires/<uuid:public_id>/quitter/", views.plan_leave, name="leave"),
 ]

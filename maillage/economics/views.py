@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from maillage.core.ratelimit import Throttled, throttled_response
 from maillage.core.tables import XLSX_TYPE, attachment, csv_response
 from maillage.economics import selectors, services
 from maillage.economics.catchment import catchment_need
@@ -105,17 +106,27 @@ def plan_edit(request: HttpRequest, public_id) -> HttpResponse:
             status = 409
         else:
             values = None  # « copier le central » or a new duration: show the document rebuilt
-    context = {
-        "plan": plan,
-        "sections": page_sections(document, errors, values),
+    context = _edit_context(request, plan, document, errors, values) | {
         "version": version,
-        "years": document.get("annees") if isinstance(document.get("annees"), int) else 1,
-        "errors": errors,
         "conflict": conflict,
-        "can_manage": can_manage(request.user, plan),
-        "invite_form": InviteForm(),
     }
     return render(request, "economics/edit.html", context, status=status)
+
+
+def _edit_context(request, plan, document=None, errors=None, values=None) -> dict:
+    document = plan.inputs if document is None else document
+    return {
+        "plan": plan,
+        "sections": page_sections(document, errors or {}, values),
+        "version": plan.version,
+        "years": document.get("annees") if isinstance(document.get("annees"), int) else 1,
+        "errors": errors or {},
+        "conflict": "",
+        "can_manage": can_manage(request.user, plan),
+        "invite_form": InviteForm(),
+        "members": list(plan.members.order_by("display_name", "pk")) if not plan.place_id else [],
+        "is_member": not plan.place_id and plan.members.filter(pk=request.user.pk).exists(),
+    }
 
 
 def _bounded_int(value, low: int, high: int, default: int) -> int:
@@ -222,6 +233,37 @@ def plan_invite(request: HttpRequest, public_id) -> HttpResponse:
             services.plan_invite(actor=request.user, plan=plan, email=form.cleaned_data["email"])
         except services.PlanRefused as refused:
             messages.error(request, next(iter(refused.errors.values())))
+        except Throttled as throttled:
+            return throttled_response(
+                request, "economics/edit.html", _edit_context(request, plan), throttled
+            )
         else:
-            messages.success(request, "Membre ajouté au projet.")
+            messages.success(request, services.INVITE_DONE)
     return redirect("economics:edit", public_id=plan.public_id)
+
+
+@login_required
+@require_POST
+def plan_member_remove(request: HttpRequest, public_id) -> HttpResponse:
+    plan = plan_for(request.user, public_id)
+    member_id = _bounded_int(request.POST.get("membre"), 1, 2**62, 0)
+    try:
+        services.plan_member_remove(actor=request.user, plan=plan, member_id=member_id)
+    except services.PlanRefused as refused:
+        messages.error(request, refused.errors[""])
+    else:
+        messages.success(request, "Membre retiré du projet.")
+    return redirect("economics:edit", public_id=plan.public_id)
+
+
+@login_required
+@require_POST
+def plan_leave(request: HttpRequest, public_id) -> HttpResponse:
+    plan = plan_for(request.user, public_id)
+    try:
+        services.plan_leave(actor=request.user, plan=plan)
+    except services.PlanRefused as refused:
+        messages.error(request, refused.errors[""])
+        return redirect("economics:edit", public_id=plan.public_id)
+    messages.success(request, "Vous avez quitté le projet.")
+    return redirect("economics:list")

@@ -91,11 +91,11 @@ def test_project_members_see_but_only_the_creator_deletes(manager, caen, documen
     assert not BusinessPlan.objects.filter(pk=plan.pk).exists()
 
 
-def test_invite_needs_an_existing_account(manager, caen):
+def test_invite_adds_only_an_existing_account_and_says_nothing_either_way(manager, caen):
     plan = stored(manager, project_name="Projet", commune=caen)
-    with pytest.raises(services.PlanRefused) as refused:
-        services.plan_invite(actor=manager, plan=plan, email="personne@nulle-part.fr")
-    assert refused.value.errors == {"email": "Aucun compte n'utilise cette adresse."}
+    # No error for an unknown address: the answer must not reveal who has an account.
+    assert services.plan_invite(actor=manager, plan=plan, email="personne@nulle-part.fr") is None
+    assert list(plan.members.all()) == []
 
 
 def test_teams_and_coordinators(plan, other_plan, manager, other_manager):

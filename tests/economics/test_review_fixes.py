@@ -122,3 +122,80 @@ def test_enter_in_a_field_saves_the_first_submit_button_is_save(client, plan, ma
     response = _edit(client, plan, form_of(plan) | {"produits.0.prix": "16,00"})
     assert response.status_code == 302
     assert BusinessPlan.objects.get(pk=plan.pk).inputs["produits"][0]["prix"] == 1600
+
+
+@pytest.fixture
+def project(manager, caen, document):
+    from tests.economics.conftest import stored
+
+    return stored(manager, project_name="Tiers-lieu de Caen", commune=caen, document=document)
+
+
+def test_invite_answers_the_same_for_any_address_and_is_throttled(client, manager, project):
+    from django.core.cache import cache
+    from django.urls import reverse
+
+    from maillage.economics.services import INVITE_DONE, INVITE_LIMIT
+    from tests.factories import UserFactory
+
+    cache.clear()
+    client.force_login(manager)
+    url = reverse("economics:invite", kwargs={"public_id": project.public_id})
+    UserFactory(email="ami@exemple.fr")
+    known = client.post(url, {"email": "ami@exemple.fr"}, follow=True).content.decode()
+    unknown = client.post(url, {"email": "personne@exemple.fr"}, follow=True).content.decode()
+    assert INVITE_DONE.replace("'", "&#x27;") in known
+    assert INVITE_DONE.replace("'", "&#x27;") in unknown
+    assert "Aucun compte" not in unknown
+    assert [u.email for u in project.members.all()] == ["ami@exemple.fr"]
+    for _ in range(INVITE_LIMIT.attempts - 2):
+        assert client.post(url, {"email": "x@exemple.fr"}).status_code == 302
+    throttled = client.post(url, {"email": "autre@exemple.fr"})
+    assert throttled.status_code == 429
+    assert "Trop de tentatives" in throttled.content.decode()
+    cache.clear()
+
+
+def test_the_creator_removes_a_member_and_a_member_leaves(client, manager, project):
+    from django.urls import reverse
+
+    from maillage.economics.permissions import visible_plans
+    from tests.factories import UserFactory
+
+    ana = UserFactory(email="ana@exemple.fr", display_name="Ana")
+    bob = UserFactory(email="bob@exemple.fr", display_name="Bob")
+    project.members.add(ana, bob)
+    kwargs = {"public_id": project.public_id}
+    # A member may not remove another member: refused, nothing changes.
+    client.force_login(ana)
+    page = client.get(reverse("economics:edit", kwargs=kwargs)).content.decode()
+    assert "Quitter le projet" in page and "Retirer Bob du projet" not in page
+    client.post(reverse("economics:member_remove", kwargs=kwargs), {"membre": bob.pk})
+    assert sorted(u.email for u in project.members.all()) == ["ana@exemple.fr", "bob@exemple.fr"]
+    # The creator removes Bob, who no longer sees the plan.
+    client.force_login(manager)
+    assert (
+        "Retirer Bob du projet"
+        in client.get(reverse("economics:edit", kwargs=kwargs)).content.decode()
+    )
+    client.post(reverse("economics:member_remove", kwargs=kwargs), {"membre": bob.pk})
+    assert list(visible_plans(bob)) == []
+    assert (
+        client.post(reverse("economics:member_remove", kwargs=kwargs), {"membre": "x"}).status_code
+        == 302
+    )
+    # Ana leaves.
+    client.force_login(ana)
+    response = client.post(reverse("economics:leave", kwargs=kwargs))
+    assert response.url == reverse("economics:list")
+    assert list(project.members.all()) == []
+    assert list(visible_plans(ana)) == []
+    # A stranger gets 404 on both.
+    client.force_login(UserFactory())
+    assert client.post(reverse("economics:leave", kwargs=kwargs)).status_code == 404
+    assert (
+        client.post(
+            reverse("economics:member_remove", kwargs=kwargs), {"membre": ana.pk}
+        ).status_code
+        == 404
+    )
