@@ -21,6 +21,7 @@ from maillage.economics.engine import (
 MAX_LINES = 40  # per list (products, charges…): far above a real plan, bounds the work
 MAX_TEXT = 200
 MAX_INT = 10 * MAX_AMOUNT_CENTS  # anything larger is refused before the engine sees it
+RATE_PRECISION = "Deux décimales au plus en pourcentage (0,01 %)."
 
 
 def empty_document(first_year: int) -> dict:
@@ -63,6 +64,10 @@ class _Reader:
             return 0.0
         if abs(value) > 1000:
             self.fail(path, "Ce nombre est trop grand.")
+            return 0.0
+        if round(value, 4) != value:
+            # Finer rates make the engine and the workbook round a cent apart.
+            self.fail(path, RATE_PRECISION)
             return 0.0
         return float(value)
 

@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 
+from maillage.economics.document import RATE_PRECISION
 from maillage.economics.engine import (
     POOL_LABELS,
     SCENARIO_LABELS,
@@ -79,7 +80,10 @@ class _Parser:
         if value is None:
             self.errors[path] = "Saisissez un montant en euros, par exemple 12,50."
             return 0
-        return int((value * 100).to_integral_value())
+        if value * 100 != (value * 100).to_integral_value():
+            self.errors[path] = "Deux décimales au plus : un montant se compte en centimes."
+            return 0
+        return int(value * 100)
 
     def integer(self, path: str) -> int:
         value = _number(self.raw(path) or "0")
@@ -92,6 +96,9 @@ class _Parser:
         value = _number(self.raw(path) or "0")
         if value is None:
             self.errors[path] = "Saisissez un pourcentage, par exemple 45."
+            return 0.0
+        if value * 100 != (value * 100).to_integral_value():
+            self.errors[path] = RATE_PRECISION
             return 0.0
         return float(value / 100)
 

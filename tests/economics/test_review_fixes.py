@@ -199,3 +199,49 @@ def test_the_creator_removes_a_member_and_a_member_leaves(client, manager, proje
         ).status_code
         == 404
     )
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("occupation", "central", "postes", 0), 0.12345),
+        (("produits", 0, "mix"), 0.30001),
+        (("redevance", "part"), 0.050001),
+    ],
+)
+def test_rates_finer_than_a_hundredth_of_a_percent_are_refused(document, path, value):
+    doc = copy.deepcopy(document)
+    target = doc
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    field = ".".join(str(key) for key in path)
+    assert document_input(doc) == (
+        None,
+        {field: "Deux décimales au plus en pourcentage (0,01 %)."},
+    )
+    target[path[-1]] = round(value, 4)
+    assert document_input(doc)[1] == {}
+
+
+def test_the_page_refuses_finer_percents_and_amounts_with_cents_fractions(client, plan, manager):
+    from tests.economics.test_pages import form_of
+
+    client.force_login(manager)
+    data = form_of(plan) | {
+        "occupation.central.postes.0": "35,125",
+        "charges.0.montants.0": "8400,005",
+    }
+    response = _edit(client, plan, data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Deux décimales au plus en pourcentage (0,01 %)." in html
+    assert "Deux décimales au plus : un montant se compte en centimes." in html
+    assert BusinessPlan.objects.get(pk=plan.pk).version == plan.version
+    assert (
+        _edit(client, plan, form_of(plan) | {"occupation.central.postes.0": "35,12"}).status_code
+        == 302
+    )
+    assert (
+        BusinessPlan.objects.get(pk=plan.pk).inputs["occupation"]["central"]["postes"][0] == 0.3512
+    )
