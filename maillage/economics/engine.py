@@ -371,6 +371,19 @@ def plan_check(plan: PlanInput) -> list[PlanError]:
             errors.append(
                 PlanError("La durée d'amortissement doit être de 1 à 50 ans.", f"{path}.duree")
             )
+        elif 0 < investment.amount_ht_cents <= MAX_AMOUNT_CENTS:
+            # Each year takes amount ÷ years rounded half up and the last the remainder: when
+            # the rounded shares exceed the amount, the last year would be negative.
+            share = _half_up(Decimal(investment.amount_ht_cents) / investment.years)
+            if share * (investment.years - 1) > investment.amount_ht_cents:
+                errors.append(
+                    PlanError(
+                        f"Montant trop petit pour être amorti sur {investment.years} ans : "
+                        "chaque année doit recevoir une part positive (augmentez le montant "
+                        "ou réduisez la durée).",
+                        f"{path}.montant",
+                    )
+                )
 
     if plan.operator_fee is not None:
         if not _rate_ok(plan.operator_fee.share):

@@ -245,3 +245,30 @@ def test_the_page_refuses_finer_percents_and_amounts_with_cents_fractions(client
     assert (
         BusinessPlan.objects.get(pk=plan.pk).inputs["occupation"]["central"]["postes"][0] == 0.3512
     )
+
+
+@pytest.mark.parametrize(("amount", "years"), [(9, 6), (23, 15)])
+def test_an_investment_too_small_for_its_years_is_refused(document, amount, years):
+    from maillage.economics.engine import amortisation_schedule
+
+    assert min(amortisation_schedule(amount, years, 1, years)) < 0  # what it would give
+    doc = copy.deepcopy(document)
+    doc["investissements"][0] |= {"montant": amount, "duree": years, "premiere_annee": 1}
+    assert document_input(doc) == (
+        None,
+        {
+            "investissements.0.montant": f"Montant trop petit pour être amorti sur {years} ans : "
+            "chaque année doit recevoir une part positive (augmentez le montant ou réduisez "
+            "la durée)."
+        },
+    )
+
+
+@pytest.mark.parametrize(("amount", "years"), [(6, 6), (105, 15), (22, 15), (1, 1)])
+def test_small_investments_that_amortise_in_positive_shares_are_accepted(document, amount, years):
+    from maillage.economics.engine import amortisation_schedule
+
+    doc = copy.deepcopy(document)
+    doc["investissements"][0] |= {"montant": amount, "duree": years, "premiere_annee": 1}
+    assert document_input(doc)[1] == {}
+    assert min(amortisation_schedule(amount, years, 1, years)) >= 0
