@@ -272,3 +272,28 @@ def test_small_investments_that_amortise_in_positive_shares_are_accepted(documen
     doc["investissements"][0] |= {"montant": amount, "duree": years, "premiere_annee": 1}
     assert document_input(doc)[1] == {}
     assert min(amortisation_schedule(amount, years, 1, years)) >= 0
+
+
+def test_zero_and_one_are_singular_in_french():
+    from django.template import Context, Template
+
+    template = Template("{% load economics %}{{ n }} poste{{ n|plural_fr }}")
+    assert [template.render(Context({"n": n})) for n in (0, 1, 2, 12)] == [
+        "0 poste",
+        "1 poste",
+        "2 postes",
+        "12 postes",
+    ]
+
+
+def test_results_page_says_one_seat_in_the_singular(client, manager, place, document):
+    from django.urls import reverse
+
+    from tests.economics.conftest import stored
+
+    seats = next(i for i, c in enumerate(document["capacites"]) if c["pool"] == "postes")
+    document["capacites"][seats]["unites"] = 1
+    plan = stored(manager, place=place, document=document)
+    client.force_login(manager)
+    html = client.get(reverse("economics:results", kwargs={"public_id": plan.public_id}))
+    assert "Le plan prévoit <strong>1 poste</strong>" in html.content.decode()

@@ -30,3 +30,12 @@ def at(sequence, index):
         return sequence[index]
     except (IndexError, TypeError, KeyError):
         return ""
+
+
+@register.filter
+def plural_fr(count) -> str:
+    """« s » from 2 on: in French 0 and 1 are singular (« 0 poste », « 1 poste », « 2 postes »)."""
+    try:
+        return "s" if abs(float(count)) >= 2 else ""
+    except (TypeError, ValueError):
+        return ""
