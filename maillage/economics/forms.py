@@ -45,6 +45,9 @@ assert {v for v, _ in REVENUE_CHOICES} == {k.value for k in RevenueKind}
 assert {v for v, _ in CHARGE_CHOICES} == {k.value for k in ChargeKind}
 
 
+LINE_NOUNS = {"recettes": "Recette", "charges": "Charge"}
+
+
 def euros(cents: int) -> str:
     """12345 → « 123,45 »."""
     return f"{Decimal(cents) / 100:.2f}".replace(".", ",")
@@ -337,8 +340,11 @@ def page_sections(document: dict, errors: dict[str, str], values: dict | None = 
         out = []
         for i, row in enumerate(_rows(document, key, {"nature": default_kind, "tva": 2000})):
             amounts = row.get("montants") or []
+            name = str(row.get("libelle") or "").strip()
             out.append(
                 {
+                    # The legend of the line's fieldset names its yearly amount fields.
+                    "legend": f"{LINE_NOUNS[key]} {i + 1}" + (f" : {name}" if name else ""),
                     "error": errors.get(f"{key}.{i}.montants", ""),
                     "fields": [
                         f(f"{key}.{i}.libelle", "Libellé", row.get("libelle", "")),

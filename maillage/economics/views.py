@@ -209,9 +209,17 @@ def plan_duplicate(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def plan_delete(request: HttpRequest, public_id) -> HttpResponse:
+    """A confirmation page first (GET, or a POST without « confirmer »), then the deletion."""
     plan = plan_for(request.user, public_id)
+    if not can_manage(request.user, plan):
+        messages.error(
+            request,
+            "Seule l'équipe du lieu ou la personne qui a créé le projet peut supprimer ce plan.",
+        )
+        return redirect("economics:edit", public_id=plan.public_id)
+    if request.method != "POST" or request.POST.get("confirmer") != "oui":
+        return render(request, "economics/delete.html", {"plan": plan})
     try:
         services.plan_delete(actor=request.user, plan=plan)
     except services.PlanRefused as refused:

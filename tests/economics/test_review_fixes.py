@@ -297,3 +297,52 @@ def test_results_page_says_one_seat_in_the_singular(client, manager, place, docu
     client.force_login(manager)
     html = client.get(reverse("economics:results", kwargs={"public_id": plan.public_id}))
     assert "Le plan prévoit <strong>1 poste</strong>" in html.content.decode()
+
+
+def test_yearly_amount_fields_are_named_by_their_line(client, plan, manager):
+    from django.urls import reverse
+    from lxml import html as lxml_html
+
+    client.force_login(manager)
+    page = client.get(reverse("economics:edit", kwargs={"public_id": plan.public_id}))
+    tree = lxml_html.fromstring(page.content.decode())
+
+    def accessible_name(name: str) -> str:
+        field = tree.xpath(f"//input[@name='{name}']")[0]
+        legend = field.xpath("ancestor::fieldset[1]/legend")[0].text_content().strip()
+        label = tree.xpath(f"//label[@for='{field.get('id')}']")[0].text_content().strip()
+        return f"{legend} — {label}"
+
+    assert accessible_name("charges.0.montants.0") == "Charge 1 : Loyer du local — 2027 HT (€)"
+    assert accessible_name("recettes.2.montants.1") == (
+        "Recette 3 : Subvention Région (amorçage) — 2028 HT (€)"
+    )
+
+
+def test_deleting_a_plan_asks_for_a_confirmation_first(client, plan, manager):
+    from django.urls import reverse
+
+    client.force_login(manager)
+    url = reverse("economics:delete", kwargs={"public_id": plan.public_id})
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Oui, supprimer définitivement ce plan" in page.content.decode()
+    assert client.post(url).status_code == 200  # no confirmation: the question again
+    assert BusinessPlan.objects.filter(pk=plan.pk).exists()
+    response = client.post(url, {"confirmer": "oui"})
+    assert response.url == reverse("economics:list")
+    assert not BusinessPlan.objects.filter(pk=plan.pk).exists()
+
+
+def test_a_project_member_cannot_reach_the_deletion(client, manager, project):
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+
+    member = UserFactory()
+    project.members.add(member)
+    client.force_login(member)
+    url = reverse("economics:delete", kwargs={"public_id": project.public_id})
+    assert client.get(url).url == reverse("economics:edit", kwargs={"public_id": project.public_id})
+    client.post(url, {"confirmer": "oui"})
+    assert BusinessPlan.objects.filter(pk=project.pk).exists()
