@@ -55,7 +55,10 @@ def test_a_project_member_builds_a_plan_and_downloads_it(browser, live_server, r
         fits_and_passes(page)
         page.get_by_role("button", name="Copier le central dans le scénario prudent").click()
         expect(page.locator("#f-occupation-prudent-postes-1")).to_have_value("50")
-        page.get_by_role("button", name="Enregistrer et voir le compte de résultat").click()
+        # Enter in a field saves the plan (the form's first submit button is « Enregistrer »),
+        # it does not copy the central scenario again.
+        page.fill("#f-occupation-prudent-postes-0", "30")
+        page.press("#f-charges-0-montants-2", "Enter")
 
         expect(
             page.get_by_role("heading", name="Compte de résultat — scénario central")
@@ -67,6 +70,14 @@ def test_a_project_member_builds_a_plan_and_downloads_it(browser, live_server, r
         )
         expect(central.locator("tr", has_text="Résultat de l'année").first).to_contain_text(
             "7\u202f200,00\u00a0€"
+        )
+        # Prudent, year 1, as typed before Enter (not copied again from the central 40 %):
+        # 10 × 220 × 30 % = 660 days × 15,00 € = 9 900,00 € − 6 000,00 € = 3 900,00 €.
+        prudent = page.locator(
+            "section", has=page.get_by_role("heading", name="Compte de résultat — scénario prudent")
+        )
+        expect(prudent.locator("tr", has_text="Résultat de l'année").first).to_contain_text(
+            "3\u202f900,00\u00a0€"
         )
         fits_and_passes(page)
 
