@@ -28,6 +28,9 @@ def test_api_refuses_nan_and_infinity_with_a_422(client, plan, manager, document
     doc["occupation"]["central"]["postes"][0] = value
     response = _put(client, plan, doc)
     assert response.status_code == 422
+    [error] = response.json()["erreurs"]
+    assert error["message"] == "nombre fini attendu"
+    assert error["emplacement"][-4:] == ["occupation", "central", "postes", "0"]
     fresh = BusinessPlan.objects.get(pk=plan.pk)
     assert (fresh.version, fresh.inputs) == (plan.version, document)
 
