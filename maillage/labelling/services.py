@@ -85,6 +85,37 @@ def _step(
     )
 
 
+def _application_event(
+    application: Application,
+    kind: str,
+    *,
+    user,
+    now: datetime,
+    message: str,
+    action: str,
+    data: dict | None = None,
+) -> None:
+    """One step of an application, told three ways in the caller's transaction: the place's
+    history, the journal and the team's e-mails."""
+    _step(
+        place=application.place,
+        kind=kind,
+        now=now,
+        actor=user,
+        application=application,
+        message=message,
+        data=data,
+    )
+    audit_record(actor=user, action=action, obj=application)
+    notifications.team_notify(
+        place=application.place,
+        kind=kind,
+        scheme_name=application.scheme.name,
+        message=message,
+        application=application,
+    )
+
+
 def _required_text(value: str, *, field: str, what: str, limit: int = 5000) -> str:
     text = (value or "").strip()
     if not text:
@@ -636,21 +667,13 @@ def application_request_changes(
         )
         application.status = Status.CHANGES_REQUESTED
         application.save(update_fields=["status"])
-        _step(
-            place=application.place,
-            kind=Step.CHANGES_REQUESTED,
+        _application_event(
+            application,
+            Step.CHANGES_REQUESTED,
+            user=user,
             now=now,
-            actor=user,
-            application=application,
             message=message,
-        )
-        audit_record(actor=user, action="label.application_request_changes", obj=application)
-        notifications.team_notify(
-            place=application.place,
-            kind=Step.CHANGES_REQUESTED,
-            scheme_name=application.scheme.name,
-            message=message,
-            application=application,
+            action="label.application_request_changes",
         )
     return application
 
@@ -674,22 +697,14 @@ def application_set_visit(
         application.visit_on = day
         application.save(update_fields=["visit_on"])
         text = f"Visite prévue le {day:%d/%m/%Y}." + (f"\n{message}" if message else "")
-        _step(
-            place=application.place,
-            kind=Step.VISIT,
+        _application_event(
+            application,
+            Step.VISIT,
+            user=user,
             now=now,
-            actor=user,
-            application=application,
             message=text,
+            action="label.application_visit",
             data={"visit_on": day.isoformat()},
-        )
-        audit_record(actor=user, action="label.application_visit", obj=application)
-        notifications.team_notify(
-            place=application.place,
-            kind=Step.VISIT,
-            scheme_name=application.scheme.name,
-            message=text,
-            application=application,
         )
     return application
 
@@ -841,21 +856,13 @@ def application_refuse(
         application.decided_by = user
         application.decision_reason = reason
         application.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
-        _step(
-            place=application.place,
-            kind=Step.REFUSED,
+        _application_event(
+            application,
+            Step.REFUSED,
+            user=user,
             now=now,
-            actor=user,
-            application=application,
             message=reason,
-        )
-        audit_record(actor=user, action="label.refuse", obj=application)
-        notifications.team_notify(
-            place=application.place,
-            kind=Step.REFUSED,
-            scheme_name=application.scheme.name,
-            message=reason,
-            application=application,
+            action="label.refuse",
         )
     return application
 
