@@ -109,6 +109,15 @@ def csv_bytes(header: Sequence[str], rows: Sequence[Sequence]) -> bytes:
     return ("\ufeff" + "".join(csv_lines(header, rows))).encode("utf-8")
 
 
+def xlsx_text_cell(sheet, row: int, column: int, value: str):
+    """A typed text in a worksheet: always a string cell, never a formula, whatever it starts
+    with; XML 1.0 forbids most control characters, so a stray one in a name must not make the
+    whole workbook fail."""
+    cell = sheet.cell(row=row, column=column, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+    cell.data_type = "s"
+    return cell
+
+
 def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -120,13 +129,10 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
         for row_number, row in enumerate(sheet_data.rows, start=2):
             for column, value in enumerate(row, start=1):
                 if isinstance(value, str):
-                    # XML 1.0 forbids most control characters: a stray one in a place's name
-                    # must not make the whole workbook fail.
-                    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                    xlsx_text_cell(sheet, row_number, column, value)
+                    continue
                 cell = sheet.cell(row=row_number, column=column, value=value)
-                if isinstance(value, str):
-                    cell.data_type = "s"  # never a formula, whatever the text starts with
-                elif isinstance(value, date):
+                if isinstance(value, date):
                     cell.number_format = "DD/MM/YYYY"
                 elif isinstance(value, int | float) and not isinstance(value, bool):
                     shown = _number_format(sheet_data, row_number - 2, column - 1)

@@ -18,11 +18,11 @@ import io
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from maillage.core.tables import xlsx_text_cell
 from maillage.economics.engine import (
     AMORTISATION_KIND,
     POOL_LABELS,
@@ -72,8 +72,7 @@ def _round(expression: str) -> str:
 
 def _text(sheet: Worksheet, row: int, column: int, value: str, font: Font | None = None) -> None:
     """A text typed by someone: always a string cell, never a formula (core/tables.py's rule)."""
-    cell = sheet.cell(row=row, column=column, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-    cell.data_type = "s"
+    cell = xlsx_text_cell(sheet, row, column, value)
     if font is not None:
         cell.font = font
 
