@@ -73,5 +73,9 @@ def euros(cents: int) -> str:
 
 
 def rate_label(rate_bp: int) -> str:
-    whole, rest = divmod(rate_bp, 100)
-    return f"{whole} %" if not rest else f"{whole},{rest:02d}".rstrip("0") + " %"
+    """A rate in basis points as French text: 1960 → « 19,6 % », 2000 → « 20 % », -5 →
+    « -0,05 % » (a refused rate is quoted as typed)."""
+    text = f"{Decimal(rate_bp) / 100:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",") + " %"

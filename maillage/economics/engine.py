@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from maillage.billing.amounts import rate_label  # pure: no Django, shared with invoices
+
 
 class Pool(StrEnum):
     SEATS = "postes"  # coworking seats
@@ -187,14 +189,6 @@ SCENARIO_LABELS = {
     Scenario.OPTIMISTIC: "optimiste",
 }
 POOL_LABELS = {Pool.SEATS: "postes", Pool.OFFICES: "bureaux", Pool.ROOMS: "salles"}
-
-
-def rate_label(rate_bp: int) -> str:
-    """A rate in basis points as French text: 1960 → « 19,6 % », 2000 → « 20 % »."""
-    text = f"{Decimal(rate_bp) / 100:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",") + " %"
 
 
 def _rate_ok(rate: float) -> bool:
