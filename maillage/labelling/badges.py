@@ -13,15 +13,15 @@ from datetime import date, datetime
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
+from maillage.booking.timeslots import local_day
 from maillage.labelling.models import ApplicationStep, Award, LabelScheme
-from maillage.places.opening_hours import PARIS
 
 DEFAULT_SHORT_NAME = "Label régional"
 
 
 def paris_day(now: datetime | None = None) -> date:
     """The Paris calendar day of `now` (the awards' dates are Paris days)."""
-    return timezone.localdate(now or timezone.now(), timezone=PARIS)
+    return local_day(now or timezone.now())
 
 
 def scheme_short_name() -> str:

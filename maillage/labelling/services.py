@@ -19,6 +19,7 @@ from django.utils import timezone
 from maillage.audit.services import audit_record
 from maillage.core import documents
 from maillage.labelling import notifications
+from maillage.labelling.badges import paris_day
 from maillage.labelling.errors import LabelError
 from maillage.labelling.models import (
     MAX_VALIDITY_MONTHS,
@@ -56,10 +57,6 @@ def add_months(day: date, months: int) -> date:
     year += day.year
     last = calendar.monthrange(year, month_index + 1)[1]
     return date(year, month_index + 1, min(day.day, last))
-
-
-def _today(now: datetime) -> date:
-    return timezone.localdate(now)  # Europe/Paris (TIME_ZONE)
 
 
 def _step(
@@ -684,7 +681,7 @@ def application_set_visit(
     """Set the audit visit date (a Paris calendar day, not in the past). Side effects: VISIT
     step, audit event, e-mail to the team."""
     now = now or timezone.now()
-    if day < _today(now):
+    if day < paris_day(now):
         raise LabelError("La date de visite ne peut pas être passée.", field="visit_on")
     message = (message or "").strip()[:2000]
     with transaction.atomic():
@@ -763,7 +760,7 @@ def application_grant(
     if len(reason) > 5000 or len(override_reason) > 5000:
         raise LabelError("Texte trop long : 5000 caractères au plus.", field="reason")
     if starts_on is not None:
-        grant_start_check(starts_on, today=_today(now))
+        grant_start_check(starts_on, today=paris_day(now))
     with transaction.atomic():
         application = _lock(application)
         _expect(
@@ -786,7 +783,7 @@ def application_grant(
                 field="override_reason",
             )
         scheme = application.scheme
-        first_day = _award_start(application, starts_on or _today(now))
+        first_day = _award_start(application, starts_on or paris_day(now))
         award = Award.objects.create(
             scheme=scheme,
             place=application.place,
